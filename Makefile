@@ -1,0 +1,37 @@
+# netzero: `make run` and `make test` each do the whole set-up first (idempotent).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# No telemetry, anywhere (Prefect server and SDK, Great Expectations).
+export DO_NOT_TRACK := 1
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export GX_ANALYTICS_ENABLED := False
+export UV_PYTHON_DOWNLOADS := never
+# A cold ephemeral Prefect server can take longer than the 20 s default on 2 shared cores.
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
+
+PY := .venv/bin/python
+NETZERO := .venv/bin/netzero
+
+.PHONY: help setup run test lint demo clean
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+setup:  ## Debian libraries, uv, locked .venv (skips what is done)
+	@scripts/setup.sh
+
+demo: setup  ## generate the demo province into data/ if it is not there yet
+	@$(NETZERO) demo
+
+run: demo  ## run the monthly cycle for the latest demo month (PERIOD=yyyy-mm to choose)
+	@$(NETZERO) run $(if $(PERIOD),--period $(PERIOD))
+
+test: setup  ## run the test suite
+	@$(PY) -m pytest
+
+lint: setup  ## ruff and mypy
+	@.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
+
+clean:  ## remove generated data (data/) — the warehouse, inbox and outbox
+	rm -rf data

@@ -1,0 +1,130 @@
+"""Generate the embedded default's inputs: a register and an inbox of monthly submissions.
+
+Deterministic: the same seed and sizes give the same files, byte for byte. A handful of
+deliberate defects is written too, and listed in ``demo_defects.json`` so that anyone
+(and the tests) can check that the pipeline catches each one.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import random
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from demo.register import PARKS, Enterprise, make_enterprises
+from demo.submissions import Line, month_lines, profile
+from demo.writers import WRITERS
+
+DEFAULT_SEED = 2050
+DEFAULT_ENTERPRISES = 120
+DEFAULT_LAST_PERIOD = "2026-10"
+DEFAULT_MONTHS = 24
+MARKER = ".demo-generated"
+
+
+@dataclass(frozen=True)
+class DemoSpec:
+    seed: int = DEFAULT_SEED
+    enterprises: int = DEFAULT_ENTERPRISES
+    last_period: str = DEFAULT_LAST_PERIOD
+    months: int = DEFAULT_MONTHS
+
+
+def periods_ending(last: str, months: int) -> list[str]:
+    year, month = int(last[:4]), int(last[5:7])
+    index = year * 12 + month - 1
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - months + 1, index + 1)]
+
+
+def _write_register(folder: Path, enterprises: list[Enterprise]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "industrial_parks.csv").open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["park_code", "name_vi", "name_en", "locality_vi", "province_vi",
+                         "province_en", "former_province_vi"])
+        for p in PARKS:
+            writer.writerow([p.park_code, p.name_vi, p.name_en, p.locality_vi,
+                             "Thành phố Hồ Chí Minh", "Ho Chi Minh City", "Bình Dương"])
+    skip = {"size", "submission_format"}
+    fields = [f.name for f in dataclasses.fields(Enterprise) if f.name not in skip]
+    with (folder / "enterprises.csv").open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow([*fields, "is_fictional"])
+        for e in enterprises:
+            writer.writerow([*(getattr(e, name) for name in fields), "true"])
+
+
+def _replace(lines: list[Line], code: str, **changes: object) -> list[Line]:
+    found = [ln for ln in lines if ln.activity_code == code]
+    base = found[0] if found else Line(code, 250.0, "L")
+    rest = [ln for ln in lines if ln.activity_code != code]
+    return [dataclasses.replace(base, **changes), *rest]  # type: ignore[arg-type]
+
+
+def generate_demo(data_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[str, object]:
+    """Write register/, inbox/ and demo_defects.json under ``data_dir``."""
+    rng = random.Random(spec.seed)
+    enterprises = make_enterprises(rng, spec.enterprises)
+    periods = periods_ending(spec.last_period, spec.months)
+    last, previous = periods[-1], periods[-2]
+    picks = rng.sample(enterprises, 8)
+    (neg, unknown_unit, misfit, missing, revised, duplicate, cp1258, restated) = picks
+    inbox = data_dir / "inbox"
+    inbox.mkdir(parents=True, exist_ok=True)
+    _write_register(data_dir / "register", enterprises)
+
+    files = 0
+    for ent in enterprises:
+        fmt = "csv" if ent is cp1258 else ent.submission_format
+        write = WRITERS[fmt]
+        prof = profile(ent, spec.seed, periods)
+        for period in periods:
+            if ent is missing and period == last:
+                continue
+            lines = month_lines(ent, prof, period, spec.seed)
+            if period == last and ent is neg:
+                grid = next(ln for ln in lines if ln.activity_code == "ELEC_GRID")
+                lines = _replace(lines, "ELEC_GRID", quantity=-grid.quantity)
+            if period == last and ent is unknown_unit:
+                lines = _replace(lines, "DIESEL_STATIONARY", unit="gallon")
+            if period == last and ent is misfit:
+                lines = _replace(lines, "LPG_STATIONARY", quantity=1850.0, unit="L",
+                                 note="Khí hóa lỏng ghi theo lít")
+            path = inbox / f"{ent.tax_code}_{period}.{fmt}"
+            kwargs = {"encoding": "cp1258"} if ent is cp1258 else {}
+            write(path, ent.tax_code, period, 1, lines, **kwargs)  # type: ignore[operator]
+            files += 1
+            if (ent is revised and period == last) or (ent is restated and period == previous):
+                grid = next(ln for ln in lines if ln.activity_code == "ELEC_GRID")
+                fixed = _replace(lines, "ELEC_GRID", quantity=round(grid.quantity * 1.06),
+                                 note="Điều chỉnh theo hóa đơn EVN bổ sung")
+                write(inbox / f"{ent.tax_code}_{period}_r2.{fmt}", ent.tax_code, period, 2,
+                      fixed, **kwargs)  # type: ignore[operator]
+                files += 1
+            if ent is duplicate and period == last:
+                shutil.copyfile(path, inbox / f"{ent.tax_code}_{period} (copy).{fmt}")
+                files += 1
+
+    defects = {
+        "periods": [periods[0], last],
+        "negative_quantity": {"tax_code": neg.tax_code, "period": last,
+                              "activity_code": "ELEC_GRID"},
+        "unknown_unit": {"tax_code": unknown_unit.tax_code, "period": last, "unit": "gallon"},
+        "unit_not_fitting": {"tax_code": misfit.tax_code, "period": last,
+                             "activity_code": "LPG_STATIONARY", "unit": "L"},
+        "missing_month": {"tax_code": missing.tax_code, "period": last},
+        "revised_resubmission": {"tax_code": revised.tax_code, "period": last},
+        "restated_previous_month": {"tax_code": restated.tax_code, "period": previous},
+        "duplicate_file": {"tax_code": duplicate.tax_code, "period": last},
+        "windows_1258_csv": {"tax_code": cp1258.tax_code},
+    }
+    summary = {"seed": spec.seed, "enterprises": len(enterprises), "files": files,
+               "defects": defects}
+    (data_dir / "demo_defects.json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (data_dir / MARKER).write_text(json.dumps(dataclasses.asdict(spec)) + "\n")
+    return summary

@@ -1,0 +1,139 @@
+"""Believable monthly activity for one fictional enterprise-month, as contract lines.
+
+Magnitudes by sector, seasonality (Tết dip, export peak, hot season), rooftop solar
+adopted over time, generators, LPG or natural-gas boilers, water and rainwater reuse,
+waste, EV charging, output and revenue. Deterministic: each enterprise-month draws
+from its own seeded generator, so the order of generation does not matter.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from demo.register import Enterprise, sector
+
+# Months in which Tết (Lunar New Year) falls: factories close for one to two weeks.
+TET_MONTHS = {"2025-01", "2026-02", "2027-02"}
+RAINY_MONTHS = {5, 6, 7, 8, 9, 10, 11}  # southern Vietnam
+
+
+@dataclass(frozen=True)
+class Line:
+    activity_code: str
+    quantity: float
+    unit: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What an enterprise owns: decided once per enterprise, not per month."""
+
+    demand_mwh: float
+    solar_kwp: float
+    solar_from: str | None  # first period with rooftop solar; None: never
+    has_genset: bool
+    boiler: str | None  # "lpg", "gas" or None
+    boiler_t_or_km3: float
+    rainwater: bool
+    ev_from: str | None
+    reports_revenue: bool
+
+
+def profile(ent: Enterprise, seed: int, periods: list[str]) -> Profile:
+    rng = random.Random(f"{seed}:profile:{ent.tax_code}")
+    sec = sector(ent.vsic_code)
+    low, high = sec.elec_mwh
+    demand = low + (high - low) * ent.size
+    solar_roll = rng.random()
+    if solar_roll < 0.15:
+        solar_from: str | None = "2000-01"  # installed before the window
+    elif solar_roll < 0.45:
+        solar_from = rng.choice(periods[2:])
+    else:
+        solar_from = None
+    boiler_roll = rng.random()
+    if boiler_roll < sec.lpg_share:
+        boiler: str | None = "lpg"
+    elif boiler_roll < sec.lpg_share + sec.gas_share:
+        boiler = "gas"
+    else:
+        boiler = None
+    return Profile(
+        demand_mwh=demand,
+        # A roof covers roughly 10-25 % of demand: kWp ≈ MWh/month × 0.8-2.0.
+        solar_kwp=round(demand * rng.uniform(0.8, 2.0), -1),
+        solar_from=solar_from,
+        has_genset=rng.random() < 0.7,
+        boiler=boiler,
+        boiler_t_or_km3=demand * rng.uniform(0.006, 0.02),
+        rainwater=rng.random() < 0.3,
+        ev_from=rng.choice(periods) if rng.random() < 0.2 else None,
+        reports_revenue=rng.random() < 0.6,
+    )
+
+
+def _activity_level(ent: Enterprise, period: str) -> float:
+    month = int(period[5:7])
+    level = 1.0
+    if period in TET_MONTHS:
+        level *= 0.72
+    if sector(ent.vsic_code).export_peak and month in (8, 9, 10, 11):
+        level *= 1.12
+    return level
+
+
+def month_lines(ent: Enterprise, prof: Profile, period: str, seed: int) -> list[Line]:
+    """The lines an enterprise submits for one month."""
+    rng = random.Random(f"{seed}:{ent.tax_code}:{period}")
+    sec = sector(ent.vsic_code)
+    month = int(period[5:7])
+    level = _activity_level(ent, period) * rng.uniform(0.93, 1.07)
+    cooling = 1.08 if month in (3, 4, 5) else 1.0
+    demand_mwh = prof.demand_mwh * level * cooling
+    lines: list[Line] = []
+
+    solar_mwh = 0.0
+    if prof.solar_from and period >= prof.solar_from:
+        kwh_per_kwp = rng.uniform(100, 112) if month in RAINY_MONTHS else rng.uniform(120, 138)
+        solar_mwh = min(prof.solar_kwp * kwh_per_kwp / 1000, demand_mwh * 0.6)
+        lines.append(Line("ELEC_SOLAR_SELF", round(solar_mwh * 1000), "kWh",
+                          "Đồng hồ inverter điện mặt trời mái nhà"))
+    grid_kwh = round((demand_mwh - solar_mwh) * 1000)
+    lines.insert(0, Line("ELEC_GRID", grid_kwh, "kWh", "Theo hóa đơn tiền điện EVN"))
+
+    if prof.has_genset:
+        outage = rng.random() < 0.08
+        litres = rng.uniform(1500, 6000) if outage else rng.uniform(40, 600)
+        note = "Mất điện lưới, chạy máy phát" if outage else "Chạy thử máy phát định kỳ"
+        lines.append(Line("DIESEL_STATIONARY", round(litres), "L", note))
+    if prof.boiler == "lpg":
+        lines.append(Line("LPG_STATIONARY", round(prof.boiler_t_or_km3 * level * 1000), "kg",
+                          "Khí hóa lỏng cho lò hơi"))
+    elif prof.boiler == "gas":
+        m3 = prof.boiler_t_or_km3 * level * 1000 * rng.uniform(0.95, 1.05)
+        lines.append(Line("NATURAL_GAS_STATIONARY", round(m3), "m3", "Khí thiên nhiên cho lò hơi"))
+
+    water = demand_mwh * sec.water_m3_per_mwh * rng.uniform(0.9, 1.1)
+    lines.append(Line("WATER_SUPPLY", round(water), "m3"))
+    if prof.rainwater:
+        share = rng.uniform(0.03, 0.12) if month in RAINY_MONTHS else rng.uniform(0.0, 0.01)
+        lines.append(Line("RAINWATER_REUSE", round(water * share), "m3",
+                          "Nước mưa thu gom từ mái nhà xưởng"))
+    lines.append(Line("WASTEWATER", round(water * rng.uniform(0.75, 0.85)), "m3"))
+
+    waste_t = demand_mwh * rng.uniform(0.02, 0.08)
+    lines.append(Line("WASTE_GENERATED", round(waste_t * 1000), "kg"))
+    lines.append(Line("WASTE_RECYCLED", round(waste_t * rng.uniform(0.3, 0.85) * 1000), "kg",
+                      "Bán phế liệu cho đơn vị tái chế"))
+    if prof.ev_from and period >= prof.ev_from:
+        lines.append(Line("EV_CHARGING", round(rng.uniform(2, 25) * 1000), "kWh",
+                          "Trạm sạc xe điện cho nhân viên"))
+
+    output = demand_mwh * sec.output_per_mwh * rng.uniform(0.95, 1.05)
+    lines.append(Line("PRODUCTION_OUTPUT", round(output, 1 if sec.output_unit == "t" else 0),
+                      sec.output_unit))
+    if prof.reports_revenue:
+        lines.append(Line("REVENUE", round(demand_mwh * rng.uniform(120, 380)), "mVND"))
+    return lines

@@ -1,0 +1,102 @@
+"""GX suites as code, and the runner that turns their results into rows.
+
+GX validates pandas frames made through Arrow (it has no Polars or working DuckDB
+source, see stack-notes §2). Each expectation carries its rule, severity and bilingual
+reason in ``meta``, so a failure can become a quarantine row that says why.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import polars as pl
+
+FAILURE_SCHEMA = {
+    "row_key": pl.Int64,
+    "rule": pl.String,
+    "field": pl.String,
+    "severity": pl.String,
+    "reason_vi": pl.String,
+    "reason_en": pl.String,
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check: its GX expectation class and arguments, and what to tell the submitter."""
+
+    name: str
+    field: str
+    severity: str  # "error" stops the line; "warning" is carried into the report
+    reason_vi: str
+    reason_en: str
+
+
+@dataclass(frozen=True)
+class SuiteRun:
+    suite_name: str
+    success: bool
+    results: pl.DataFrame  # one row per expectation: rule, column, success, counts
+    failures: pl.DataFrame  # one row per failing row and rule (FAILURE_SCHEMA)
+
+
+@cache
+def _context() -> Any:
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
+def run_suite(frame: pl.DataFrame, suite: Any, key: str = "row_key") -> SuiteRun:
+    """Validate ``frame`` against ``suite``; failing rows are named by the ``key`` column."""
+    context = _context()
+    source = context.data_sources.add_or_update_pandas(f"frames_{suite.name}")
+    asset = source.add_dataframe_asset(f"asset_{len(source.assets)}")
+    batch = asset.add_batch_definition_whole_dataframe("all_rows").get_batch(
+        batch_parameters={"dataframe": frame.to_arrow().to_pandas()})
+    outcome = batch.validate(suite, result_format={
+        "result_format": "COMPLETE",
+        "unexpected_index_column_names": [key],
+        "return_unexpected_index_query": False,
+    })
+    summary, failures = [], []
+    for result in outcome.results:
+        config = result.expectation_config
+        meta = config.meta or {}
+        details = result.result or {}
+        summary.append({
+            "rule": meta.get("rule", config.type),
+            "column_name": config.kwargs.get("column"),
+            "success": bool(result.success),
+            "element_count": details.get("element_count"),
+            "unexpected_count": details.get("unexpected_count"),
+        })
+        for index in details.get("unexpected_index_list") or []:
+            failures.append({
+                "row_key": int(index[key]),
+                "rule": meta["rule"],
+                "field": meta["field"],
+                "severity": meta["severity"],
+                "reason_vi": meta["reason_vi"],
+                "reason_en": meta["reason_en"],
+            })
+    return SuiteRun(
+        suite_name=suite.name,
+        success=bool(outcome.success),
+        results=pl.DataFrame(summary, schema={
+            "rule": pl.String, "column_name": pl.String, "success": pl.Boolean,
+            "element_count": pl.Int64, "unexpected_count": pl.Int64}),
+        failures=pl.DataFrame(failures, schema=FAILURE_SCHEMA),
+    )
+
+
+def meta(rule: Rule) -> dict[str, str]:
+    return {"rule": rule.name, "field": rule.field, "severity": rule.severity,
+            "reason_vi": rule.reason_vi, "reason_en": rule.reason_en}

@@ -1,0 +1,47 @@
+"""The monthly cycle: land, validate, build, check, render, publish."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+from prefect import flow
+from prefect.runtime import flow_run
+
+from flows import runs
+from flows.build_warehouse import build_warehouse
+from flows.ingest import ingest_inbox, load_reference
+from flows.publish import publish
+from flows.render_reports import render_reports
+from flows.settings import settings_from_env
+from flows.validate import validate_marts, validate_submissions
+
+PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+@flow(name="monthly-cycle")
+def monthly_cycle(period: str | None = None, data_dir: str | None = None) -> runs.RunSummary:
+    """Run one month: every new file is landed; reports are for ``period`` (default: latest)."""
+    if period is not None and not PERIOD.match(period):
+        raise ValueError(f"Kỳ phải có dạng YYYY-MM / period must be YYYY-MM, not {period!r}")
+    settings = settings_from_env(Path(data_dir) if data_dir else None)
+    run_id = str(flow_run.id or uuid.uuid4())
+    with runs.exclusive(settings):
+        runs.start(settings, run_id, period)
+        load_reference(settings)
+        landed = ingest_inbox(settings, run_id)
+        quarantined = validate_submissions(settings, run_id)
+        periods = build_warehouse(settings)
+        validate_marts(settings, run_id)
+        period = period or runs.latest(periods)
+        runs.set_period(settings, run_id, period)
+        outbox = publish(settings, period, render_reports(settings, period, run_id), run_id)
+        summary = runs.RunSummary(
+            run_id=run_id, period=period, files_landed=landed.landed,
+            files_rejected=landed.rejected, files_skipped=landed.skipped,
+            lines_landed=landed.lines, lines_quarantined=quarantined,
+            reports_written=runs.count_reports(outbox), outbox=str(outbox),
+            warehouse=str(settings.warehouse))
+        runs.finish(settings, summary)
+    return summary

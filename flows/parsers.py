@@ -1,0 +1,147 @@
+"""Read one submission file's bytes into contract lines, every value kept as NFC text.
+
+A file that cannot be read at all raises ``UnreadableFile`` with a bilingual reason;
+judging the values is the validation suite's job, not the parser's.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import fastexcel
+import polars as pl
+
+from transforms.submission_contract import (
+    COLUMN_CODES,
+    COLUMNS,
+    JSON_HEADER_FIELDS,
+    XLSX_SHEET,
+    column_code,
+)
+
+FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
+REQUIRED = [c.code for c in COLUMNS if c.required]
+
+
+class UnreadableFile(Exception):
+    def __init__(self, reason_vi: str, reason_en: str) -> None:
+        super().__init__(reason_en)
+        self.reason_vi = reason_vi
+        self.reason_en = reason_en
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    file_format: str
+    encoding: str | None
+    lines: pl.DataFrame  # line_no + COLUMN_CODES, all text
+
+
+def file_format(name: str) -> str | None:
+    return FORMATS.get(PurePath(name).suffix.lower())
+
+
+def parse_submission(name: str, data: bytes) -> ParsedFile:
+    fmt = file_format(name)
+    if fmt is None:
+        raise UnreadableFile(
+            "Định dạng tệp không được hỗ trợ (chỉ nhận .xlsx, .csv, .json)",
+            "Unsupported file type (only .xlsx, .csv and .json are accepted)")
+    if not data.strip():
+        raise UnreadableFile("Tệp rỗng", "The file is empty")
+    if fmt == "csv":
+        text, encoding = _decode(data)
+        return ParsedFile("csv", encoding, _from_rows(list(_csv_rows(text))))
+    if fmt == "json":
+        return ParsedFile("json", "utf-8", _from_json(data))
+    return ParsedFile("xlsx", None, _from_rows(_xlsx_rows(data)))
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """UTF-8 (with or without BOM), else Windows-1258; always NFC afterwards."""
+    try:
+        text, encoding = data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        # cp1258 keeps tone marks as combining bytes: the text arrives decomposed.
+        text, encoding = data.decode("cp1258"), "cp1258"
+    return unicodedata.normalize("NFC", text), encoding
+
+
+def _csv_rows(text: str) -> list[list[str]]:
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _xlsx_rows(data: bytes) -> list[list[str]]:
+    try:
+        reader = fastexcel.read_excel(data)
+        sheet = XLSX_SHEET if XLSX_SHEET in reader.sheet_names else 0
+        frame = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
+    except Exception as error:  # calamine raises its own types for every kind of bad file
+        raise UnreadableFile(f"Không đọc được tệp Excel: {error}",
+                             f"Cannot read the Excel file: {error}") from error
+    return [["" if v is None else v for v in row] for row in frame.iter_rows()]
+
+
+def _from_rows(rows: list[list[str]]) -> pl.DataFrame:
+    if not rows:
+        raise UnreadableFile("Tệp không có dòng tiêu đề", "The file has no header row")
+    header = [column_code(cell) for cell in rows[0]]
+    missing = [code for code in REQUIRED if code not in header]
+    if missing:
+        raise UnreadableFile(
+            "Thiếu cột bắt buộc: " + ", ".join(_label_vi(c) for c in missing),
+            "Missing required columns: " + ", ".join(missing))
+    records = []
+    for line_no, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        record = dict.fromkeys(COLUMN_CODES, None) | {"line_no": line_no}
+        for code, cell in zip(header, row, strict=False):
+            if code is not None:
+                record[code] = _clean(cell)
+        records.append(record)
+    return _frame(records)
+
+
+def _from_json(data: bytes) -> pl.DataFrame:
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UnreadableFile(f"JSON không hợp lệ: {error}", f"Invalid JSON: {error}") from error
+    if not isinstance(document, dict) or not isinstance(document.get("lines"), list):
+        raise UnreadableFile("JSON phải là một đối tượng có danh sách \"lines\"",
+                             'JSON must be an object with a "lines" list')
+    header = {k: _clean(document.get(k)) for k in JSON_HEADER_FIELDS}
+    records = []
+    for line_no, line in enumerate(document["lines"], start=1):
+        fields = line if isinstance(line, dict) else {}
+        record = dict.fromkeys(COLUMN_CODES, None) | header | {"line_no": line_no}
+        for code in COLUMN_CODES:
+            if code in fields:
+                record[code] = _clean(fields[code])
+        records.append(record)
+    return _frame(records)
+
+
+def _clean(value: object) -> str | None:
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFC", str(value)).strip()
+    return text or None
+
+
+def _frame(records: list[dict[str, object]]) -> pl.DataFrame:
+    schema = {"line_no": pl.Int32} | dict.fromkeys(COLUMN_CODES, pl.String)
+    return pl.DataFrame(records, schema=schema, orient="row") if records else pl.DataFrame(
+        schema=schema)
+
+
+def _label_vi(code: str) -> str:
+    return next(c.label for c in COLUMNS if c.code == code)

@@ -1,0 +1,57 @@
+"""Where things are and the run's choices: read once from the environment, passed down."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+GRID_FACTOR_POLICIES = ("provisional_latest", "leave_empty")
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    # What to do for a year with no published grid factor (domain-facts §1.2).
+    grid_factor_policy: str = "provisional_latest"
+    gwp_set: str = "AR5"
+    # The jurisdiction is configuration: Binh Duong joined Ho Chi Minh City on 1/7/2025.
+    agency_vi: str = "Sở Nông nghiệp và Môi trường Thành phố Hồ Chí Minh"
+    agency_en: str = "Ho Chi Minh City Department of Agriculture and Environment"
+    province_vi: str = "Thành phố Hồ Chí Minh – khu vực Bình Dương cũ"
+    province_en: str = "Ho Chi Minh City – former Binh Duong province"
+
+    def __post_init__(self) -> None:
+        if self.grid_factor_policy not in GRID_FACTOR_POLICIES:
+            raise ValueError(
+                f"NETZERO_GRID_FACTOR_POLICY must be one of {GRID_FACTOR_POLICIES}, "
+                f"not {self.grid_factor_policy!r}")
+
+    @property
+    def inbox(self) -> Path:
+        return self.data_dir / "inbox"
+
+    @property
+    def archive(self) -> Path:
+        return self.data_dir / "archive"
+
+    @property
+    def register(self) -> Path:
+        return self.data_dir / "register"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.data_dir / "warehouse" / "netzero.duckdb"
+
+    @property
+    def outbox(self) -> Path:
+        return self.data_dir / "outbox"
+
+
+def settings_from_env(data_dir: Path | None = None) -> Settings:
+    root = data_dir or Path(os.environ.get("NETZERO_DATA_DIR", "data"))
+    return Settings(
+        data_dir=root.resolve(),
+        grid_factor_policy=os.environ.get("NETZERO_GRID_FACTOR_POLICY", "provisional_latest"),
+        gwp_set=os.environ.get("NETZERO_GWP_SET", "AR5"),
+    )

@@ -1,0 +1,106 @@
+"""Run the GX suites: submission lines (errors quarantine the line) and marts (errors stop)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import polars as pl
+from prefect import task
+
+from expectations import run_suite
+from expectations import marts as marts_suites
+from expectations import submission_lines as lines_suite
+from flows import warehouse as wh
+from flows.settings import Settings
+
+PENDING_LINES = """
+    select lines.*, files.file_name
+    from raw.submission_lines as lines
+    inner join raw.submission_files as files on lines.sha256 = files.sha256
+    anti join ops.file_validations as done on lines.sha256 = done.sha256
+    order by lines.sha256, lines.line_no
+"""
+
+
+class MartsInvalid(RuntimeError):
+    pass
+
+
+def current_period_index(now: datetime | None = None) -> int:
+    today = (now or datetime.now(UTC)).astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    return today.year * 12 + today.month - 1
+
+
+def known_codes(con: object) -> lines_suite.KnownCodes:
+    def column(sql: str) -> list[str]:
+        return [str(v) for (v,) in con.execute(sql).fetchall()]  # type: ignore[attr-defined]
+
+    return lines_suite.KnownCodes(
+        tax_codes=column("select tax_code from reference.ref_enterprises"),
+        activity_codes=column("select activity_code from reference.ref_activities"),
+        unit_codes=column("select distinct unit_code from reference.ref_activity_units"),
+        activity_units=column(
+            "select activity_code || '|' || unit_code from reference.ref_activity_units"),
+        latest_period_index=current_period_index(),
+    )
+
+
+@task
+def validate_submissions(settings: Settings, run_id: str) -> int:
+    """Validate lines of files not validated yet; returns how many lines were quarantined."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with wh.connect(settings.warehouse) as con:
+        pending = wh.query(con, PENDING_LINES)
+        if pending.is_empty():
+            return 0
+        known = known_codes(con)
+        prepared = lines_suite.prepared_lines(pending, known)
+        outcome = run_suite(prepared, lines_suite.suite(known))
+        quarantine = quarantine_rows(prepared, outcome.failures).with_columns(
+            run_id=pl.lit(run_id), suite_version=pl.lit(lines_suite.SUITE_VERSION),
+            quarantined_at=pl.lit(now))
+        results = outcome.results.with_columns(
+            run_id=pl.lit(run_id), suite_name=pl.lit(outcome.suite_name),
+            suite_version=pl.lit(lines_suite.SUITE_VERSION), validated_at=pl.lit(now))
+        validated = pending.select("sha256").unique().with_columns(
+            run_id=pl.lit(run_id), suite_version=pl.lit(lines_suite.SUITE_VERSION),
+            validated_at=pl.lit(now))
+        con.begin()
+        wh.append_rows(con, quarantine, "ops.quarantine")
+        wh.append_rows(con, results, "ops.validation_results")
+        wh.append_rows(con, validated, "ops.file_validations")
+        con.commit()
+    return quarantine.select("sha256", "line_no").unique().height
+
+
+def quarantine_rows(prepared: pl.DataFrame, failures: pl.DataFrame) -> pl.DataFrame:
+    """One row per failing line and rule, with the value the submitter wrote."""
+    joined = failures.join(prepared, on="row_key", how="left")
+    value = pl.coalesce(*(
+        pl.when(pl.col("field") == name).then(pl.col(name).cast(pl.String))
+        for name in ("tax_code", "period", "revision", "activity_code", "quantity", "unit")))
+    return joined.select(
+        "sha256", "file_name", "line_no", "field", value.alias("value"), "rule", "severity",
+        "reason_vi", "reason_en").sort("file_name", "line_no", "rule")
+
+
+@task
+def validate_marts(settings: Settings, run_id: str) -> None:
+    """Stop the run before rendering if a mart breaks a critical expectation."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    failed = []
+    with wh.connect(settings.warehouse) as con:
+        for table, (suite, rows) in marts_suites.SUITES.items():
+            frame = rows(wh.read_table(con, table)).with_row_index("row_key")
+            outcome = run_suite(frame.with_columns(pl.col("row_key").cast(pl.Int64)), suite())
+            wh.append_rows(con, outcome.results.with_columns(
+                run_id=pl.lit(run_id), suite_name=pl.lit(outcome.suite_name),
+                suite_version=pl.lit(marts_suites.SUITE_VERSION), validated_at=pl.lit(now)),
+                "ops.validation_results")
+            if not outcome.success:
+                failed.append(outcome.results.filter(~pl.col("success")))
+    if failed:
+        raise MartsInvalid(
+            "Kho dữ liệu không đạt kiểm tra, không lập báo cáo / The marts failed their "
+            f"critical checks, no report was rendered:\n{pl.concat(failed)}")

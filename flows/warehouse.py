@@ -1,0 +1,89 @@
+"""The warehouse edge: the only module that opens DuckDB, reads or writes its tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from transforms import SQL_DIR
+
+DDL = Path(__file__).parent / "sql" / "warehouse.sql"
+
+
+@contextmanager
+def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection with every schema and append-only table in place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        if not read_only:
+            con.execute(DDL.read_text(encoding="utf-8"))
+        yield con
+    finally:
+        con.close()
+
+
+def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
+    frame: pl.DataFrame = con.sql(f"select * from {table}").pl()
+    return frame
+
+
+def query(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
+          ) -> pl.DataFrame:
+    frame: pl.DataFrame = con.sql(sql, params=params or None).pl()
+    return frame
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, table: str,
+                  comment: str | None = None) -> None:
+    """Materialise a frame as ``table``, replacing what was there."""
+    con.register("_incoming", frame.to_arrow())
+    con.execute(f"create or replace table {table} as select * from _incoming")
+    con.unregister("_incoming")
+    if comment:
+        con.execute(f"comment on table {table} is {_sql_string(comment)}")
+
+
+def append_rows(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, table: str) -> None:
+    """Append a frame to an existing table, matching columns by name."""
+    if frame.is_empty():
+        return
+    con.register("_incoming", frame.to_arrow())
+    columns = ", ".join(frame.columns)
+    con.execute(f"insert into {table} ({columns}) select {columns} from _incoming")
+    con.unregister("_incoming")
+
+
+def build_sql_model(con: duckdb.DuckDBPyConnection, layer: str, model: str) -> None:
+    """Materialise transforms/sql/<layer>/<model>.sql as the table <layer>.<model>."""
+    sql_file = SQL_DIR / layer / f"{model}.sql"
+    select = sql_file.read_text(encoding="utf-8")
+    con.execute(f"create or replace table {layer}.{model} as {select}")
+    grain = select.split("*/")[0].removeprefix("/*").strip()
+    con.execute(f"comment on table {layer}.{model} is {_sql_string(grain)}")
+
+
+def load_csv(con: duckdb.DuckDBPyConnection, csv: Path, table: str) -> int:
+    """Load a reference CSV as ``table``; code and id columns stay text."""
+    frame = pl.read_csv(csv, infer_schema_length=None)
+    codes = [c for c in frame.columns if c.endswith(("_code", "_id"))]
+    if codes:
+        frame = pl.read_csv(csv, infer_schema_length=None,
+                            schema_overrides={c: pl.String for c in codes})
+    replace_table(con, frame, table, comment=f"Loaded from {csv.name}")
+    return frame.height
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
+           ) -> object:
+    """The single value a query returns (the result is drained: DuckDB 2 needs that)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None

@@ -1,0 +1,127 @@
+"""Plain template contexts from report-table rows. Pure: rows in, dicts out.
+
+Labels are English msgids marked with ``N_`` so the catalog extraction finds them; the
+templates translate them with ``bi()``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Row = dict[str, Any]
+
+
+def N_(msgid: str) -> str:  # noqa: N802 - the gettext convention for "mark only"
+    return msgid
+
+
+STATUS_MSGIDS = {
+    "submitted": N_("Submitted"),
+    "revised": N_("Revised"),
+    "missing": N_("Missing"),
+}
+GRID_POLICY_MSGIDS = {
+    ("provisional_latest", True): N_(
+        "No grid emission factor has been published for this year yet: Scope 2 uses the "
+        "latest published factor and is provisional until the new factor is published."),
+    ("provisional_latest", False): N_(
+        "Scope 2 uses the grid emission factor published for the calculation year."),
+    ("leave_empty", True): N_(
+        "No grid emission factor has been published for this year yet: Scope 2 is left "
+        "empty until it is published."),
+    ("leave_empty", False): N_(
+        "Scope 2 uses the grid emission factor published for the calculation year."),
+}
+TITLES = {
+    "enterprise_monthly": N_("Monthly emission-reduction progress report"),
+    "park_monthly": N_("Industrial park monthly report"),
+    "province_monthly": N_("Provincial monthly net-zero summary"),
+}
+
+# (msgid, unit, column, digits): the indicators every report shows, in this order.
+INDICATORS: tuple[tuple[str, str, str, int], ...] = (
+    (N_("Direct emissions (Scope 1)"), "tCO₂e", "scope1_tco2e", 1),
+    (N_("Indirect emissions from electricity (Scope 2, location-based)"), "tCO₂e",
+     "scope2_location_tco2e", 1),
+    (N_("Total emissions (Scope 1 + 2)"), "tCO₂e", "emissions_tco2e", 1),
+    (N_("Grid electricity purchased"), "MWh", "grid_electricity_mwh", 1),
+    (N_("Rooftop solar, self-consumed"), "MWh", "solar_self_consumed_mwh", 1),
+    (N_("EV charging on site"), "MWh", "ev_charging_mwh", 1),
+    (N_("Diesel"), "t", "diesel_t", 2),
+    (N_("LPG"), "t", "lpg_t", 2),
+    (N_("Natural gas"), "t", "natural_gas_t", 2),
+    (N_("Water withdrawn"), "m³", "water_supply_m3", 0),
+    (N_("Rainwater reused"), "m³", "rainwater_reused_m3", 0),
+    (N_("Wastewater to central treatment"), "m³", "wastewater_m3", 0),
+    (N_("Solid waste generated"), "t", "waste_generated_t", 2),
+    (N_("Solid waste recycled"), "t", "waste_recycled_t", 2),
+)
+
+
+def metrics(row: Row, with_year_ago: bool = False) -> list[Row]:
+    out = []
+    for label, unit, column, digits in INDICATORS:
+        out.append({
+            "label": label, "unit": unit, "digits": digits, "month": row.get(column),
+            "ytd": row.get(f"ytd_{column}"),
+            "year_ago": row.get(f"year_ago_{column}") if with_year_ago else None,
+        })
+    return out
+
+
+def with_status(row: Row) -> Row:
+    return row | {"status_msgid": STATUS_MSGIDS[row["submission_status"]]}
+
+
+def enterprise_context(common: Row, row: Row, trend: list[Row], quality: list[Row]) -> Row:
+    """Context of one enterprise's monthly report."""
+    return common | {
+        "title": TITLES["enterprise_monthly"],
+        "enterprise": row,
+        "submission": {
+            "status": row["submission_status"],
+            "status_msgid": STATUS_MSGIDS[row["submission_status"]],
+            "file_name": row.get("file_name"),
+        },
+        "metrics": metrics(row, with_year_ago=True),
+        "renewable_share": row.get("renewable_share"),
+        "trend": [with_status(t) for t in trend],
+        "quality": quality,
+    }
+
+
+def park_context(common: Row, park: Row, enterprises: list[Row]) -> Row:
+    """Context of one industrial park's monthly report."""
+    return common | {
+        "title": TITLES["park_monthly"],
+        "park": park,
+        "metrics": metrics(park),
+        "enterprises": [with_status(e) for e in enterprises],
+    }
+
+
+def province_context(common: Row, province: Row, parks: list[Row], enterprises: list[Row],
+                     quality: list[Row], duplicates: list[str]) -> Row:
+    """Context of the provincial summary."""
+    return common | {
+        "title": TITLES["province_monthly"],
+        "province": province,
+        "metrics": metrics(province),
+        "parks": parks,
+        "missing": [e for e in enterprises if e["submission_status"] == "missing"],
+        "revised": [e for e in enterprises if e["submission_status"] == "revised"],
+        "quality": quality,
+        "duplicates": duplicates,
+    }
+
+
+def method(grid_policy: str, provisional: bool, gwp_set: str, gwp_values: str,
+           factors: list[Row]) -> Row:
+    return {
+        "grid_policy": grid_policy,
+        "provisional": provisional,
+        "grid_policy_msgid": GRID_POLICY_MSGIDS[(grid_policy, provisional)],
+        "gwp_set": gwp_set,
+        "gwp_values": gwp_values,
+        "factors": factors,
+    }

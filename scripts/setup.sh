@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# One-time set-up, safe to run again: Debian libraries, uv, and the locked environment.
+# Every step checks first and skips what is already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+UV_VERSION=0.13.9
+# Pango for WeasyPrint; HarfBuzz-subset makes PDF writing ~5x faster; poppler-utils for the PDF tests.
+DEBIAN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for pkg in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "setup: installing Debian packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: these Debian packages are missing: ${missing[*]}" >&2
+    echo "       cần cài các gói Debian sau (chạy với quyền root):" >&2
+    echo "       sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+# uv: the one on PATH, else a pinned copy in .tools/ installed from PyPI.
+if command -v uv >/dev/null 2>&1; then
+  UV=$(command -v uv)
+else
+  UV=.tools/bin/uv
+  if [ ! -x "$UV" ]; then
+    echo "setup: installing uv $UV_VERSION into .tools/"
+    python3.11 -m venv .tools 2>/dev/null || python3 -m venv .tools
+    .tools/bin/pip install -q "uv==$UV_VERSION"
+  fi
+fi
+
+# The locked environment; the stamp makes the second call free.
+stamp=.venv/.netzero-synced
+if [ ! -f "$stamp" ] || [ uv.lock -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "setup: syncing .venv from uv.lock"
+  UV_PYTHON_DOWNLOADS=never "$UV" sync --frozen --compile-bytecode --python 3.11 --quiet
+  touch "$stamp"
+fi

@@ -1,0 +1,206 @@
+"""Marts: facts and dimensions at a stated grain. No IO here.
+
+Scope 1 (stationary combustion) follows TT 38/2023/TT-BCT App. II §2:
+emissions = AD (TJ) × EF (kg/TJ) × GWP / 1000. Scope 2 (location-based) is grid MWh ×
+the national grid factor of the calculation year (TT 38 App. II §2 pt 3).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import polars as pl
+
+GridFactorPolicy = Literal["provisional_latest", "leave_empty"]
+
+# Activity code → the fct_enterprise_monthly column holding its canonical quantity.
+ACTIVITY_COLUMNS: dict[str, str] = {
+    "ELEC_GRID": "grid_electricity_mwh",
+    "ELEC_SOLAR_SELF": "solar_self_consumed_mwh",
+    "EV_CHARGING": "ev_charging_mwh",
+    "DIESEL_STATIONARY": "diesel_t",
+    "LPG_STATIONARY": "lpg_t",
+    "NATURAL_GAS_STATIONARY": "natural_gas_t",
+    "WATER_SUPPLY": "water_supply_m3",
+    "RAINWATER_REUSE": "rainwater_reused_m3",
+    "WASTEWATER": "wastewater_m3",
+    "WASTE_GENERATED": "waste_generated_t",
+    "WASTE_RECYCLED": "waste_recycled_t",
+    "REVENUE": "revenue_bn_vnd",
+}
+EMISSION_COLUMNS = [
+    "tax_code", "period", "reporting_month", "activity_code", "scope", "quantity_canonical",
+    "canonical_unit", "energy_tj", "co2_t", "ch4_t", "n2o_t", "emissions_tco2e",
+    "factor_id", "factor_year", "is_factor_provisional", "gwp_set", "sha256", "line_no",
+]
+
+
+def _gwp(ref_gwp: pl.LazyFrame, gwp_set: str, gas: str) -> pl.Expr:
+    value = ref_gwp.filter((pl.col("gwp_set") == gwp_set) & (pl.col("gas") == gas))
+    return pl.lit(value.select("gwp_100yr").collect().item(), dtype=pl.Float64)
+
+
+def fct_fuel_combustion_emissions(
+    stg_submissions__activity_lines: pl.LazyFrame,
+    ref_activities: pl.LazyFrame,
+    ref_fuel_combustion_factors: pl.LazyFrame,
+    ref_gwp: pl.LazyFrame,
+    gwp_set: str,
+) -> pl.LazyFrame:
+    """One row per fuel line: energy (TJ), CO2, CH4, N2O and CO2e in tonnes (Scope 1)."""
+    fuels = ref_activities.filter(pl.col("emission_scope") == "scope1").select(
+        "activity_code", "fuel_code")
+    tj = pl.col("quantity_canonical") / 1000 * pl.col("ncv_tj_per_gg")  # t → Gg → TJ
+    co2, ch4, n2o = (tj * pl.col(f"{gas}_kg_per_tj") / 1000 for gas in ("co2", "ch4", "n2o"))
+    return (
+        stg_submissions__activity_lines.join(fuels, on="activity_code", how="inner")
+        .join(ref_fuel_combustion_factors, on="fuel_code", how="left")
+        .with_columns(energy_tj=tj, co2_t=co2, ch4_t=ch4, n2o_t=n2o)
+        .with_columns(
+            scope=pl.lit("scope1"),
+            emissions_tco2e=pl.col("co2_t") * _gwp(ref_gwp, gwp_set, "CO2")
+            + pl.col("ch4_t") * _gwp(ref_gwp, gwp_set, "CH4")
+            + pl.col("n2o_t") * _gwp(ref_gwp, gwp_set, "N2O"),
+            factor_year=pl.lit(None, dtype=pl.Int64),
+            is_factor_provisional=pl.lit(False),
+            gwp_set=pl.lit(gwp_set),
+        )
+        .select(EMISSION_COLUMNS)
+    )
+
+
+def grid_factor_for_year(
+    ref_grid_emission_factors: pl.LazyFrame, years: pl.LazyFrame, policy: GridFactorPolicy
+) -> pl.LazyFrame:
+    """One row per calculation year: the grid factor applied, and whether it is provisional.
+
+    A year with a published factor uses it. A later year has none yet: under
+    ``provisional_latest`` it borrows the latest published year's factor, flagged
+    provisional; under ``leave_empty`` it gets no factor at all. Never a silent fill.
+    """
+    published = ref_grid_emission_factors.select(
+        "grid_year", "factor_id", "ef_tco2_per_mwh").sort("grid_year")
+    exact = years.join(published, left_on="calc_year", right_on="grid_year", how="left")
+    if policy == "provisional_latest":
+        latest = years.sort("calc_year").join_asof(
+            published, left_on="calc_year", right_on="grid_year", strategy="backward")
+        return latest.with_columns(
+            factor_year=pl.col("grid_year"),
+            is_factor_provisional=pl.col("grid_year") != pl.col("calc_year"),
+        ).drop("grid_year")
+    return exact.with_columns(
+        factor_year=pl.when(pl.col("factor_id").is_not_null()).then(pl.col("calc_year")),
+        is_factor_provisional=pl.col("factor_id").is_null(),
+    )
+
+
+def fct_grid_electricity_emissions(
+    stg_submissions__activity_lines: pl.LazyFrame,
+    ref_grid_emission_factors: pl.LazyFrame,
+    policy: GridFactorPolicy,
+) -> pl.LazyFrame:
+    """One row per grid-electricity line: Scope 2 location-based emissions."""
+    grid = stg_submissions__activity_lines.filter(pl.col("activity_code") == "ELEC_GRID")
+    years = grid.select(
+        calc_year=pl.col("reporting_month").dt.year().cast(pl.Int64)).unique()
+    factors = grid_factor_for_year(
+        ref_grid_emission_factors.with_columns(pl.col("grid_year").cast(pl.Int64)),
+        years, policy)
+    return (
+        grid.with_columns(calc_year=pl.col("reporting_month").dt.year().cast(pl.Int64))
+        .join(factors, on="calc_year", how="left")
+        .with_columns(
+            scope=pl.lit("scope2_location"),
+            emissions_tco2e=pl.col("quantity_canonical") * pl.col("ef_tco2_per_mwh"),
+            energy_tj=pl.lit(None, dtype=pl.Float64),
+            co2_t=pl.lit(None, dtype=pl.Float64),
+            ch4_t=pl.lit(None, dtype=pl.Float64),
+            n2o_t=pl.lit(None, dtype=pl.Float64),
+            gwp_set=pl.lit(None, dtype=pl.String),
+        )
+        .select(EMISSION_COLUMNS)
+    )
+
+
+def fct_emissions(
+    fct_fuel_combustion_emissions: pl.LazyFrame, fct_grid_electricity_emissions: pl.LazyFrame
+) -> pl.LazyFrame:
+    """One row per emission source line (Scope 1 fuels, Scope 2 grid), with its lineage."""
+    return pl.concat([fct_fuel_combustion_emissions, fct_grid_electricity_emissions],
+                     how="vertical_relaxed")
+
+
+def fct_enterprise_monthly(
+    stg_submissions__activity_lines: pl.LazyFrame, fct_emissions: pl.LazyFrame
+) -> pl.LazyFrame:
+    """One row per enterprise and month that has accepted lines: activity, energy, emissions."""
+    keys = ["tax_code", "period", "reporting_month"]
+    lines = stg_submissions__activity_lines
+    quantities = lines.group_by(keys).agg(
+        *(pl.col("quantity_canonical").filter(pl.col("activity_code") == code).sum()
+          .alias(column) for code, column in ACTIVITY_COLUMNS.items()),
+        output_quantity=pl.col("quantity_canonical").filter(
+            pl.col("activity_code") == "PRODUCTION_OUTPUT").sum(),
+        output_unit=pl.col("canonical_unit").filter(
+            pl.col("activity_code") == "PRODUCTION_OUTPUT").first(),
+        revision=pl.col("revision").max(),
+    )
+    emissions = fct_emissions.group_by(keys).agg(
+        scope1_tco2e=pl.col("emissions_tco2e").filter(pl.col("scope") == "scope1").sum(),
+        scope2_location_tco2e=pl.col("emissions_tco2e").filter(
+            pl.col("scope") == "scope2_location").sum(),
+        has_missing_grid_factor=(pl.col("scope") == "scope2_location")
+        .and_(pl.col("emissions_tco2e").is_null()).any(),
+        has_provisional_grid_factor=pl.col("is_factor_provisional").any(),
+    )
+    electricity = pl.col("grid_electricity_mwh") + pl.col("solar_self_consumed_mwh")
+    return (
+        quantities.join(emissions, on=keys, how="left")
+        .with_columns(
+            pl.col("scope1_tco2e", "scope2_location_tco2e").fill_null(0.0),
+            pl.col("has_missing_grid_factor", "has_provisional_grid_factor").fill_null(False),
+        )
+        .with_columns(
+            emissions_tco2e=pl.col("scope1_tco2e") + pl.col("scope2_location_tco2e"),
+            renewable_share=pl.when(electricity > 0).then(
+                pl.col("solar_self_consumed_mwh") / electricity),
+        )
+    )
+
+
+def dim_enterprises(
+    ref_enterprises: pl.LazyFrame,
+    ref_industrial_parks: pl.LazyFrame,
+    ref_sectors: pl.LazyFrame,
+) -> pl.LazyFrame:
+    """One row per registered enterprise, with its park and sector."""
+    parks = ref_industrial_parks.select(
+        "park_code", park_name_vi="name_vi", park_name_en="name_en")
+    sectors = ref_sectors.select(
+        "vsic_code", sector_label_vi="label_vi", sector_label_en="label_en")
+    return ref_enterprises.join(parks, on="park_code", how="left").join(
+        sectors, on="vsic_code", how="left")
+
+
+def fct_submission_status(
+    dim_enterprises: pl.LazyFrame, stg_submissions__files: pl.LazyFrame, periods: list[str]
+) -> pl.LazyFrame:
+    """One row per registered enterprise and period: submitted, revised or missing."""
+    expected = dim_enterprises.select("tax_code", "park_code").join(
+        pl.LazyFrame({"period": periods}), how="cross")
+    received = stg_submissions__files.group_by("tax_code", "period").agg(
+        files_received=pl.len(),
+        revision=pl.col("revision").filter(pl.col("is_current")).first(),
+        file_name=pl.col("file_name").filter(pl.col("is_current")).first(),
+        lines_quarantined=pl.col("lines_quarantined").filter(pl.col("is_current")).first(),
+    )
+    status = (
+        pl.when(pl.col("files_received").is_null()).then(pl.lit("missing"))
+        .when(pl.col("revision") > 1).then(pl.lit("revised"))
+        .otherwise(pl.lit("submitted"))
+    )
+    return expected.join(received, on=["tax_code", "period"], how="left").with_columns(
+        submission_status=status,
+        files_received=pl.col("files_received").fill_null(0),
+        lines_quarantined=pl.col("lines_quarantined").fill_null(0),
+    )

@@ -1,0 +1,50 @@
+/* One row per accepted line of the revision in force for each enterprise and month: typed, text already NFC at ingest. */
+with
+
+lines as (
+    select * from raw.submission_lines
+),
+
+current_files as (
+    select * from staging.stg_submissions__files
+    where is_current
+),
+
+rejected_lines as (
+    select distinct sha256, line_no
+    from ops.quarantine
+    where severity = 'error' and line_no is not null
+),
+
+accepted as (
+    select lines.*
+    from lines
+    inner join current_files on lines.sha256 = current_files.sha256
+    anti join rejected_lines
+        on lines.sha256 = rejected_lines.sha256 and lines.line_no = rejected_lines.line_no
+),
+
+final as (
+    select
+        -- ids
+        accepted.tax_code,
+        accepted.period,
+        accepted.sha256,
+        accepted.line_no,
+
+        -- dates
+        cast(strptime(accepted.period || '-01', '%Y-%m-%d') as date) as reporting_month,
+
+        -- attributes
+        current_files.revision,
+        accepted.activity_code,
+        accepted.unit,
+        accepted.note,
+
+        -- measures, in the submitted unit
+        cast(accepted.quantity as double) as quantity
+    from accepted
+    inner join current_files on accepted.sha256 = current_files.sha256
+)
+
+select * from final

@@ -1,0 +1,72 @@
+/* One row per landed submission file: its enterprise-month, its revision, and whether it is the revision in force. */
+with
+
+files as (
+    select * from raw.submission_files
+),
+
+lines as (
+    select * from raw.submission_lines
+),
+
+quarantine as (
+    select * from ops.quarantine
+),
+
+-- a file speaks for the enterprise-month most of its lines name
+file_keys as (
+    select
+        sha256,
+        mode(tax_code) as tax_code,
+        mode(period) as period,
+        coalesce(max(try_cast(revision as integer)), 1) as revision
+    from lines
+    group by sha256
+),
+
+quarantined as (
+    select
+        sha256,
+        count(distinct line_no) as lines_quarantined
+    from quarantine
+    where severity = 'error' and line_no is not null
+    group by sha256
+),
+
+-- the highest revision wins; between equal revisions, the one landed last
+ranked as (
+    select
+        -- ids
+        files.sha256,
+        file_keys.tax_code,
+        file_keys.period,
+
+        -- attributes
+        files.file_name,
+        files.file_format,
+        files.encoding,
+        file_keys.revision,
+        files.landed_at,
+
+        -- measures
+        files.line_count,
+        coalesce(quarantined.lines_quarantined, 0) as lines_quarantined,
+
+        row_number() over (
+            partition by file_keys.tax_code, file_keys.period
+            order by file_keys.revision desc, files.landed_at desc, files.sha256 desc
+        ) as recency_rank,
+        count(*) over (partition by file_keys.tax_code, file_keys.period) as files_for_month
+    from files
+    inner join file_keys on files.sha256 = file_keys.sha256
+    left join quarantined on files.sha256 = quarantined.sha256
+),
+
+final as (
+    select
+        * exclude (recency_rank),
+        recency_rank = 1 as is_current
+    from ranked
+)
+
+select * from final
