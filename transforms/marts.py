@@ -130,15 +130,24 @@ def fct_emissions(
                      how="vertical_relaxed")
 
 
+def _sum_or_null(which: pl.Expr, column: str = "quantity_canonical") -> pl.Expr:
+    """The sum over matching lines; null when no line matches (not reported ≠ zero)."""
+    return pl.when(which.any()).then(pl.col(column).filter(which).sum())
+
+
 def fct_enterprise_monthly(
     stg_submissions__activity_lines: pl.LazyFrame, fct_emissions: pl.LazyFrame
 ) -> pl.LazyFrame:
-    """One row per enterprise and month that has accepted lines: activity, energy, emissions."""
+    """One row per enterprise and month that has accepted lines: activity, energy, emissions.
+
+    An activity with no accepted line is null, not zero: a rejected grid-electricity line
+    leaves electricity and Scope 2 unknown (and the total with them) until resubmitted.
+    """
     keys = ["tax_code", "period", "reporting_month"]
     lines = stg_submissions__activity_lines
     quantities = lines.group_by(keys).agg(
-        *(pl.col("quantity_canonical").filter(pl.col("activity_code") == code).sum()
-          .alias(column) for code, column in ACTIVITY_COLUMNS.items()),
+        *(_sum_or_null(pl.col("activity_code") == code).alias(column)
+          for code, column in ACTIVITY_COLUMNS.items()),
         output_quantity=pl.col("quantity_canonical").filter(
             pl.col("activity_code") == "PRODUCTION_OUTPUT").sum(),
         output_unit=pl.col("canonical_unit").filter(
@@ -146,9 +155,9 @@ def fct_enterprise_monthly(
         revision=pl.col("revision").max(),
     )
     emissions = fct_emissions.group_by(keys).agg(
-        scope1_tco2e=pl.col("emissions_tco2e").filter(pl.col("scope") == "scope1").sum(),
-        scope2_location_tco2e=pl.col("emissions_tco2e").filter(
-            pl.col("scope") == "scope2_location").sum(),
+        scope1_tco2e=_sum_or_null(pl.col("scope") == "scope1", "emissions_tco2e"),
+        scope2_location_tco2e=_sum_or_null(pl.col("scope") == "scope2_location",
+                                           "emissions_tco2e"),
         has_missing_grid_factor=(pl.col("scope") == "scope2_location")
         .and_(pl.col("emissions_tco2e").is_null()).any(),
         has_provisional_grid_factor=pl.col("is_factor_provisional").any(),
@@ -157,8 +166,9 @@ def fct_enterprise_monthly(
     return (
         quantities.join(emissions, on=keys, how="left")
         .with_columns(
-            pl.col("scope1_tco2e", "scope2_location_tco2e").fill_null(0.0),
             pl.col("has_missing_grid_factor", "has_provisional_grid_factor").fill_null(False),
+            # An enterprise with no fuel line has no Scope 1: zero, not unknown.
+            pl.col("scope1_tco2e").fill_null(0.0),
         )
         .with_columns(
             emissions_tco2e=pl.col("scope1_tco2e") + pl.col("scope2_location_tco2e"),

@@ -1,0 +1,132 @@
+"""Hand-computed accounting cases. Each names the source of its factor."""
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from tests.conftest import reference
+from transforms import marts
+
+
+def activity(code: str, tonnes_or_mwh: float, month: date = date(2023, 5, 1),
+             tax_code: str = "3700000001") -> dict[str, object]:
+    return {"tax_code": tax_code, "period": month.strftime("%Y-%m"), "reporting_month": month,
+            "activity_code": code, "quantity_canonical": tonnes_or_mwh,
+            "canonical_unit": "MWh" if code.startswith(("ELEC", "EV")) else "t",
+            "sha256": "ab" * 32, "line_no": 2, "revision": 1}
+
+
+def frame(*rows: dict[str, object]) -> pl.LazyFrame:
+    return pl.LazyFrame(list(rows))
+
+
+def fuel(rows: pl.LazyFrame, gwp_set: str = "AR5") -> pl.DataFrame:
+    return marts.fct_fuel_combustion_emissions(
+        rows, reference("ref_activities"), reference("ref_fuel_combustion_factors"),
+        reference("ref_gwp"), gwp_set).collect()
+
+
+def grid(rows: pl.LazyFrame, policy: marts.GridFactorPolicy) -> pl.DataFrame:
+    return marts.fct_grid_electricity_emissions(
+        rows, reference("ref_grid_emission_factors"), policy).collect().sort("reporting_month")
+
+
+def test_diesel_scope1_by_hand() -> None:
+    """It gives 2.659695 tCO2e for 0.832 t of diesel (IPCC 2006 NCV 43.0, 74,100/3/0.6, AR5).
+
+    0.832 t = 0.000832 Gg × 43.0 TJ/Gg = 0.035776 TJ; CO2 0.035776 × 74,100 = 2,651.0016 kg;
+    CH4 0.107328 kg × 28; N2O 0.0214656 kg × 265 → 2,659.695168 kg CO2e.
+    """
+    result = fuel(frame(activity("DIESEL_STATIONARY", 0.832)))
+    assert result["energy_tj"].item() == pytest.approx(0.035776)
+    assert result["co2_t"].item() == pytest.approx(2.6510016)
+    assert result["emissions_tco2e"].item() == pytest.approx(2.659695168)
+    assert result["factor_id"].item() == "IPCC2006-STAT-DIESEL"
+    assert result["scope"].item() == "scope1"
+
+
+def test_diesel_scope1_with_ar4_gwp() -> None:
+    """It uses the configured GWP set: AR4 (CH4 25, N2O 298) gives 2.660082 tCO2e."""
+    result = fuel(frame(activity("DIESEL_STATIONARY", 0.832)), gwp_set="AR4")
+    assert result["emissions_tco2e"].item() == pytest.approx(2.660081549)
+    assert result["gwp_set"].item() == "AR4"
+
+
+def test_lpg_scope1_by_hand() -> None:
+    """It gives 2.987208 tCO2e for 1 t of LPG (IPCC 2006 NCV 47.3, 63,100/1/0.1, AR5).
+
+    0.0473 TJ; CO2 2.98463 t; CH4 0.0000473 t × 28 = 0.0013244; N2O 0.00000473 t × 265 =
+    0.00125345.
+    """
+    result = fuel(frame(activity("LPG_STATIONARY", 1.0)))
+    assert result["emissions_tco2e"].item() == pytest.approx(2.98720785)
+
+
+def test_natural_gas_scope1_by_hand() -> None:
+    """It gives 18.059287 tCO2e for 6.7 t of natural gas (IPCC 2006 NCV 48.0, 56,100/1/0.1).
+
+    0.3216 TJ; CO2 18.04176 t; CH4 0.0003216 t × 28 = 0.0090048; N2O 0.00003216 t × 265 =
+    0.0085224.
+    """
+    result = fuel(frame(activity("NATURAL_GAS_STATIONARY", 6.7)))
+    assert result["emissions_tco2e"].item() == pytest.approx(18.0592872)
+
+
+def test_grid_electricity_uses_the_factor_of_its_own_year() -> None:
+    """It applies 0.6766 to 2022 (CV 327/BĐKH-PTCBT) and 0.6592 to 2023 (CV 1726/BĐKH-PTCBT)."""
+    rows = frame(activity("ELEC_GRID", 100.0, date(2022, 12, 1)),
+                 activity("ELEC_GRID", 100.0, date(2023, 1, 1)))
+    result = grid(rows, "provisional_latest")
+    assert result["emissions_tco2e"].to_list() == pytest.approx([67.66, 65.92])
+    assert result["factor_id"].to_list() == ["GRID-VN-2022", "GRID-VN-2023"]
+    assert result["is_factor_provisional"].to_list() == [False, False]
+
+
+def test_year_without_published_factor_is_provisional_under_that_policy() -> None:
+    """It borrows 2023's 0.6592 for 2025 and flags the figure provisional, never silently."""
+    result = grid(frame(activity("ELEC_GRID", 100.0, date(2025, 3, 1))), "provisional_latest")
+    assert result.select("emissions_tco2e", "factor_year", "is_factor_provisional").row(0) == (
+        pytest.approx(65.92), 2023, True)
+
+
+def test_year_without_published_factor_is_left_empty_under_that_policy() -> None:
+    """It leaves 2025's Scope 2 empty and flagged when the policy says leave_empty."""
+    result = grid(frame(activity("ELEC_GRID", 100.0, date(2025, 3, 1))), "leave_empty")
+    assert result.select("emissions_tco2e", "factor_id", "is_factor_provisional").row(0) == (
+        None, None, True)
+
+
+def test_enterprise_month_adds_scopes_and_renewable_share() -> None:
+    """It sums Scope 1 and Scope 2 and computes solar's share of electricity used."""
+    rows = frame(activity("ELEC_GRID", 90.0), activity("ELEC_SOLAR_SELF", 10.0),
+                 activity("DIESEL_STATIONARY", 0.832))
+    emissions = marts.fct_emissions(
+        marts.fct_fuel_combustion_emissions(
+            rows, reference("ref_activities"), reference("ref_fuel_combustion_factors"),
+            reference("ref_gwp"), "AR5"),
+        marts.fct_grid_electricity_emissions(
+            rows, reference("ref_grid_emission_factors"), "provisional_latest"))
+    result = marts.fct_enterprise_monthly(rows, emissions).collect()
+    row = result.row(0, named=True)
+    assert row["scope2_location_tco2e"] == pytest.approx(90 * 0.6592)
+    assert row["scope1_tco2e"] == pytest.approx(2.659695168)
+    assert row["emissions_tco2e"] == pytest.approx(90 * 0.6592 + 2.659695168)
+    assert row["renewable_share"] == pytest.approx(0.1)
+    # Rooftop solar self-consumed carries no Scope 2 (GHG Protocol Scope 2 Guidance).
+    assert emissions.collect().filter(pl.col("activity_code") == "ELEC_SOLAR_SELF").is_empty()
+
+
+def test_month_without_grid_line_leaves_electricity_unknown_not_zero() -> None:
+    """It keeps grid electricity and Scope 2 null when no grid line was accepted."""
+    rows = frame(activity("DIESEL_STATIONARY", 0.832))
+    emissions = marts.fct_emissions(
+        marts.fct_fuel_combustion_emissions(
+            rows, reference("ref_activities"), reference("ref_fuel_combustion_factors"),
+            reference("ref_gwp"), "AR5"),
+        marts.fct_grid_electricity_emissions(
+            rows, reference("ref_grid_emission_factors"), "provisional_latest"))
+    row = marts.fct_enterprise_monthly(rows, emissions).collect().row(0, named=True)
+    assert row["grid_electricity_mwh"] is None
+    assert row["scope2_location_tco2e"] is None
+    assert row["emissions_tco2e"] is None
