@@ -44,11 +44,29 @@ def _write_register(folder: Path, enterprises: list[Enterprise]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / "industrial_parks.csv").open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(["park_code", "name_vi", "name_en", "locality_vi", "province_vi",
-                         "province_en", "former_province_vi"])
+        writer.writerow(
+            [
+                "park_code",
+                "name_vi",
+                "name_en",
+                "locality_vi",
+                "province_vi",
+                "province_en",
+                "former_province_vi",
+            ]
+        )
         for p in PARKS:
-            writer.writerow([p.park_code, p.name_vi, p.name_en, p.locality_vi,
-                             "Thành phố Hồ Chí Minh", "Ho Chi Minh City", "Bình Dương"])
+            writer.writerow(
+                [
+                    p.park_code,
+                    p.name_vi,
+                    p.name_en,
+                    p.locality_vi,
+                    "Thành phố Hồ Chí Minh",
+                    "Ho Chi Minh City",
+                    "Bình Dương",
+                ]
+            )
     skip = {"size", "submission_format"}
     fields = [f.name for f in dataclasses.fields(Enterprise) if f.name not in skip]
     with (folder / "enterprises.csv").open("w", newline="", encoding="utf-8") as f:
@@ -92,18 +110,33 @@ def generate_demo(data_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[str, obje
             if period == last and ent is unknown_unit:
                 lines = _replace(lines, "DIESEL_STATIONARY", unit="gallon")
             if period == last and ent is misfit:
-                lines = _replace(lines, "LPG_STATIONARY", quantity=1850.0, unit="L",
-                                 note="Khí hóa lỏng ghi theo lít")
+                lines = _replace(
+                    lines,
+                    "LPG_STATIONARY",
+                    quantity=1850.0,
+                    unit="L",
+                    note="Khí hóa lỏng ghi theo lít",
+                )
             path = inbox / f"{ent.tax_code}_{period}.{fmt}"
             kwargs = {"encoding": "cp1258"} if ent is cp1258 else {}
             write(path, ent.tax_code, period, 1, lines, **kwargs)  # type: ignore[operator]
             files += 1
             if (ent is revised and period == last) or (ent is restated and period == previous):
                 grid = next(ln for ln in lines if ln.activity_code == "ELEC_GRID")
-                fixed = _replace(lines, "ELEC_GRID", quantity=round(grid.quantity * 1.06),
-                                 note="Điều chỉnh theo hóa đơn EVN bổ sung")
-                write(inbox / f"{ent.tax_code}_{period}_r2.{fmt}", ent.tax_code, period, 2,
-                      fixed, **kwargs)  # type: ignore[operator]
+                fixed = _replace(
+                    lines,
+                    "ELEC_GRID",
+                    quantity=round(grid.quantity * 1.06),
+                    note="Điều chỉnh theo hóa đơn EVN bổ sung",
+                )
+                write(
+                    inbox / f"{ent.tax_code}_{period}_r2.{fmt}",
+                    ent.tax_code,
+                    period,
+                    2,
+                    fixed,
+                    **kwargs,
+                )  # type: ignore[operator]
                 files += 1
             if ent is duplicate and period == last:
                 shutil.copyfile(path, inbox / f"{ent.tax_code}_{period} (copy).{fmt}")
@@ -111,20 +144,32 @@ def generate_demo(data_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[str, obje
 
     defects = {
         "periods": [periods[0], last],
-        "negative_quantity": {"tax_code": neg.tax_code, "period": last,
-                              "activity_code": "ELEC_GRID"},
+        "negative_quantity": {
+            "tax_code": neg.tax_code,
+            "period": last,
+            "activity_code": "ELEC_GRID",
+        },
         "unknown_unit": {"tax_code": unknown_unit.tax_code, "period": last, "unit": "gallon"},
-        "unit_not_fitting": {"tax_code": misfit.tax_code, "period": last,
-                             "activity_code": "LPG_STATIONARY", "unit": "L"},
+        "unit_not_fitting": {
+            "tax_code": misfit.tax_code,
+            "period": last,
+            "activity_code": "LPG_STATIONARY",
+            "unit": "L",
+        },
         "missing_month": {"tax_code": missing.tax_code, "period": last},
         "revised_resubmission": {"tax_code": revised.tax_code, "period": last},
         "restated_previous_month": {"tax_code": restated.tax_code, "period": previous},
         "duplicate_file": {"tax_code": duplicate.tax_code, "period": last},
         "windows_1258_csv": {"tax_code": cp1258.tax_code},
     }
-    summary = {"seed": spec.seed, "enterprises": len(enterprises), "files": files,
-               "defects": defects}
+    summary = {
+        "seed": spec.seed,
+        "enterprises": len(enterprises),
+        "files": files,
+        "defects": defects,
+    }
     (data_dir / "demo_defects.json").write_text(
-        json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     (data_dir / MARKER).write_text(json.dumps(dataclasses.asdict(spec)) + "\n")
     return summary

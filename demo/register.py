@@ -50,7 +50,7 @@ class Sector:
 SECTORS: tuple[Sector, ...] = (
     Sector("1520", "Giày da", "Footwear", (300, 1500), "pair", 190, 0.4, 0.1, 10, True),
     Sector("1410", "May mặc", "Garments", (200, 1200), "pcs", 300, 0.3, 0.1, 18, True),
-    Sector("2610", "Linh kiện điện tử", "Electronics", (800, 4500), "pcs", 2000, 0.0, 0.2, 8, False),
+    Sector("2610", "Linh kiện điện tử", "Electronics", (800, 4500), "pcs", 2000, 0, 0.2, 8, False),
     Sector("3100", "Gỗ nội thất", "Furniture", (150, 800), "pcs", 10, 0.1, 0.0, 4, True),
     Sector("1075", "Thực phẩm", "Foods", (300, 1400), "t", 1.5, 0.6, 0.3, 40, False),
     Sector("3240", "Đồ chơi", "Toys", (200, 1000), "pcs", 800, 0.1, 0.0, 6, True),
@@ -58,10 +58,26 @@ SECTORS: tuple[Sector, ...] = (
 )
 
 _NAME_PARTS = (
-    "An Khang Lộc", "Bảo Lâm Xuân", "Cát Tường Vân", "Đông Sơn Mộc", "Gia Vĩnh Hưng",
-    "Hòa Mỹ Điền", "Kim Ngọc Thạch", "Lạc Hồng Duyên", "Minh Quang Triều", "Ngọc Lan Thủy",
-    "Phú Điền Lâm", "Quang Vinh Hải", "Sơn Trà Nguyệt", "Tân Thịnh Khê", "Thiên Ân Phong",
-    "Trường Xuân Lộ", "Vạn Lợi Hà", "Việt Hòa Sương", "Xuân Mai Cầu", "Yên Bình Nguyên",
+    "An Khang Lộc",
+    "Bảo Lâm Xuân",
+    "Cát Tường Vân",
+    "Đông Sơn Mộc",
+    "Gia Vĩnh Hưng",
+    "Hòa Mỹ Điền",
+    "Kim Ngọc Thạch",
+    "Lạc Hồng Duyên",
+    "Minh Quang Triều",
+    "Ngọc Lan Thủy",
+    "Phú Điền Lâm",
+    "Quang Vinh Hải",
+    "Sơn Trà Nguyệt",
+    "Tân Thịnh Khê",
+    "Thiên Ân Phong",
+    "Trường Xuân Lộ",
+    "Vạn Lợi Hà",
+    "Việt Hòa Sương",
+    "Xuân Mai Cầu",
+    "Yên Bình Nguyên",
 )
 _LEGAL_FORMS = (("Công ty TNHH", "Co., Ltd."), ("Công ty Cổ phần", "JSC"))
 
@@ -91,8 +107,9 @@ def ascii_fold(text: str) -> str:
 def make_enterprises(rng: random.Random, count: int) -> list[Enterprise]:
     """``count`` fictional enterprises spread over the parks, with unique names."""
     park_pool = [p.park_code for p in PARKS for _ in range(p.weight)]
-    names = [(form, part, sector) for form in _LEGAL_FORMS for part in _NAME_PARTS
-             for sector in SECTORS]
+    names = [
+        (form, part, sector) for form in _LEGAL_FORMS for part in _NAME_PARTS for sector in SECTORS
+    ]
     rng.shuffle(names)
     tax_codes = rng.sample(range(10_000_000, 99_999_999), count)
     enterprises = []
@@ -100,19 +117,21 @@ def make_enterprises(rng: random.Random, count: int) -> list[Enterprise]:
         (form_vi, form_en), part, sector = names[i % len(names)]
         suffix = "" if i < len(names) else f" {i // len(names) + 1}"
         size = rng.random()
-        enterprises.append(Enterprise(
-            tax_code=f"37{tax_codes[i]:08d}",
-            name_vi=f"{form_vi} {sector.word_vi} {part}{suffix}",
-            name_en=f"{ascii_fold(part)}{suffix} {sector.word_en} {form_en}",
-            vsic_code=sector.vsic_code,
-            park_code=rng.choice(park_pool),
-            baseline_year=rng.choice((2019, 2020, 2021, 2022, 2023)),
-            target_year=rng.choice((2030, 2030, 2035)),
-            target_reduction_pct=float(rng.choice((20, 25, 30, 35, 40, 50))),
-            net_zero_year=2050,
-            size=size,
-            submission_format=rng.choices(("xlsx", "csv", "json"), (40, 35, 25))[0],
-        ))
+        enterprises.append(
+            Enterprise(
+                tax_code=f"37{tax_codes[i]:08d}",
+                name_vi=f"{form_vi} {sector.word_vi} {part}{suffix}",
+                name_en=f"{ascii_fold(part)}{suffix} {sector.word_en} {form_en}",
+                vsic_code=sector.vsic_code,
+                park_code=rng.choice(park_pool),
+                baseline_year=rng.choice((2019, 2020, 2021, 2022, 2023)),
+                target_year=rng.choice((2030, 2030, 2035)),
+                target_reduction_pct=float(rng.choice((20, 25, 30, 35, 40, 50))),
+                net_zero_year=2050,
+                size=size,
+                submission_format=rng.choices(("xlsx", "csv", "json"), (40, 35, 25))[0],
+            )
+        )
     return enterprises
 
 

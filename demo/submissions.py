@@ -98,8 +98,14 @@ def month_lines(ent: Enterprise, prof: Profile, period: str, seed: int) -> list[
     if prof.solar_from and period >= prof.solar_from:
         kwh_per_kwp = rng.uniform(100, 112) if month in RAINY_MONTHS else rng.uniform(120, 138)
         solar_mwh = min(prof.solar_kwp * kwh_per_kwp / 1000, demand_mwh * 0.6)
-        lines.append(Line("ELEC_SOLAR_SELF", round(solar_mwh * 1000), "kWh",
-                          "Đồng hồ inverter điện mặt trời mái nhà"))
+        lines.append(
+            Line(
+                "ELEC_SOLAR_SELF",
+                round(solar_mwh * 1000),
+                "kWh",
+                "Đồng hồ inverter điện mặt trời mái nhà",
+            )
+        )
     grid_kwh = round((demand_mwh - solar_mwh) * 1000)
     lines.insert(0, Line("ELEC_GRID", grid_kwh, "kWh", "Theo hóa đơn tiền điện EVN"))
 
@@ -109,8 +115,14 @@ def month_lines(ent: Enterprise, prof: Profile, period: str, seed: int) -> list[
         note = "Mất điện lưới, chạy máy phát" if outage else "Chạy thử máy phát định kỳ"
         lines.append(Line("DIESEL_STATIONARY", round(litres), "L", note))
     if prof.boiler == "lpg":
-        lines.append(Line("LPG_STATIONARY", round(prof.boiler_t_or_km3 * level * 1000), "kg",
-                          "Khí hóa lỏng cho lò hơi"))
+        lines.append(
+            Line(
+                "LPG_STATIONARY",
+                round(prof.boiler_t_or_km3 * level * 1000),
+                "kg",
+                "Khí hóa lỏng cho lò hơi",
+            )
+        )
     elif prof.boiler == "gas":
         m3 = prof.boiler_t_or_km3 * level * 1000 * rng.uniform(0.95, 1.05)
         lines.append(Line("NATURAL_GAS_STATIONARY", round(m3), "m3", "Khí thiên nhiên cho lò hơi"))
@@ -119,21 +131,37 @@ def month_lines(ent: Enterprise, prof: Profile, period: str, seed: int) -> list[
     lines.append(Line("WATER_SUPPLY", round(water), "m3"))
     if prof.rainwater:
         share = rng.uniform(0.03, 0.12) if month in RAINY_MONTHS else rng.uniform(0.0, 0.01)
-        lines.append(Line("RAINWATER_REUSE", round(water * share), "m3",
-                          "Nước mưa thu gom từ mái nhà xưởng"))
+        lines.append(
+            Line("RAINWATER_REUSE", round(water * share), "m3", "Nước mưa thu gom từ mái nhà xưởng")
+        )
     lines.append(Line("WASTEWATER", round(water * rng.uniform(0.75, 0.85)), "m3"))
 
     waste_t = demand_mwh * rng.uniform(0.02, 0.08)
     lines.append(Line("WASTE_GENERATED", round(waste_t * 1000), "kg"))
-    lines.append(Line("WASTE_RECYCLED", round(waste_t * rng.uniform(0.3, 0.85) * 1000), "kg",
-                      "Bán phế liệu cho đơn vị tái chế"))
+    lines.append(
+        Line(
+            "WASTE_RECYCLED",
+            round(waste_t * rng.uniform(0.3, 0.85) * 1000),
+            "kg",
+            "Bán phế liệu cho đơn vị tái chế",
+        )
+    )
     if prof.ev_from and period >= prof.ev_from:
-        lines.append(Line("EV_CHARGING", round(rng.uniform(2, 25) * 1000), "kWh",
-                          "Trạm sạc xe điện cho nhân viên"))
+        lines.append(
+            Line(
+                "EV_CHARGING",
+                round(rng.uniform(2, 25) * 1000),
+                "kWh",
+                "Trạm sạc xe điện cho nhân viên",
+            )
+        )
 
     output = demand_mwh * sec.output_per_mwh * rng.uniform(0.95, 1.05)
-    lines.append(Line("PRODUCTION_OUTPUT", round(output, 1 if sec.output_unit == "t" else 0),
-                      sec.output_unit))
+    lines.append(
+        Line(
+            "PRODUCTION_OUTPUT", round(output, 1 if sec.output_unit == "t" else 0), sec.output_unit
+        )
+    )
     if prof.reports_revenue:
         lines.append(Line("REVENUE", round(demand_mwh * rng.uniform(120, 380)), "mVND"))
     return lines

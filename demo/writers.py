@@ -19,12 +19,20 @@ _XLSX_CREATED = dt.datetime(2026, 11, 1, 8, 0, 0)
 
 
 def _rows(tax_code: str, period: str, revision: int, lines: list[Line]) -> list[list[object]]:
-    return [[tax_code, period, revision, ln.activity_code, ln.quantity, ln.unit, ln.note]
-            for ln in lines]
+    return [
+        [tax_code, period, revision, ln.activity_code, ln.quantity, ln.unit, ln.note]
+        for ln in lines
+    ]
 
 
-def write_csv(path: Path, tax_code: str, period: str, revision: int, lines: list[Line],
-              encoding: str = "utf-8") -> None:
+def write_csv(
+    path: Path,
+    tax_code: str,
+    period: str,
+    revision: int,
+    lines: list[Line],
+    encoding: str = "utf-8",
+) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([c.label for c in COLUMNS])
@@ -61,8 +69,12 @@ def write_json(path: Path, tax_code: str, period: str, revision: int, lines: lis
         "period": period,
         "revision": revision,
         "lines": [
-            {"activity_code": ln.activity_code, "quantity": ln.quantity, "unit": ln.unit,
-             "note": ln.note}
+            {
+                "activity_code": ln.activity_code,
+                "quantity": ln.quantity,
+                "unit": ln.unit,
+                "note": ln.note,
+            }
             for ln in lines
         ],
     }

@@ -60,43 +60,63 @@ def run_suite(frame: pl.DataFrame, suite: Any, key: str = "row_key") -> SuiteRun
     source = context.data_sources.add_or_update_pandas(f"frames_{suite.name}")
     asset = source.add_dataframe_asset(f"asset_{len(source.assets)}")
     batch = asset.add_batch_definition_whole_dataframe("all_rows").get_batch(
-        batch_parameters={"dataframe": frame.to_arrow().to_pandas()})
-    outcome = batch.validate(suite, result_format={
-        "result_format": "COMPLETE",
-        "unexpected_index_column_names": [key],
-        "return_unexpected_index_query": False,
-    })
+        batch_parameters={"dataframe": frame.to_arrow().to_pandas()}
+    )
+    outcome = batch.validate(
+        suite,
+        result_format={
+            "result_format": "COMPLETE",
+            "unexpected_index_column_names": [key],
+            "return_unexpected_index_query": False,
+        },
+    )
     summary, failures = [], []
     for result in outcome.results:
         config = result.expectation_config
         meta = config.meta or {}
         details = result.result or {}
-        summary.append({
-            "rule": meta.get("rule", config.type),
-            "column_name": config.kwargs.get("column"),
-            "success": bool(result.success),
-            "element_count": details.get("element_count"),
-            "unexpected_count": details.get("unexpected_count"),
-        })
+        summary.append(
+            {
+                "rule": meta.get("rule", config.type),
+                "column_name": config.kwargs.get("column"),
+                "success": bool(result.success),
+                "element_count": details.get("element_count"),
+                "unexpected_count": details.get("unexpected_count"),
+            }
+        )
         for index in details.get("unexpected_index_list") or []:
-            failures.append({
-                "row_key": int(index[key]),
-                "rule": meta["rule"],
-                "field": meta["field"],
-                "severity": meta["severity"],
-                "reason_vi": meta["reason_vi"],
-                "reason_en": meta["reason_en"],
-            })
+            failures.append(
+                {
+                    "row_key": int(index[key]),
+                    "rule": meta["rule"],
+                    "field": meta["field"],
+                    "severity": meta["severity"],
+                    "reason_vi": meta["reason_vi"],
+                    "reason_en": meta["reason_en"],
+                }
+            )
     return SuiteRun(
         suite_name=suite.name,
         success=bool(outcome.success),
-        results=pl.DataFrame(summary, schema={
-            "rule": pl.String, "column_name": pl.String, "success": pl.Boolean,
-            "element_count": pl.Int64, "unexpected_count": pl.Int64}),
+        results=pl.DataFrame(
+            summary,
+            schema={
+                "rule": pl.String,
+                "column_name": pl.String,
+                "success": pl.Boolean,
+                "element_count": pl.Int64,
+                "unexpected_count": pl.Int64,
+            },
+        ),
         failures=pl.DataFrame(failures, schema=FAILURE_SCHEMA),
     )
 
 
 def meta(rule: Rule) -> dict[str, str]:
-    return {"rule": rule.name, "field": rule.field, "severity": rule.severity,
-            "reason_vi": rule.reason_vi, "reason_en": rule.reason_en}
+    return {
+        "rule": rule.name,
+        "field": rule.field,
+        "severity": rule.severity,
+        "reason_vi": rule.reason_vi,
+        "reason_en": rule.reason_en,
+    }

@@ -22,41 +22,67 @@ def fct_enterprise_monthly() -> Any:
 
     non_negative = [
         gxe.ExpectColumnValuesToBeBetween(
-            column=c, min_value=0,
-            meta=_rule(f"{c}_non_negative", c, f"{c} is negative", f"{c} bị âm"))
-        for c in ("scope1_tco2e", "scope2_location_tco2e", "emissions_tco2e",
-                  "grid_electricity_mwh", "solar_self_consumed_mwh")
+            column=c,
+            min_value=0,
+            meta=_rule(f"{c}_non_negative", c, f"{c} is negative", f"{c} bị âm"),
+        )
+        for c in (
+            "scope1_tco2e",
+            "scope2_location_tco2e",
+            "emissions_tco2e",
+            "grid_electricity_mwh",
+            "solar_self_consumed_mwh",
+        )
     ]
-    return gx.ExpectationSuite(name="marts.fct_enterprise_monthly.critical", expectations=[
-        gxe.ExpectCompoundColumnsToBeUnique(
-            column_list=["tax_code", "period"],
-            meta=_rule("one_row_per_enterprise_month", "tax_code,period",
-                       "more than one row per enterprise and month",
-                       "nhiều hơn một dòng cho một doanh nghiệp trong một tháng")),
-        gxe.ExpectColumnValuesToNotBeNull(
-            column="tax_code", meta=_rule("tax_code_present", "tax_code", "tax code missing",
-                                          "thiếu mã số thuế")),
-        *non_negative,
-    ])
+    return gx.ExpectationSuite(
+        name="marts.fct_enterprise_monthly.critical",
+        expectations=[
+            gxe.ExpectCompoundColumnsToBeUnique(
+                column_list=["tax_code", "period"],
+                meta=_rule(
+                    "one_row_per_enterprise_month",
+                    "tax_code,period",
+                    "more than one row per enterprise and month",
+                    "nhiều hơn một dòng cho một doanh nghiệp trong một tháng",
+                ),
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="tax_code",
+                meta=_rule("tax_code_present", "tax_code", "tax code missing", "thiếu mã số thuế"),
+            ),
+            *non_negative,
+        ],
+    )
 
 
 def fct_emissions() -> Any:
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
-    return gx.ExpectationSuite(name="marts.fct_emissions.critical", expectations=[
-        gxe.ExpectColumnValuesToNotBeNull(
-            column="quantity_canonical",
-            meta=_rule("quantity_converted", "quantity_canonical",
-                       "a quantity could not be converted to its canonical unit",
-                       "không quy đổi được số lượng sang đơn vị chuẩn")),
-        # Validated on rows not flagged for a missing grid factor (see SUITES).
-        gxe.ExpectColumnValuesToNotBeNull(
-            column="factor_id",
-            meta=_rule("factor_present", "factor_id",
-                       "an emission line has no factor and is not flagged as missing one",
-                       "dòng phát thải thiếu hệ số phát thải mà không được đánh dấu")),
-    ])
+    return gx.ExpectationSuite(
+        name="marts.fct_emissions.critical",
+        expectations=[
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="quantity_canonical",
+                meta=_rule(
+                    "quantity_converted",
+                    "quantity_canonical",
+                    "a quantity could not be converted to its canonical unit",
+                    "không quy đổi được số lượng sang đơn vị chuẩn",
+                ),
+            ),
+            # Validated on rows not flagged for a missing grid factor (see SUITES).
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="factor_id",
+                meta=_rule(
+                    "factor_present",
+                    "factor_id",
+                    "an emission line has no factor and is not flagged as missing one",
+                    "dòng phát thải thiếu hệ số phát thải mà không được đánh dấu",
+                ),
+            ),
+        ],
+    )
 
 
 def _unflagged(frame: pl.DataFrame) -> pl.DataFrame:

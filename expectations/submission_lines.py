@@ -30,8 +30,13 @@ class KnownCodes:
 
 
 def _required(field: str, vi: str, en: str) -> Rule:
-    return Rule(f"required_{field}", field, "error", f"Thiếu giá trị bắt buộc: {vi}",
-                f"Required value missing: {en}")
+    return Rule(
+        f"required_{field}",
+        field,
+        "error",
+        f"Thiếu giá trị bắt buộc: {vi}",
+        f"Required value missing: {en}",
+    )
 
 
 REQUIRED_RULES = (
@@ -42,56 +47,88 @@ REQUIRED_RULES = (
     _required("unit", "đơn vị", "unit"),
 )
 KNOWN_ENTERPRISE = Rule(
-    "known_enterprise", "tax_code", "error",
+    "known_enterprise",
+    "tax_code",
+    "error",
     "Mã số thuế không có trong danh sách doanh nghiệp; kiểm tra lại hoặc liên hệ Ban quản lý KCN",
-    "Tax code is not in the enterprise register; check it or contact the park management board")
+    "Tax code is not in the enterprise register; check it or contact the park management board",
+)
 PERIOD_FORMAT = Rule(
-    "period_format", "period", "error",
+    "period_format",
+    "period",
+    "error",
     "Kỳ báo cáo phải có dạng YYYY-MM (ví dụ 2026-10)",
-    "Period must be written YYYY-MM (for example 2026-10)")
+    "Period must be written YYYY-MM (for example 2026-10)",
+)
 PERIOD_NOT_FUTURE = Rule(
-    "period_not_future", "period", "error",
-    "Kỳ báo cáo nằm trong tương lai", "Period is in the future")
+    "period_not_future",
+    "period",
+    "error",
+    "Kỳ báo cáo nằm trong tương lai",
+    "Period is in the future",
+)
 KNOWN_ACTIVITY = Rule(
-    "known_activity", "activity_code", "error",
+    "known_activity",
+    "activity_code",
+    "error",
     "Mã hoạt động không có trong danh mục; dùng mã trong mẫu báo cáo",
-    "Unknown activity code; use a code from the submission template")
+    "Unknown activity code; use a code from the submission template",
+)
 KNOWN_UNIT = Rule(
-    "known_unit", "unit", "error",
+    "known_unit",
+    "unit",
+    "error",
     "Đơn vị không có trong danh mục (ví dụ: kWh, MWh, L, kg, t, m3)",
-    "Unknown unit (for example: kWh, MWh, L, kg, t, m3)")
+    "Unknown unit (for example: kWh, MWh, L, kg, t, m3)",
+)
 UNIT_FITS_ACTIVITY = Rule(
-    "unit_fits_activity", "unit", "error",
+    "unit_fits_activity",
+    "unit",
+    "error",
     "Đơn vị không phù hợp với hoạt động này; xem danh mục đơn vị của hoạt động",
-    "This unit does not fit the activity; see the activity's accepted units")
+    "This unit does not fit the activity; see the activity's accepted units",
+)
 QUANTITY_NUMERIC = Rule(
-    "quantity_numeric", "quantity", "error",
+    "quantity_numeric",
+    "quantity",
+    "error",
     "Số lượng phải là một số (dấu chấm thập phân, không có dấu phân cách hàng nghìn)",
-    "Quantity must be a number (decimal point, no thousands separators)")
+    "Quantity must be a number (decimal point, no thousands separators)",
+)
 QUANTITY_NON_NEGATIVE = Rule(
-    "quantity_non_negative", "quantity", "error",
-    "Số lượng không được âm", "Quantity must not be negative")
+    "quantity_non_negative",
+    "quantity",
+    "error",
+    "Số lượng không được âm",
+    "Quantity must not be negative",
+)
 REVISION_FORMAT = Rule(
-    "revision_format", "revision", "error",
+    "revision_format",
+    "revision",
+    "error",
     "Lần nộp phải là số nguyên dương (1, 2, …)",
-    "Revision must be a positive whole number (1, 2, …)")
+    "Revision must be a positive whole number (1, 2, …)",
+)
 
 
 def prepared_lines(raw_lines: pl.DataFrame, known: KnownCodes) -> pl.DataFrame:
     """The landed lines with the derived columns the suite checks, keyed by ``row_key``."""
-    quantity_value = (
-        pl.when(pl.col("quantity").str.contains(NUMBER_PATTERN))
-        .then(pl.col("quantity").cast(pl.Float64, strict=False))
+    quantity_value = pl.when(pl.col("quantity").str.contains(NUMBER_PATTERN)).then(
+        pl.col("quantity").cast(pl.Float64, strict=False)
     )
     period_ok = pl.col("period").str.contains(PERIOD_PATTERN)
     period_index = pl.when(period_ok).then(
         pl.col("period").str.slice(0, 4).cast(pl.Int64) * 12
-        + pl.col("period").str.slice(5, 2).cast(pl.Int64) - 1)
+        + pl.col("period").str.slice(5, 2).cast(pl.Int64)
+        - 1
+    )
     # The pair is judged only when both halves are known, so one mistake gives one reason.
     both_known = pl.col("activity_code").is_in(known.activity_codes) & pl.col("unit").is_in(
-        known.unit_codes)
+        known.unit_codes
+    )
     activity_unit = pl.when(both_known).then(
-        pl.concat_str(pl.col("activity_code"), pl.lit("|"), pl.col("unit")))
+        pl.concat_str(pl.col("activity_code"), pl.lit("|"), pl.col("unit"))
+    )
     return raw_lines.with_row_index("row_key").with_columns(
         pl.col("row_key").cast(pl.Int64),
         quantity_value=quantity_value,
@@ -104,29 +141,38 @@ def suite(known: KnownCodes) -> Any:
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
-    expectations = [
+    expectations: list[Any] = [
         gxe.ExpectColumnValuesToNotBeNull(column=r.field, meta=meta(r)) for r in REQUIRED_RULES
     ]
     expectations += [
-        gxe.ExpectColumnValuesToBeInSet(column="tax_code", value_set=known.tax_codes,
-                                        meta=meta(KNOWN_ENTERPRISE)),
-        gxe.ExpectColumnValuesToMatchRegex(column="period", regex=PERIOD_PATTERN,
-                                           meta=meta(PERIOD_FORMAT)),
-        gxe.ExpectColumnValuesToBeBetween(column="period_index",
-                                          max_value=known.latest_period_index,
-                                          meta=meta(PERIOD_NOT_FUTURE)),
-        gxe.ExpectColumnValuesToBeInSet(column="activity_code", value_set=known.activity_codes,
-                                        meta=meta(KNOWN_ACTIVITY)),
-        gxe.ExpectColumnValuesToBeInSet(column="unit", value_set=known.unit_codes,
-                                        meta=meta(KNOWN_UNIT)),
-        gxe.ExpectColumnValuesToBeInSet(column="activity_unit", value_set=known.activity_units,
-                                        meta=meta(UNIT_FITS_ACTIVITY)),
-        gxe.ExpectColumnValuesToMatchRegex(column="quantity", regex=NUMBER_PATTERN,
-                                           meta=meta(QUANTITY_NUMERIC)),
-        gxe.ExpectColumnValuesToBeBetween(column="quantity_value", min_value=0,
-                                          meta=meta(QUANTITY_NON_NEGATIVE)),
-        gxe.ExpectColumnValuesToMatchRegex(column="revision", regex=REVISION_PATTERN,
-                                           meta=meta(REVISION_FORMAT)),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="tax_code", value_set=known.tax_codes, meta=meta(KNOWN_ENTERPRISE)
+        ),
+        gxe.ExpectColumnValuesToMatchRegex(
+            column="period", regex=PERIOD_PATTERN, meta=meta(PERIOD_FORMAT)
+        ),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="period_index", max_value=known.latest_period_index, meta=meta(PERIOD_NOT_FUTURE)
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="activity_code", value_set=known.activity_codes, meta=meta(KNOWN_ACTIVITY)
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="unit", value_set=known.unit_codes, meta=meta(KNOWN_UNIT)
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="activity_unit", value_set=known.activity_units, meta=meta(UNIT_FITS_ACTIVITY)
+        ),
+        gxe.ExpectColumnValuesToMatchRegex(
+            column="quantity", regex=NUMBER_PATTERN, meta=meta(QUANTITY_NUMERIC)
+        ),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="quantity_value", min_value=0, meta=meta(QUANTITY_NON_NEGATIVE)
+        ),
+        gxe.ExpectColumnValuesToMatchRegex(
+            column="revision", regex=REVISION_PATTERN, meta=meta(REVISION_FORMAT)
+        ),
     ]
-    return gx.ExpectationSuite(name=SUITE_NAME, expectations=expectations,
-                               meta={"suite_version": SUITE_VERSION})
+    return gx.ExpectationSuite(
+        name=SUITE_NAME, expectations=expectations, meta={"suite_version": SUITE_VERSION}
+    )

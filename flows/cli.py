@@ -12,13 +12,20 @@ from rich.table import Table
 
 app = typer.Typer(
     help="netzero — báo cáo tiến độ phát thải ròng bằng “0” hằng tháng / "
-         "monthly net-zero progress reports.",
-    no_args_is_help=True, add_completion=False)
+    "monthly net-zero progress reports.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 console = Console()
 
-DataDir = Annotated[Path, typer.Option(
-    "--data-dir", envvar="NETZERO_DATA_DIR",
-    help="Thư mục dữ liệu / data folder (inbox, warehouse, outbox).")]
+DataDir = Annotated[
+    Path,
+    typer.Option(
+        "--data-dir",
+        envvar="NETZERO_DATA_DIR",
+        help="Thư mục dữ liệu / data folder (inbox, warehouse, outbox).",
+    ),
+]
 
 
 def _quiet_defaults(data_dir: Path) -> None:
@@ -33,8 +40,9 @@ def _quiet_defaults(data_dir: Path) -> None:
 @app.command()
 def demo(
     data_dir: DataDir = Path("data"),
-    force: Annotated[bool, typer.Option(
-        help="Tạo lại dù đã có / generate again even if present.")] = False,
+    force: Annotated[
+        bool, typer.Option(help="Tạo lại dù đã có / generate again even if present.")
+    ] = False,
 ) -> None:
     """Tạo dữ liệu minh họa / generate the demo province (register + inbox), if absent."""
     from demo.generate import MARKER, generate_demo
@@ -43,17 +51,24 @@ def demo(
         console.print(f"demo: dữ liệu minh họa đã có / demo data already in {data_dir}")
         return
     summary = generate_demo(data_dir)
-    console.print(f"demo: {summary['files']} tệp / files for {summary['enterprises']} "
-                  f"doanh nghiệp / enterprises → {data_dir / 'inbox'}")
+    console.print(
+        f"demo: {summary['files']} tệp / files for {summary['enterprises']} "
+        f"doanh nghiệp / enterprises → {data_dir / 'inbox'}"
+    )
 
 
 @app.command()
 def run(
-    period: Annotated[str | None, typer.Option(
-        help="Kỳ báo cáo YYYY-MM / reporting period (mặc định / default: latest).")] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(help="Kỳ báo cáo YYYY-MM / reporting period (mặc định / default: latest)."),
+    ] = None,
     data_dir: DataDir = Path("data"),
 ) -> None:
-    """Chạy chu trình hằng tháng / run the monthly cycle (ingest → validate → build → render → publish)."""
+    """Chạy chu trình hằng tháng / run the monthly cycle.
+
+    Ingest → validate → build → render → publish, in Prefect's embedded mode.
+    """
     _quiet_defaults(data_dir)
     from flows.monthly_cycle import monthly_cycle
 
@@ -62,8 +77,7 @@ def run(
     for label, value in (
         ("Tệp đã nhận / files landed", summary.files_landed),
         ("Tệp bị từ chối / files rejected", summary.files_rejected),
-        ("Tệp bỏ qua (đã có) / files skipped (already landed or duplicate)",
-         summary.files_skipped),
+        ("Tệp bỏ qua (đã có) / files skipped (already landed or duplicate)", summary.files_skipped),
         ("Dòng đã nhận / lines landed", summary.lines_landed),
         ("Dòng bị cách ly / lines quarantined", summary.lines_quarantined),
         ("Báo cáo PDF / PDF reports written", summary.reports_written),

@@ -29,7 +29,9 @@ class IngestResult:
 def load_reference(settings: Settings) -> int:
     """Replace reference.* from the versioned CSVs and the register: returns tables loaded."""
     sources = sorted(REFERENCE_DIR.glob("ref_*.csv")) + [
-        settings.register / "enterprises.csv", settings.register / "industrial_parks.csv"]
+        settings.register / "enterprises.csv",
+        settings.register / "industrial_parks.csv",
+    ]
     with wh.connect(settings.warehouse) as con:
         for csv in sources:
             table = csv.stem if csv.stem.startswith("ref_") else f"ref_{csv.stem}"
@@ -40,12 +42,14 @@ def load_reference(settings: Settings) -> int:
 @task(retries=2, retry_delay_seconds=[2, 10])
 def ingest_inbox(settings: Settings, run_id: str) -> IngestResult:
     """Land every new file in the inbox; a file already landed is skipped, not duplicated."""
-    paths = sorted(p for p in settings.inbox.glob("*") if p.is_file()
-                   and not p.name.startswith("."))
+    paths = sorted(
+        p for p in settings.inbox.glob("*") if p.is_file() and not p.name.startswith(".")
+    )
     now = datetime.now(UTC).replace(tzinfo=None)
     with wh.connect(settings.warehouse) as con:
-        landed_names = dict(con.execute(
-            "select sha256, file_name from raw.submission_files").fetchall())
+        landed_names = dict(
+            con.execute("select sha256, file_name from raw.submission_files").fetchall()
+        )
         batch = _Batch(run_id, now, settings.data_dir)
         for path in paths:
             batch.add(path, path.read_bytes(), landed_names)
@@ -73,7 +77,10 @@ class _Batch:
         self.run_id, self.now = run_id, now
         self.archive, self.rejected_dir = data_dir / "archive", data_dir / "rejected"
         self.rows: dict[str, list[dict[str, object]]] = {
-            "files": [], "ledger": [], "quarantine": []}
+            "files": [],
+            "ledger": [],
+            "quarantine": [],
+        }
         self.lines: list[pl.DataFrame] = []
         self.moves: list[tuple[Path, Path]] = []
         self.landed = self.rejected = self.skipped = self.line_count = 0
@@ -83,9 +90,13 @@ class _Batch:
         archive = self.archive
         if sha in landed_names:
             same = landed_names[sha] == path.name
-            self._ledger(path.name, sha, "already_landed" if same else "duplicate",
-                         None if same else f"Trùng nội dung với tệp {landed_names[sha]}",
-                         None if same else f"Same content as {landed_names[sha]}")
+            self._ledger(
+                path.name,
+                sha,
+                "already_landed" if same else "duplicate",
+                None if same else f"Trùng nội dung với tệp {landed_names[sha]}",
+                None if same else f"Same content as {landed_names[sha]}",
+            )
             self.skipped += 1
             self.moves.append((path, archive / f"{sha}{path.suffix.lower()}"))
             return
@@ -95,10 +106,18 @@ class _Batch:
             self._reject(path, sha, error)
             return
         landed_names[sha] = path.name
-        self.rows["files"].append({
-            "sha256": sha, "file_name": path.name, "file_format": parsed.file_format,
-            "encoding": parsed.encoding, "size_bytes": len(data),
-            "line_count": parsed.lines.height, "landed_at": self.now, "run_id": self.run_id})
+        self.rows["files"].append(
+            {
+                "sha256": sha,
+                "file_name": path.name,
+                "file_format": parsed.file_format,
+                "encoding": parsed.encoding,
+                "size_bytes": len(data),
+                "line_count": parsed.lines.height,
+                "landed_at": self.now,
+                "run_id": self.run_id,
+            }
+        )
         self.lines.append(parsed.lines.with_columns(sha256=pl.lit(sha)))
         self._ledger(path.name, sha, "landed", None, None)
         self.landed += 1
@@ -107,20 +126,39 @@ class _Batch:
 
     def _reject(self, path: Path, sha: str, error: UnreadableFile) -> None:
         self._ledger(path.name, sha, "rejected", error.reason_vi, error.reason_en)
-        self.rows["quarantine"].append({
-            "run_id": self.run_id, "sha256": sha, "file_name": path.name, "line_no": None,
-            "field": "file", "value": file_format(path.name), "rule": "file_readable",
-            "severity": "error", "reason_vi": error.reason_vi, "reason_en": error.reason_en,
-            "suite_version": None, "quarantined_at": self.now})
+        self.rows["quarantine"].append(
+            {
+                "run_id": self.run_id,
+                "sha256": sha,
+                "file_name": path.name,
+                "line_no": None,
+                "field": "file",
+                "value": file_format(path.name),
+                "rule": "file_readable",
+                "severity": "error",
+                "reason_vi": error.reason_vi,
+                "reason_en": error.reason_en,
+                "suite_version": None,
+                "quarantined_at": self.now,
+            }
+        )
         self.rejected += 1
         # Kept, not deleted: the rejected bytes stay available for the enterprise and us.
         rejected = self.rejected_dir / f"{sha}{path.suffix.lower()}"
         self.moves.append((path, rejected))
 
     def _ledger(self, name: str, sha: str, status: str, vi: str | None, en: str | None) -> None:
-        self.rows["ledger"].append({
-            "run_id": self.run_id, "file_name": name, "sha256": sha, "status": status,
-            "reason_vi": vi, "reason_en": en, "seen_at": self.now})
+        self.rows["ledger"].append(
+            {
+                "run_id": self.run_id,
+                "file_name": name,
+                "sha256": sha,
+                "status": status,
+                "reason_vi": vi,
+                "reason_en": en,
+                "seen_at": self.now,
+            }
+        )
 
     def frame(self, kind: str) -> pl.DataFrame:
         if kind == "lines":

@@ -38,10 +38,16 @@ def monthly_cycle(period: str | None = None, data_dir: str | None = None) -> run
         runs.set_period(settings, run_id, period)
         outbox = publish(settings, period, render_reports(settings, period, run_id), run_id)
         summary = runs.RunSummary(
-            run_id=run_id, period=period, files_landed=landed.landed,
-            files_rejected=landed.rejected, files_skipped=landed.skipped,
-            lines_landed=landed.lines, lines_quarantined=quarantined,
-            reports_written=runs.count_reports(outbox), outbox=str(outbox),
-            warehouse=str(settings.warehouse))
+            run_id=run_id,
+            period=period,
+            files_landed=landed.landed,
+            files_rejected=landed.rejected,
+            files_skipped=landed.skipped,
+            lines_landed=landed.lines,
+            lines_quarantined=quarantined,
+            reports_written=runs.count_reports(outbox),
+            outbox=str(outbox),
+            warehouse=str(settings.warehouse),
+        )
         runs.finish(settings, summary)
     return summary

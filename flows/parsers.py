@@ -51,7 +51,8 @@ def parse_submission(name: str, data: bytes) -> ParsedFile:
     if fmt is None:
         raise UnreadableFile(
             "Định dạng tệp không được hỗ trợ (chỉ nhận .xlsx, .csv, .json)",
-            "Unsupported file type (only .xlsx, .csv and .json are accepted)")
+            "Unsupported file type (only .xlsx, .csv and .json are accepted)",
+        )
     if not data.strip():
         raise UnreadableFile("Tệp rỗng", "The file is empty")
     if fmt == "csv":
@@ -84,8 +85,9 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
         sheet = XLSX_SHEET if XLSX_SHEET in reader.sheet_names else 0
         frame = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
     except Exception as error:  # calamine raises its own types for every kind of bad file
-        raise UnreadableFile(f"Không đọc được tệp Excel: {error}",
-                             f"Cannot read the Excel file: {error}") from error
+        raise UnreadableFile(
+            f"Không đọc được tệp Excel: {error}", f"Cannot read the Excel file: {error}"
+        ) from error
     return [["" if v is None else v for v in row] for row in frame.iter_rows()]
 
 
@@ -97,7 +99,8 @@ def _from_rows(rows: list[list[str]]) -> pl.DataFrame:
     if missing:
         raise UnreadableFile(
             "Thiếu cột bắt buộc: " + ", ".join(_label_vi(c) for c in missing),
-            "Missing required columns: " + ", ".join(missing))
+            "Missing required columns: " + ", ".join(missing),
+        )
     records = []
     for line_no, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -116,8 +119,10 @@ def _from_json(data: bytes) -> pl.DataFrame:
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise UnreadableFile(f"JSON không hợp lệ: {error}", f"Invalid JSON: {error}") from error
     if not isinstance(document, dict) or not isinstance(document.get("lines"), list):
-        raise UnreadableFile("JSON phải là một đối tượng có danh sách \"lines\"",
-                             'JSON must be an object with a "lines" list')
+        raise UnreadableFile(
+            'JSON phải là một đối tượng có danh sách "lines"',
+            'JSON must be an object with a "lines" list',
+        )
     header = {k: _clean(document.get(k)) for k in JSON_HEADER_FIELDS}
     records = []
     for line_no, line in enumerate(document["lines"], start=1):
@@ -139,8 +144,11 @@ def _clean(value: object) -> str | None:
 
 def _frame(records: list[dict[str, object]]) -> pl.DataFrame:
     schema = {"line_no": pl.Int32} | dict.fromkeys(COLUMN_CODES, pl.String)
-    return pl.DataFrame(records, schema=schema, orient="row") if records else pl.DataFrame(
-        schema=schema)
+    return (
+        pl.DataFrame(records, schema=schema, orient="row")
+        if records
+        else pl.DataFrame(schema=schema)
+    )
 
 
 def _label_vi(code: str) -> str:

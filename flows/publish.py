@@ -18,8 +18,14 @@ def manifest(folder: Path, period: str, run_id: str) -> dict[str, object]:
     return {
         "period": period,
         "run_id": run_id,
-        "files": [{"path": p.relative_to(folder).as_posix(), "bytes": p.stat().st_size,
-                   "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in files],
+        "files": [
+            {
+                "path": p.relative_to(folder).as_posix(),
+                "bytes": p.stat().st_size,
+                "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+            }
+            for p in files
+        ],
     }
 
 
@@ -28,7 +34,8 @@ def publish(settings: Settings, period: str, staging: Path, run_id: str) -> Path
     """Write manifest.json and SHA256SUMS, then swap the folder in as outbox/<period>."""
     content = manifest(staging, period, run_id)
     (staging / "manifest.json").write_text(
-        json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     sums = "".join(f"{f['sha256']}  {f['path']}\n" for f in content["files"])  # type: ignore[attr-defined]
     (staging / "SHA256SUMS").write_text(sums, encoding="utf-8")
     final = settings.outbox / period

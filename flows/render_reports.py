@@ -27,21 +27,43 @@ def render_reports(settings: Settings, period: str, run_id: str) -> Path:
     shutil.rmtree(staging, ignore_errors=True)
     with wh.connect(settings.warehouse) as con:
         data = report_data.load(con, settings, period, run_id)
-    jobs: list[Job] = [("province_monthly", contexts.province_context(
-        data.common, data.province, data.parks, data.enterprises, data.quality,
-        data.duplicates), staging / f"province_{period}.html", staging / f"province_{period}.pdf")]
+    jobs: list[Job] = [
+        (
+            "province_monthly",
+            contexts.province_context(
+                data.common,
+                data.province,
+                data.parks,
+                data.enterprises,
+                data.quality,
+                data.duplicates,
+            ),
+            staging / f"province_{period}.html",
+            staging / f"province_{period}.pdf",
+        )
+    ]
     for park in data.parks:
         members = [e for e in data.enterprises if e["park_code"] == park["park_code"]]
         name = f"parks/{park['park_code']}_{period}"
-        jobs.append(("park_monthly", contexts.park_context(data.common, park, members),
-                     staging / f"{name}.html", staging / f"{name}.pdf"))
+        jobs.append(
+            (
+                "park_monthly",
+                contexts.park_context(data.common, park, members),
+                staging / f"{name}.html",
+                staging / f"{name}.pdf",
+            )
+        )
     for ent in data.enterprises:
         name = f"enterprises/{ent['tax_code']}_{period}"
         context = contexts.enterprise_context(
-            data.common, ent, data.trends.get(ent["tax_code"], []),
-            [q for q in data.quality if q["tax_code"] == ent["tax_code"]])
-        jobs.append(("enterprise_monthly", context, staging / f"{name}.html",
-                     staging / f"{name}.pdf"))
+            data.common,
+            ent,
+            data.trends.get(ent["tax_code"], []),
+            [q for q in data.quality if q["tax_code"] == ent["tax_code"]],
+        )
+        jobs.append(
+            ("enterprise_monthly", context, staging / f"{name}.html", staging / f"{name}.pdf")
+        )
     _render_all(jobs)
     return staging
 

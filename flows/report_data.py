@@ -60,79 +60,137 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> lis
     return wh.query(con, sql, params).to_dicts()
 
 
-def load(con: duckdb.DuckDBPyConnection, settings: Settings, period: str, run_id: str
-         ) -> ReportData:
-    province = _rows(con, "select * from reports.rpt_province_monthly where period = ?",
-                     [period])
+def load(
+    con: duckdb.DuckDBPyConnection, settings: Settings, period: str, run_id: str
+) -> ReportData:
+    province = _rows(con, "select * from reports.rpt_province_monthly where period = ?", [period])
     if not province:
         raise NoDataForPeriod(
-            f"Không có số liệu cho kỳ {period} / No accepted data for period {period}")
+            f"Không có số liệu cho kỳ {period} / No accepted data for period {period}"
+        )
     first = period_from_index(period_index(period) - 11)
     trends: dict[str, list[Row]] = defaultdict(list)
-    for row in _rows(con, "select * from reports.rpt_enterprise_monthly where period between "
-                     "? and ? order by tax_code, period", [first, period]):
+    for row in _rows(
+        con,
+        "select * from reports.rpt_enterprise_monthly where period between "
+        "? and ? order by tax_code, period",
+        [first, period],
+    ):
         trends[row["tax_code"]].append(row)
     return ReportData(
         common=_common(con, settings, period, run_id, province[0]),
         province=province[0],
-        parks=_rows(con, "select * from reports.rpt_park_monthly where period = ? "
-                    "order by park_code", [period]),
-        enterprises=_rows(con, "select * from reports.rpt_enterprise_monthly where period = ? "
-                          "order by park_code, name_vi", [period]),
+        parks=_rows(
+            con,
+            "select * from reports.rpt_park_monthly where period = ? order by park_code",
+            [period],
+        ),
+        enterprises=_rows(
+            con,
+            "select * from reports.rpt_enterprise_monthly where period = ? "
+            "order by park_code, name_vi",
+            [period],
+        ),
         trends=dict(trends),
         quality=_rows(con, QUALITY, [period, period]),
         duplicates=[r["file_name"] for r in _rows(con, DUPLICATES, [period])],
     )
 
 
-def _common(con: duckdb.DuckDBPyConnection, settings: Settings, period: str, run_id: str,
-            province: Row) -> Row:
+def _common(
+    con: duckdb.DuckDBPyConnection, settings: Settings, period: str, run_id: str, province: Row
+) -> Row:
     demo = wh.scalar(con, "select bool_or(is_fictional) from reference.ref_enterprises")
-    registry = wh.scalar(con, "select max(registry_version) "
-                         "from reference.ref_grid_emission_factors")
-    gwp = _rows(con, "select gas, gwp_100yr from reference.ref_gwp where gwp_set = ? "
-                "order by gas", [settings.gwp_set])
-    gwp_values = " · ".join(f"{g['gas']} {num(g['gwp_100yr'], 0 if g['gwp_100yr'] % 1 == 0 else 1)}"
-                            for g in gwp)
+    registry = wh.scalar(
+        con, "select max(registry_version) from reference.ref_grid_emission_factors"
+    )
+    gwp = _rows(
+        con,
+        "select gas, gwp_100yr from reference.ref_gwp where gwp_set = ? order by gas",
+        [settings.gwp_set],
+    )
+    gwp_values = " · ".join(
+        f"{g['gas']} {num(g['gwp_100yr'], 0 if g['gwp_100yr'] % 1 == 0 else 1)}" for g in gwp
+    )
     return {
         "period": period,
         "demo": bool(demo),
-        "jurisdiction": {"agency_vi": settings.agency_vi, "agency_en": settings.agency_en,
-                         "province_vi": settings.province_vi,
-                         "province_en": settings.province_en},
-        "method": contexts.method(settings.grid_factor_policy,
-                                  bool(province["has_provisional_grid_factor"]),
-                                  settings.gwp_set, gwp_values, _factors(con, period)),
-        "stamp": {"generator": f"netzero {version('netzero')}", "run_id": run_id,
-                  "registry_version": registry,
-                  "suite_version": SUITE_VERSION},
+        "jurisdiction": {
+            "agency_vi": settings.agency_vi,
+            "agency_en": settings.agency_en,
+            "province_vi": settings.province_vi,
+            "province_en": settings.province_en,
+        },
+        "method": contexts.method(
+            settings.grid_factor_policy,
+            bool(province["has_provisional_grid_factor"]),
+            settings.gwp_set,
+            gwp_values,
+            _factors(con, period),
+        ),
+        "stamp": {
+            "generator": f"netzero {version('netzero')}",
+            "run_id": run_id,
+            "registry_version": registry,
+            "suite_version": SUITE_VERSION,
+        },
     }
 
 
 def _factors(con: duckdb.DuckDBPyConnection, period: str) -> list[Row]:
     """The factors this period's figures rest on, with their values and sources."""
-    grid = _rows(con, """
+    grid = _rows(
+        con,
+        """
         select g.factor_id, g.ef_tco2_per_mwh, g.grid_year, g.publishing_document, g.source
         from reference.ref_grid_emission_factors as g
         where g.factor_id in (select factor_id from marts.fct_emissions where period = ?)
-        order by g.factor_id""", [period])
-    fuels = _rows(con, """
+        order by g.factor_id""",
+        [period],
+    )
+    fuels = _rows(
+        con,
+        """
         select * from reference.ref_fuel_combustion_factors
         where factor_id in (select factor_id from marts.fct_emissions where period = ?)
-        order by factor_id""", [period])
-    densities = _rows(con, """
+        order by factor_id""",
+        [period],
+    )
+    densities = _rows(
+        con,
+        """
         select * from reference.ref_fuel_densities
         where density_id in (select density_id from staging.stg_submissions__activity_lines
                              where period = ?)
-        order by density_id""", [period])
-    rows = [{"factor_id": g["factor_id"], "value": num(g["ef_tco2_per_mwh"], 4),
-             "unit": f"tCO₂/MWh ({g['grid_year']})",
-             "source": "; ".join(filter(None, [g["publishing_document"], g["source"]]))}
-            for g in grid]
-    rows += [{"factor_id": f["factor_id"],
-              "value": f"NCV {num(f['ncv_tj_per_gg'], 1)} · CO₂ {num(f['co2_kg_per_tj'], 0)}"
-                       f" · CH₄ {num(f['ch4_kg_per_tj'], 0)} · N₂O {num(f['n2o_kg_per_tj'], 1)}",
-              "unit": "TJ/Gg · kg/TJ", "source": f["source"]} for f in fuels]
-    rows += [{"factor_id": d["density_id"], "value": num(d["density_t_per_m3"], 5),
-              "unit": "t/m³", "source": f"{d['source']}. {d['note']}"} for d in densities]
+        order by density_id""",
+        [period],
+    )
+    rows = [
+        {
+            "factor_id": g["factor_id"],
+            "value": num(g["ef_tco2_per_mwh"], 4),
+            "unit": f"tCO₂/MWh ({g['grid_year']})",
+            "source": "; ".join(filter(None, [g["publishing_document"], g["source"]])),
+        }
+        for g in grid
+    ]
+    rows += [
+        {
+            "factor_id": f["factor_id"],
+            "value": f"NCV {num(f['ncv_tj_per_gg'], 1)} · CO₂ {num(f['co2_kg_per_tj'], 0)}"
+            f" · CH₄ {num(f['ch4_kg_per_tj'], 0)} · N₂O {num(f['n2o_kg_per_tj'], 1)}",
+            "unit": "TJ/Gg · kg/TJ",
+            "source": f["source"],
+        }
+        for f in fuels
+    ]
+    rows += [
+        {
+            "factor_id": d["density_id"],
+            "value": num(d["density_t_per_m3"], 5),
+            "unit": "t/m³",
+            "source": f"{d['source']}. {d['note']}",
+        }
+        for d in densities
+    ]
     return rows

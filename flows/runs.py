@@ -54,15 +54,18 @@ def exclusive(settings: Settings) -> Iterator[None]:
 
 def start(settings: Settings, run_id: str, period: str | None) -> None:
     with wh.connect(settings.warehouse) as con:
-        con.execute("insert into ops.runs (run_id, period, started_at, status) "
-                    "values (?, ?, ?, 'running')",
-                    [run_id, period, datetime.now(UTC).replace(tzinfo=None)])
+        con.execute(
+            "insert into ops.runs (run_id, period, started_at, status) values (?, ?, ?, 'running')",
+            [run_id, period, datetime.now(UTC).replace(tzinfo=None)],
+        )
 
 
 def latest(periods: list[str]) -> str:
     if not periods:
-        raise LookupError("Chưa có số liệu nào được chấp nhận / No accepted data yet: "
-                          "put submission files in the inbox first")
+        raise LookupError(
+            "Chưa có số liệu nào được chấp nhận / No accepted data yet: "
+            "put submission files in the inbox first"
+        )
     return periods[-1]
 
 
@@ -74,15 +77,25 @@ def set_period(settings: Settings, run_id: str, period: str) -> None:
 def finish(settings: Settings, summary: RunSummary) -> None:
     values = asdict(summary)
     with wh.connect(settings.warehouse) as con:
-        con.execute("""
+        con.execute(
+            """
             update ops.runs set period = ?, finished_at = ?, status = 'completed',
                 files_landed = ?, files_rejected = ?, files_skipped = ?, lines_landed = ?,
                 lines_quarantined = ?, reports_written = ?, outbox = ?
-            where run_id = ?""", [
-            values["period"], datetime.now(UTC).replace(tzinfo=None), values["files_landed"],
-            values["files_rejected"], values["files_skipped"], values["lines_landed"],
-            values["lines_quarantined"], values["reports_written"], values["outbox"],
-            values["run_id"]])
+            where run_id = ?""",
+            [
+                values["period"],
+                datetime.now(UTC).replace(tzinfo=None),
+                values["files_landed"],
+                values["files_rejected"],
+                values["files_skipped"],
+                values["lines_landed"],
+                values["lines_quarantined"],
+                values["reports_written"],
+                values["outbox"],
+                values["run_id"],
+            ],
+        )
 
 
 def count_reports(folder: Path) -> int:

@@ -25,7 +25,8 @@ class Settings:
         if self.grid_factor_policy not in GRID_FACTOR_POLICIES:
             raise ValueError(
                 f"NETZERO_GRID_FACTOR_POLICY must be one of {GRID_FACTOR_POLICIES}, "
-                f"not {self.grid_factor_policy!r}")
+                f"not {self.grid_factor_policy!r}"
+            )
 
     @property
     def inbox(self) -> Path:

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import polars as pl
 from prefect import task
 
-from expectations import run_suite
 from expectations import marts as marts_suites
+from expectations import run_suite
 from expectations import submission_lines as lines_suite
 from flows import warehouse as wh
 from flows.settings import Settings
@@ -41,7 +41,8 @@ def known_codes(con: object) -> lines_suite.KnownCodes:
         activity_codes=column("select activity_code from reference.ref_activities"),
         unit_codes=column("select distinct unit_code from reference.ref_activity_units"),
         activity_units=column(
-            "select activity_code || '|' || unit_code from reference.ref_activity_units"),
+            "select activity_code || '|' || unit_code from reference.ref_activity_units"
+        ),
         latest_period_index=current_period_index(),
     )
 
@@ -58,14 +59,25 @@ def validate_submissions(settings: Settings, run_id: str) -> int:
         prepared = lines_suite.prepared_lines(pending, known)
         outcome = run_suite(prepared, lines_suite.suite(known))
         quarantine = quarantine_rows(prepared, outcome.failures).with_columns(
-            run_id=pl.lit(run_id), suite_version=pl.lit(lines_suite.SUITE_VERSION),
-            quarantined_at=pl.lit(now))
+            run_id=pl.lit(run_id),
+            suite_version=pl.lit(lines_suite.SUITE_VERSION),
+            quarantined_at=pl.lit(now),
+        )
         results = outcome.results.with_columns(
-            run_id=pl.lit(run_id), suite_name=pl.lit(outcome.suite_name),
-            suite_version=pl.lit(lines_suite.SUITE_VERSION), validated_at=pl.lit(now))
-        validated = pending.select("sha256").unique().with_columns(
-            run_id=pl.lit(run_id), suite_version=pl.lit(lines_suite.SUITE_VERSION),
-            validated_at=pl.lit(now))
+            run_id=pl.lit(run_id),
+            suite_name=pl.lit(outcome.suite_name),
+            suite_version=pl.lit(lines_suite.SUITE_VERSION),
+            validated_at=pl.lit(now),
+        )
+        validated = (
+            pending.select("sha256")
+            .unique()
+            .with_columns(
+                run_id=pl.lit(run_id),
+                suite_version=pl.lit(lines_suite.SUITE_VERSION),
+                validated_at=pl.lit(now),
+            )
+        )
         con.begin()
         wh.append_rows(con, quarantine, "ops.quarantine")
         wh.append_rows(con, results, "ops.validation_results")
@@ -77,12 +89,23 @@ def validate_submissions(settings: Settings, run_id: str) -> int:
 def quarantine_rows(prepared: pl.DataFrame, failures: pl.DataFrame) -> pl.DataFrame:
     """One row per failing line and rule, with the value the submitter wrote."""
     joined = failures.join(prepared, on="row_key", how="left")
-    value = pl.coalesce(*(
-        pl.when(pl.col("field") == name).then(pl.col(name).cast(pl.String))
-        for name in ("tax_code", "period", "revision", "activity_code", "quantity", "unit")))
+    value = pl.coalesce(
+        *(
+            pl.when(pl.col("field") == name).then(pl.col(name).cast(pl.String))
+            for name in ("tax_code", "period", "revision", "activity_code", "quantity", "unit")
+        )
+    )
     return joined.select(
-        "sha256", "file_name", "line_no", "field", value.alias("value"), "rule", "severity",
-        "reason_vi", "reason_en").sort("file_name", "line_no", "rule")
+        "sha256",
+        "file_name",
+        "line_no",
+        "field",
+        value.alias("value"),
+        "rule",
+        "severity",
+        "reason_vi",
+        "reason_en",
+    ).sort("file_name", "line_no", "rule")
 
 
 @task
@@ -94,13 +117,20 @@ def validate_marts(settings: Settings, run_id: str) -> None:
         for table, (suite, rows) in marts_suites.SUITES.items():
             frame = rows(wh.read_table(con, table)).with_row_index("row_key")
             outcome = run_suite(frame.with_columns(pl.col("row_key").cast(pl.Int64)), suite())
-            wh.append_rows(con, outcome.results.with_columns(
-                run_id=pl.lit(run_id), suite_name=pl.lit(outcome.suite_name),
-                suite_version=pl.lit(marts_suites.SUITE_VERSION), validated_at=pl.lit(now)),
-                "ops.validation_results")
+            wh.append_rows(
+                con,
+                outcome.results.with_columns(
+                    run_id=pl.lit(run_id),
+                    suite_name=pl.lit(outcome.suite_name),
+                    suite_version=pl.lit(marts_suites.SUITE_VERSION),
+                    validated_at=pl.lit(now),
+                ),
+                "ops.validation_results",
+            )
             if not outcome.success:
                 failed.append(outcome.results.filter(~pl.col("success")))
     if failed:
         raise MartsInvalid(
             "Kho dữ liệu không đạt kiểm tra, không lập báo cáo / The marts failed their "
-            f"critical checks, no report was rendered:\n{pl.concat(failed)}")
+            f"critical checks, no report was rendered:\n{pl.concat(failed)}"
+        )

@@ -32,14 +32,16 @@ def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
     return frame
 
 
-def query(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
-          ) -> pl.DataFrame:
+def query(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
+) -> pl.DataFrame:
     frame: pl.DataFrame = con.sql(sql, params=params or None).pl()
     return frame
 
 
-def replace_table(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, table: str,
-                  comment: str | None = None) -> None:
+def replace_table(
+    con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, table: str, comment: str | None = None
+) -> None:
     """Materialise a frame as ``table``, replacing what was there."""
     con.register("_incoming", frame.to_arrow())
     con.execute(f"create or replace table {table} as select * from _incoming")
@@ -72,8 +74,9 @@ def load_csv(con: duckdb.DuckDBPyConnection, csv: Path, table: str) -> int:
     frame = pl.read_csv(csv, infer_schema_length=None)
     codes = [c for c in frame.columns if c.endswith(("_code", "_id"))]
     if codes:
-        frame = pl.read_csv(csv, infer_schema_length=None,
-                            schema_overrides={c: pl.String for c in codes})
+        frame = pl.read_csv(
+            csv, infer_schema_length=None, schema_overrides={c: pl.String for c in codes}
+        )
     replace_table(con, frame, table, comment=f"Loaded from {csv.name}")
     return frame.height
 
@@ -82,8 +85,7 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
-           ) -> object:
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> object:
     """The single value a query returns (the result is drained: DuckDB 2 needs that)."""
     rows = con.execute(sql, params or []).fetchall()
     return rows[0][0] if rows else None

@@ -18,8 +18,9 @@ OPTIONS = {"**.j2": {"extensions": "", "trimmed": "false"}}
 
 
 def used_msgids(folder: Path = HERE) -> set[str]:
-    found = extract_from_dir(str(folder), method_map=METHOD_MAP, options_map=OPTIONS,
-                             keywords=KEYWORDS)
+    found = extract_from_dir(
+        str(folder), method_map=METHOD_MAP, options_map=OPTIONS, keywords=KEYWORDS
+    )
     return {str(message) for _file, _line, message, _comments, _context in found}
 
 

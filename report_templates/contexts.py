@@ -23,14 +23,18 @@ STATUS_MSGIDS = {
 GRID_POLICY_MSGIDS = {
     ("provisional_latest", True): N_(
         "No grid emission factor has been published for this year yet: Scope 2 uses the "
-        "latest published factor and is provisional until the new factor is published."),
+        "latest published factor and is provisional until the new factor is published."
+    ),
     ("provisional_latest", False): N_(
-        "Scope 2 uses the grid emission factor published for the calculation year."),
+        "Scope 2 uses the grid emission factor published for the calculation year."
+    ),
     ("leave_empty", True): N_(
         "No grid emission factor has been published for this year yet: Scope 2 is left "
-        "empty until it is published."),
+        "empty until it is published."
+    ),
     ("leave_empty", False): N_(
-        "Scope 2 uses the grid emission factor published for the calculation year."),
+        "Scope 2 uses the grid emission factor published for the calculation year."
+    ),
 }
 TITLES = {
     "enterprise_monthly": N_("Monthly emission-reduction progress report"),
@@ -41,8 +45,12 @@ TITLES = {
 # (msgid, unit, column, digits): the indicators every report shows, in this order.
 INDICATORS: tuple[tuple[str, str, str, int], ...] = (
     (N_("Direct emissions (Scope 1)"), "tCO₂e", "scope1_tco2e", 1),
-    (N_("Indirect emissions from electricity (Scope 2, location-based)"), "tCO₂e",
-     "scope2_location_tco2e", 1),
+    (
+        N_("Indirect emissions from electricity (Scope 2, location-based)"),
+        "tCO₂e",
+        "scope2_location_tco2e",
+        1,
+    ),
     (N_("Total emissions (Scope 1 + 2)"), "tCO₂e", "emissions_tco2e", 1),
     (N_("Grid electricity purchased"), "MWh", "grid_electricity_mwh", 1),
     (N_("Rooftop solar, self-consumed"), "MWh", "solar_self_consumed_mwh", 1),
@@ -61,11 +69,16 @@ INDICATORS: tuple[tuple[str, str, str, int], ...] = (
 def metrics(row: Row, with_year_ago: bool = False) -> list[Row]:
     out = []
     for label, unit, column, digits in INDICATORS:
-        out.append({
-            "label": label, "unit": unit, "digits": digits, "month": row.get(column),
-            "ytd": row.get(f"ytd_{column}"),
-            "year_ago": row.get(f"year_ago_{column}") if with_year_ago else None,
-        })
+        out.append(
+            {
+                "label": label,
+                "unit": unit,
+                "digits": digits,
+                "month": row.get(column),
+                "ytd": row.get(f"ytd_{column}"),
+                "year_ago": row.get(f"year_ago_{column}") if with_year_ago else None,
+            }
+        )
     return out
 
 
@@ -100,8 +113,14 @@ def park_context(common: Row, park: Row, enterprises: list[Row]) -> Row:
     }
 
 
-def province_context(common: Row, province: Row, parks: list[Row], enterprises: list[Row],
-                     quality: list[Row], duplicates: list[str]) -> Row:
+def province_context(
+    common: Row,
+    province: Row,
+    parks: list[Row],
+    enterprises: list[Row],
+    quality: list[Row],
+    duplicates: list[str],
+) -> Row:
     """Context of the provincial summary."""
     return common | {
         "title": TITLES["province_monthly"],
@@ -115,8 +134,9 @@ def province_context(common: Row, province: Row, parks: list[Row], enterprises: 
     }
 
 
-def method(grid_policy: str, provisional: bool, gwp_set: str, gwp_values: str,
-           factors: list[Row]) -> Row:
+def method(
+    grid_policy: str, provisional: bool, gwp_set: str, gwp_values: str, factors: list[Row]
+) -> Row:
     return {
         "grid_policy": grid_policy,
         "provisional": provisional,

@@ -34,9 +34,7 @@ def vietnamese() -> dict[str, str]:
     with CATALOG.open("rb") as handle:
         catalog = read_po(handle, locale="vi")
     return {
-        str(m.id): unicodedata.normalize("NFC", str(m.string))
-        for m in catalog
-        if m.id and m.string
+        str(m.id): unicodedata.normalize("NFC", str(m.string)) for m in catalog if m.id and m.string
     }
 
 
@@ -49,8 +47,9 @@ def vi(msgid: str) -> str:
 
 def bi(msgid: str) -> Markup:
     """A label in both languages: Vietnamese, then English."""
-    return Markup('<span class="vi" lang="vi">{}</span><span class="en" lang="en">{}</span>'
-                  ).format(vi(msgid), msgid)
+    return Markup(
+        '<span class="vi" lang="vi">{}</span><span class="en" lang="en">{}</span>'
+    ).format(vi(msgid), msgid)
 
 
 def num(value: float | int | None, digits: int = 1) -> str:
@@ -85,8 +84,13 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(bi=bi, vi=vi)
-    env.filters.update(num=num, pct=pct, period=period_label, day=day,
-                       nfc=lambda s: escape(unicodedata.normalize("NFC", str(s))))
+    env.filters.update(
+        num=num,
+        pct=pct,
+        period=period_label,
+        day=day,
+        nfc=lambda s: escape(unicodedata.normalize("NFC", str(s))),
+    )
     return env
 
 
@@ -113,12 +117,12 @@ def write_pdf(html: str, target: Path) -> None:
     fetcher = URLFetcher(allowed_protocols=["file", "data"])
     document = HTML(string=html, base_url=str(HERE), url_fetcher=fetcher)
     fonts_css = CSS(filename=str(HERE / "fonts.css"), font_config=_fonts, url_fetcher=fetcher)
-    document.write_pdf(target, stylesheets=[fonts_css], font_config=_fonts,
-                       pdf_variant="pdf/a-3u")
+    document.write_pdf(target, stylesheets=[fonts_css], font_config=_fonts, pdf_variant="pdf/a-3u")
 
 
-def render_to_files(report: str, context: dict[str, Any], html_path: Path, pdf_path: Path
-                    ) -> tuple[Path, Path]:
+def render_to_files(
+    report: str, context: dict[str, Any], html_path: Path, pdf_path: Path
+) -> tuple[Path, Path]:
     """Write one report as self-contained HTML and as PDF/A-3u (one process's work)."""
     html = render_html(report, context)
     html_path.parent.mkdir(parents=True, exist_ok=True)

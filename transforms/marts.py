@@ -29,9 +29,24 @@ ACTIVITY_COLUMNS: dict[str, str] = {
     "REVENUE": "revenue_bn_vnd",
 }
 EMISSION_COLUMNS = [
-    "tax_code", "period", "reporting_month", "activity_code", "scope", "quantity_canonical",
-    "canonical_unit", "energy_tj", "co2_t", "ch4_t", "n2o_t", "emissions_tco2e",
-    "factor_id", "factor_year", "is_factor_provisional", "gwp_set", "sha256", "line_no",
+    "tax_code",
+    "period",
+    "reporting_month",
+    "activity_code",
+    "scope",
+    "quantity_canonical",
+    "canonical_unit",
+    "energy_tj",
+    "co2_t",
+    "ch4_t",
+    "n2o_t",
+    "emissions_tco2e",
+    "factor_id",
+    "factor_year",
+    "is_factor_provisional",
+    "gwp_set",
+    "sha256",
+    "line_no",
 ]
 
 
@@ -49,7 +64,8 @@ def fct_fuel_combustion_emissions(
 ) -> pl.LazyFrame:
     """One row per fuel line: energy (TJ), CO2, CH4, N2O and CO2e in tonnes (Scope 1)."""
     fuels = ref_activities.filter(pl.col("emission_scope") == "scope1").select(
-        "activity_code", "fuel_code")
+        "activity_code", "fuel_code"
+    )
     tj = pl.col("quantity_canonical") / 1000 * pl.col("ncv_tj_per_gg")  # t → Gg → TJ
     co2, ch4, n2o = (tj * pl.col(f"{gas}_kg_per_tj") / 1000 for gas in ("co2", "ch4", "n2o"))
     return (
@@ -78,12 +94,14 @@ def grid_factor_for_year(
     ``provisional_latest`` it borrows the latest published year's factor, flagged
     provisional; under ``leave_empty`` it gets no factor at all. Never a silent fill.
     """
-    published = ref_grid_emission_factors.select(
-        "grid_year", "factor_id", "ef_tco2_per_mwh").sort("grid_year")
+    published = ref_grid_emission_factors.select("grid_year", "factor_id", "ef_tco2_per_mwh").sort(
+        "grid_year"
+    )
     exact = years.join(published, left_on="calc_year", right_on="grid_year", how="left")
     if policy == "provisional_latest":
         latest = years.sort("calc_year").join_asof(
-            published, left_on="calc_year", right_on="grid_year", strategy="backward")
+            published, left_on="calc_year", right_on="grid_year", strategy="backward"
+        )
         return latest.with_columns(
             factor_year=pl.col("grid_year"),
             is_factor_provisional=pl.col("grid_year") != pl.col("calc_year"),
@@ -101,11 +119,10 @@ def fct_grid_electricity_emissions(
 ) -> pl.LazyFrame:
     """One row per grid-electricity line: Scope 2 location-based emissions."""
     grid = stg_submissions__activity_lines.filter(pl.col("activity_code") == "ELEC_GRID")
-    years = grid.select(
-        calc_year=pl.col("reporting_month").dt.year().cast(pl.Int64)).unique()
+    years = grid.select(calc_year=pl.col("reporting_month").dt.year().cast(pl.Int64)).unique()
     factors = grid_factor_for_year(
-        ref_grid_emission_factors.with_columns(pl.col("grid_year").cast(pl.Int64)),
-        years, policy)
+        ref_grid_emission_factors.with_columns(pl.col("grid_year").cast(pl.Int64)), years, policy
+    )
     return (
         grid.with_columns(calc_year=pl.col("reporting_month").dt.year().cast(pl.Int64))
         .join(factors, on="calc_year", how="left")
@@ -126,8 +143,9 @@ def fct_emissions(
     fct_fuel_combustion_emissions: pl.LazyFrame, fct_grid_electricity_emissions: pl.LazyFrame
 ) -> pl.LazyFrame:
     """One row per emission source line (Scope 1 fuels, Scope 2 grid), with its lineage."""
-    return pl.concat([fct_fuel_combustion_emissions, fct_grid_electricity_emissions],
-                     how="vertical_relaxed")
+    return pl.concat(
+        [fct_fuel_combustion_emissions, fct_grid_electricity_emissions], how="vertical_relaxed"
+    )
 
 
 def _sum_or_null(which: pl.Expr, column: str = "quantity_canonical") -> pl.Expr:
@@ -146,20 +164,24 @@ def fct_enterprise_monthly(
     keys = ["tax_code", "period", "reporting_month"]
     lines = stg_submissions__activity_lines
     quantities = lines.group_by(keys).agg(
-        *(_sum_or_null(pl.col("activity_code") == code).alias(column)
-          for code, column in ACTIVITY_COLUMNS.items()),
-        output_quantity=pl.col("quantity_canonical").filter(
-            pl.col("activity_code") == "PRODUCTION_OUTPUT").sum(),
-        output_unit=pl.col("canonical_unit").filter(
-            pl.col("activity_code") == "PRODUCTION_OUTPUT").first(),
+        *(
+            _sum_or_null(pl.col("activity_code") == code).alias(column)
+            for code, column in ACTIVITY_COLUMNS.items()
+        ),
+        output_quantity=pl.col("quantity_canonical")
+        .filter(pl.col("activity_code") == "PRODUCTION_OUTPUT")
+        .sum(),
+        output_unit=pl.col("canonical_unit")
+        .filter(pl.col("activity_code") == "PRODUCTION_OUTPUT")
+        .first(),
         revision=pl.col("revision").max(),
     )
     emissions = fct_emissions.group_by(keys).agg(
         scope1_tco2e=_sum_or_null(pl.col("scope") == "scope1", "emissions_tco2e"),
-        scope2_location_tco2e=_sum_or_null(pl.col("scope") == "scope2_location",
-                                           "emissions_tco2e"),
+        scope2_location_tco2e=_sum_or_null(pl.col("scope") == "scope2_location", "emissions_tco2e"),
         has_missing_grid_factor=(pl.col("scope") == "scope2_location")
-        .and_(pl.col("emissions_tco2e").is_null()).any(),
+        .and_(pl.col("emissions_tco2e").is_null())
+        .any(),
         has_provisional_grid_factor=pl.col("is_factor_provisional").any(),
     )
     electricity = pl.col("grid_electricity_mwh") + pl.col("solar_self_consumed_mwh")
@@ -173,7 +195,8 @@ def fct_enterprise_monthly(
         .with_columns(
             emissions_tco2e=pl.col("scope1_tco2e") + pl.col("scope2_location_tco2e"),
             renewable_share=pl.when(electricity > 0).then(
-                pl.col("solar_self_consumed_mwh") / electricity),
+                pl.col("solar_self_consumed_mwh") / electricity
+            ),
         )
     )
 
@@ -184,12 +207,13 @@ def dim_enterprises(
     ref_sectors: pl.LazyFrame,
 ) -> pl.LazyFrame:
     """One row per registered enterprise, with its park and sector."""
-    parks = ref_industrial_parks.select(
-        "park_code", park_name_vi="name_vi", park_name_en="name_en")
+    parks = ref_industrial_parks.select("park_code", park_name_vi="name_vi", park_name_en="name_en")
     sectors = ref_sectors.select(
-        "vsic_code", sector_label_vi="label_vi", sector_label_en="label_en")
+        "vsic_code", sector_label_vi="label_vi", sector_label_en="label_en"
+    )
     return ref_enterprises.join(parks, on="park_code", how="left").join(
-        sectors, on="vsic_code", how="left")
+        sectors, on="vsic_code", how="left"
+    )
 
 
 def fct_submission_status(
@@ -197,7 +221,8 @@ def fct_submission_status(
 ) -> pl.LazyFrame:
     """One row per registered enterprise and period: submitted, revised or missing."""
     expected = dim_enterprises.select("tax_code", "park_code").join(
-        pl.LazyFrame({"period": periods}), how="cross")
+        pl.LazyFrame({"period": periods}), how="cross"
+    )
     received = stg_submissions__files.group_by("tax_code", "period").agg(
         files_received=pl.len(),
         revision=pl.col("revision").filter(pl.col("is_current")).first(),
@@ -205,8 +230,10 @@ def fct_submission_status(
         lines_quarantined=pl.col("lines_quarantined").filter(pl.col("is_current")).first(),
     )
     status = (
-        pl.when(pl.col("files_received").is_null()).then(pl.lit("missing"))
-        .when(pl.col("revision") > 1).then(pl.lit("revised"))
+        pl.when(pl.col("files_received").is_null())
+        .then(pl.lit("missing"))
+        .when(pl.col("revision") > 1)
+        .then(pl.lit("revised"))
         .otherwise(pl.lit("submitted"))
     )
     return expected.join(received, on=["tax_code", "period"], how="left").with_columns(

@@ -5,13 +5,28 @@ from __future__ import annotations
 import polars as pl
 
 SUMMED = [
-    "grid_electricity_mwh", "solar_self_consumed_mwh", "ev_charging_mwh", "diesel_t",
-    "lpg_t", "natural_gas_t", "water_supply_m3", "rainwater_reused_m3", "wastewater_m3",
-    "waste_generated_t", "waste_recycled_t", "scope1_tco2e", "scope2_location_tco2e",
+    "grid_electricity_mwh",
+    "solar_self_consumed_mwh",
+    "ev_charging_mwh",
+    "diesel_t",
+    "lpg_t",
+    "natural_gas_t",
+    "water_supply_m3",
+    "rainwater_reused_m3",
+    "wastewater_m3",
+    "waste_generated_t",
+    "waste_recycled_t",
+    "scope1_tco2e",
+    "scope2_location_tco2e",
     "emissions_tco2e",
 ]
-YTD = ["emissions_tco2e", "scope1_tco2e", "scope2_location_tco2e", "grid_electricity_mwh",
-       "solar_self_consumed_mwh"]
+YTD = [
+    "emissions_tco2e",
+    "scope1_tco2e",
+    "scope2_location_tco2e",
+    "grid_electricity_mwh",
+    "solar_self_consumed_mwh",
+]
 
 
 def rpt_enterprise_monthly(
@@ -27,19 +42,23 @@ def rpt_enterprise_monthly(
         .with_columns(year=pl.col("period").str.slice(0, 4).cast(pl.Int32))
         .sort("tax_code", "period")
     )
-    ytd = [pl.col(c).fill_null(0).cum_sum().over("tax_code", "year").alias(f"ytd_{c}")
-           for c in YTD]
-    year_ago = [pl.col(c).shift(12).over("tax_code").alias(f"year_ago_{c}")
-                for c in ("emissions_tco2e", "grid_electricity_mwh")]
+    ytd = [pl.col(c).fill_null(0).cum_sum().over("tax_code", "year").alias(f"ytd_{c}") for c in YTD]
+    year_ago = [
+        pl.col(c).shift(12).over("tax_code").alias(f"year_ago_{c}")
+        for c in ("emissions_tco2e", "grid_electricity_mwh")
+    ]
     return base.with_columns(*ytd, *year_ago).with_columns(
-        months_reported_ytd=pl.col("emissions_tco2e").is_not_null().cast(pl.Int32)
-        .cum_sum().over("tax_code", "year"))
+        months_reported_ytd=pl.col("emissions_tco2e")
+        .is_not_null()
+        .cast(pl.Int32)
+        .cum_sum()
+        .over("tax_code", "year")
+    )
 
 
 def rpt_park_monthly(rpt_enterprise_monthly: pl.LazyFrame) -> pl.LazyFrame:
     """One row per industrial park and period: totals and submission completeness."""
-    return _rollup(rpt_enterprise_monthly, ["park_code", "park_name_vi", "park_name_en",
-                                            "period"])
+    return _rollup(rpt_enterprise_monthly, ["park_code", "park_name_vi", "park_name_en", "period"])
 
 
 def rpt_province_monthly(rpt_enterprise_monthly: pl.LazyFrame) -> pl.LazyFrame:
@@ -62,7 +81,10 @@ def _rollup(rows: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
             lines_quarantined=pl.col("lines_quarantined").sum(),
             has_provisional_grid_factor=pl.col("has_provisional_grid_factor").any(),
         )
-        .with_columns(renewable_share=pl.when(electricity > 0).then(
-            pl.col("solar_self_consumed_mwh") / electricity))
+        .with_columns(
+            renewable_share=pl.when(electricity > 0).then(
+                pl.col("solar_self_consumed_mwh") / electricity
+            )
+        )
         .sort(keys)
     )

@@ -28,8 +28,7 @@ def stg_submissions__activity_lines(
     by_density = pl.col("convert_by_density")
     return (
         stg_submissions__accepted_lines.join(units, on=["activity_code", "unit"], how="left")
-        .join(ref_activities.select("activity_code", "fuel_code"), on="activity_code",
-              how="left")
+        .join(ref_activities.select("activity_code", "fuel_code"), on="activity_code", how="left")
         .join(densities, on="fuel_code", how="left")
         .with_columns(
             quantity_canonical=pl.col("quantity")

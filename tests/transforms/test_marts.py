@@ -9,12 +9,20 @@ from tests.conftest import reference
 from transforms import marts
 
 
-def activity(code: str, tonnes_or_mwh: float, month: date = date(2023, 5, 1),
-             tax_code: str = "3700000001") -> dict[str, object]:
-    return {"tax_code": tax_code, "period": month.strftime("%Y-%m"), "reporting_month": month,
-            "activity_code": code, "quantity_canonical": tonnes_or_mwh,
-            "canonical_unit": "MWh" if code.startswith(("ELEC", "EV")) else "t",
-            "sha256": "ab" * 32, "line_no": 2, "revision": 1}
+def activity(
+    code: str, tonnes_or_mwh: float, month: date = date(2023, 5, 1), tax_code: str = "3700000001"
+) -> dict[str, object]:
+    return {
+        "tax_code": tax_code,
+        "period": month.strftime("%Y-%m"),
+        "reporting_month": month,
+        "activity_code": code,
+        "quantity_canonical": tonnes_or_mwh,
+        "canonical_unit": "MWh" if code.startswith(("ELEC", "EV")) else "t",
+        "sha256": "ab" * 32,
+        "line_no": 2,
+        "revision": 1,
+    }
 
 
 def frame(*rows: dict[str, object]) -> pl.LazyFrame:
@@ -23,13 +31,20 @@ def frame(*rows: dict[str, object]) -> pl.LazyFrame:
 
 def fuel(rows: pl.LazyFrame, gwp_set: str = "AR5") -> pl.DataFrame:
     return marts.fct_fuel_combustion_emissions(
-        rows, reference("ref_activities"), reference("ref_fuel_combustion_factors"),
-        reference("ref_gwp"), gwp_set).collect()
+        rows,
+        reference("ref_activities"),
+        reference("ref_fuel_combustion_factors"),
+        reference("ref_gwp"),
+        gwp_set,
+    ).collect()
 
 
 def grid(rows: pl.LazyFrame, policy: marts.GridFactorPolicy) -> pl.DataFrame:
-    return marts.fct_grid_electricity_emissions(
-        rows, reference("ref_grid_emission_factors"), policy).collect().sort("reporting_month")
+    return (
+        marts.fct_grid_electricity_emissions(rows, reference("ref_grid_emission_factors"), policy)
+        .collect()
+        .sort("reporting_month")
+    )
 
 
 def test_diesel_scope1_by_hand() -> None:
@@ -75,8 +90,10 @@ def test_natural_gas_scope1_by_hand() -> None:
 
 def test_grid_electricity_uses_the_factor_of_its_own_year() -> None:
     """It applies 0.6766 to 2022 (CV 327/BĐKH-PTCBT) and 0.6592 to 2023 (CV 1726/BĐKH-PTCBT)."""
-    rows = frame(activity("ELEC_GRID", 100.0, date(2022, 12, 1)),
-                 activity("ELEC_GRID", 100.0, date(2023, 1, 1)))
+    rows = frame(
+        activity("ELEC_GRID", 100.0, date(2022, 12, 1)),
+        activity("ELEC_GRID", 100.0, date(2023, 1, 1)),
+    )
     result = grid(rows, "provisional_latest")
     assert result["emissions_tco2e"].to_list() == pytest.approx([67.66, 65.92])
     assert result["factor_id"].to_list() == ["GRID-VN-2022", "GRID-VN-2023"]
@@ -87,26 +104,41 @@ def test_year_without_published_factor_is_provisional_under_that_policy() -> Non
     """It borrows 2023's 0.6592 for 2025 and flags the figure provisional, never silently."""
     result = grid(frame(activity("ELEC_GRID", 100.0, date(2025, 3, 1))), "provisional_latest")
     assert result.select("emissions_tco2e", "factor_year", "is_factor_provisional").row(0) == (
-        pytest.approx(65.92), 2023, True)
+        pytest.approx(65.92),
+        2023,
+        True,
+    )
 
 
 def test_year_without_published_factor_is_left_empty_under_that_policy() -> None:
     """It leaves 2025's Scope 2 empty and flagged when the policy says leave_empty."""
     result = grid(frame(activity("ELEC_GRID", 100.0, date(2025, 3, 1))), "leave_empty")
     assert result.select("emissions_tco2e", "factor_id", "is_factor_provisional").row(0) == (
-        None, None, True)
+        None,
+        None,
+        True,
+    )
 
 
 def test_enterprise_month_adds_scopes_and_renewable_share() -> None:
     """It sums Scope 1 and Scope 2 and computes solar's share of electricity used."""
-    rows = frame(activity("ELEC_GRID", 90.0), activity("ELEC_SOLAR_SELF", 10.0),
-                 activity("DIESEL_STATIONARY", 0.832))
+    rows = frame(
+        activity("ELEC_GRID", 90.0),
+        activity("ELEC_SOLAR_SELF", 10.0),
+        activity("DIESEL_STATIONARY", 0.832),
+    )
     emissions = marts.fct_emissions(
         marts.fct_fuel_combustion_emissions(
-            rows, reference("ref_activities"), reference("ref_fuel_combustion_factors"),
-            reference("ref_gwp"), "AR5"),
+            rows,
+            reference("ref_activities"),
+            reference("ref_fuel_combustion_factors"),
+            reference("ref_gwp"),
+            "AR5",
+        ),
         marts.fct_grid_electricity_emissions(
-            rows, reference("ref_grid_emission_factors"), "provisional_latest"))
+            rows, reference("ref_grid_emission_factors"), "provisional_latest"
+        ),
+    )
     result = marts.fct_enterprise_monthly(rows, emissions).collect()
     row = result.row(0, named=True)
     assert row["scope2_location_tco2e"] == pytest.approx(90 * 0.6592)
@@ -122,10 +154,16 @@ def test_month_without_grid_line_leaves_electricity_unknown_not_zero() -> None:
     rows = frame(activity("DIESEL_STATIONARY", 0.832))
     emissions = marts.fct_emissions(
         marts.fct_fuel_combustion_emissions(
-            rows, reference("ref_activities"), reference("ref_fuel_combustion_factors"),
-            reference("ref_gwp"), "AR5"),
+            rows,
+            reference("ref_activities"),
+            reference("ref_fuel_combustion_factors"),
+            reference("ref_gwp"),
+            "AR5",
+        ),
         marts.fct_grid_electricity_emissions(
-            rows, reference("ref_grid_emission_factors"), "provisional_latest"))
+            rows, reference("ref_grid_emission_factors"), "provisional_latest"
+        ),
+    )
     row = marts.fct_enterprise_monthly(rows, emissions).collect().row(0, named=True)
     assert row["grid_electricity_mwh"] is None
     assert row["scope2_location_tco2e"] is None

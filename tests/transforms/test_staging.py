@@ -9,21 +9,30 @@ from transforms.staging import stg_submissions__activity_lines
 
 
 def lines(*rows: tuple[str, float, str]) -> pl.LazyFrame:
-    return pl.LazyFrame({
-        "tax_code": ["3700000001"] * len(rows),
-        "period": ["2023-05"] * len(rows),
-        "reporting_month": [date(2023, 5, 1)] * len(rows),
-        "line_no": list(range(2, len(rows) + 2)),
-        "activity_code": [r[0] for r in rows],
-        "quantity": [r[1] for r in rows],
-        "unit": [r[2] for r in rows],
-    })
+    return pl.LazyFrame(
+        {
+            "tax_code": ["3700000001"] * len(rows),
+            "period": ["2023-05"] * len(rows),
+            "reporting_month": [date(2023, 5, 1)] * len(rows),
+            "line_no": list(range(2, len(rows) + 2)),
+            "activity_code": [r[0] for r in rows],
+            "quantity": [r[1] for r in rows],
+            "unit": [r[2] for r in rows],
+        }
+    )
 
 
 def canonical(*rows: tuple[str, float, str]) -> pl.DataFrame:
-    return stg_submissions__activity_lines(
-        lines(*rows), reference("ref_activities"), reference("ref_activity_units"),
-        reference("ref_fuel_densities")).collect().sort("line_no")
+    return (
+        stg_submissions__activity_lines(
+            lines(*rows),
+            reference("ref_activities"),
+            reference("ref_activity_units"),
+            reference("ref_fuel_densities"),
+        )
+        .collect()
+        .sort("line_no")
+    )
 
 
 def test_energy_units_become_mwh() -> None:
@@ -49,8 +58,10 @@ def test_natural_gas_cubic_metres_become_tonnes() -> None:
 def test_masses_need_no_density() -> None:
     """It converts kg of LPG to tonnes with no density."""
     result = canonical(("LPG_STATIONARY", 500.0, "kg"), ("WASTE_GENERATED", 2.0, "t"))
-    expected = pl.DataFrame({"quantity_canonical": [0.5, 2.0], "density_id": [None, None]},
-                            schema={"quantity_canonical": pl.Float64, "density_id": pl.String})
+    expected = pl.DataFrame(
+        {"quantity_canonical": [0.5, 2.0], "density_id": [None, None]},
+        schema={"quantity_canonical": pl.Float64, "density_id": pl.String},
+    )
     assert_frame_equal(result.select("quantity_canonical", "density_id"), expected)
 
 

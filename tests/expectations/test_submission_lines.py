@@ -1,0 +1,80 @@
+"""The submission-lines suite catches each kind of defect, and passes good lines."""
+
+import polars as pl
+import pytest
+
+from expectations import run_suite
+from expectations.submission_lines import KnownCodes, prepared_lines, suite
+
+KNOWN = KnownCodes(
+    tax_codes=["3700000001"],
+    activity_codes=["ELEC_GRID", "LPG_STATIONARY", "DIESEL_STATIONARY"],
+    unit_codes=["kWh", "MWh", "kg", "t", "L"],
+    activity_units=[
+        "ELEC_GRID|kWh",
+        "ELEC_GRID|MWh",
+        "LPG_STATIONARY|kg",
+        "LPG_STATIONARY|t",
+        "DIESEL_STATIONARY|L",
+    ],
+    latest_period_index=2026 * 12 + 10,  # 2026-11
+)
+GOOD = {
+    "tax_code": "3700000001",
+    "period": "2026-10",
+    "revision": "1",
+    "activity_code": "ELEC_GRID",
+    "quantity": "125000",
+    "unit": "kWh",
+    "note": None,
+}
+
+
+def failures(**changes: str | None) -> list[tuple[str, str]]:
+    """(rule, field) for each failure of one good line changed as given."""
+    rows = [GOOD, GOOD | changes]
+    raw = pl.DataFrame(rows, schema=dict.fromkeys(GOOD, pl.String)).with_columns(
+        line_no=pl.Series([2, 3], dtype=pl.Int32)
+    )
+    outcome = run_suite(prepared_lines(raw, KNOWN), suite(KNOWN))
+    assert set(outcome.failures["row_key"].to_list()) <= {1}, "the good line must pass"
+    return sorted(zip(outcome.failures["rule"], outcome.failures["field"], strict=True))
+
+
+def test_good_lines_pass() -> None:
+    """It accepts a well-formed line."""
+    assert failures() == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"quantity": "-848761"}, [("quantity_non_negative", "quantity")]),
+        ({"unit": "gallon"}, [("known_unit", "unit")]),
+        ({"activity_code": "LPG_STATIONARY", "unit": "L"}, [("unit_fits_activity", "unit")]),
+        ({"activity_code": "COAL"}, [("known_activity", "activity_code")]),
+        ({"tax_code": "3799999999"}, [("known_enterprise", "tax_code")]),
+        ({"tax_code": None}, [("required_tax_code", "tax_code")]),
+        ({"period": "10/2026"}, [("period_format", "period")]),
+        ({"period": "2027-01"}, [("period_not_future", "period")]),
+        ({"quantity": "1.234,5"}, [("quantity_numeric", "quantity")]),
+        ({"quantity": None}, [("required_quantity", "quantity")]),
+        ({"revision": "2b"}, [("revision_format", "revision")]),
+    ],
+)
+def test_each_defect_kind_is_caught_once(
+    change: dict[str, str | None], expected: list[tuple[str, str]]
+) -> None:
+    """It names exactly the broken rule and field for each kind of bad line."""
+    assert failures(**change) == expected
+
+
+def test_every_failure_has_a_reason_in_both_languages() -> None:
+    """It gives Vietnamese and English reasons for every failing line."""
+    raw = pl.DataFrame(
+        [GOOD | {"quantity": "-1", "unit": "gallon"}], schema=dict.fromkeys(GOOD, pl.String)
+    ).with_columns(line_no=pl.Series([2], dtype=pl.Int32))
+    outcome = run_suite(prepared_lines(raw, KNOWN), suite(KNOWN))
+    assert outcome.failures.height == 2
+    for row in outcome.failures.iter_rows(named=True):
+        assert row["reason_vi"] and row["reason_en"] and row["reason_vi"] != row["reason_en"]

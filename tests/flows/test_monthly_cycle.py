@@ -1,0 +1,157 @@
+"""The monthly cycle end to end on a small generated province, through Prefect."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from demo.generate import DemoSpec, generate_demo
+
+pytestmark = pytest.mark.e2e
+SPEC = DemoSpec(enterprises=12, months=3, last_period="2026-10")
+
+
+@pytest.fixture(scope="module")
+def province(
+    tmp_path_factory: pytest.TempPathFactory, prefect_server: None
+) -> tuple[Path, dict, object]:
+    """A generated inbox run once through monthly_cycle."""
+    from flows.monthly_cycle import monthly_cycle
+
+    data = tmp_path_factory.mktemp("province") / "data"
+    demo = generate_demo(data, SPEC)
+    summary = monthly_cycle(data_dir=str(data))
+    return data, demo, summary
+
+
+def sql(data: Path, query: str) -> list[tuple]:
+    with duckdb.connect(str(data / "warehouse" / "netzero.duckdb"), read_only=True) as con:
+        return con.execute(query).fetchall()
+
+
+def test_every_file_is_landed_once_with_lineage(province) -> None:
+    """It lands every distinct file into raw with its sha256 and skips the duplicate."""
+    data, demo, summary = province
+    assert summary.files_landed == demo["files"] - 1
+    assert summary.files_skipped == 1
+    assert sql(data, "select count(*) from raw.submission_files")[0][0] == demo["files"] - 1
+    statuses = dict(sql(data, "select status, count(*) from ops.file_ledger group by 1"))
+    assert statuses == {"landed": demo["files"] - 1, "duplicate": 1}
+    assert not any((data / "inbox").iterdir()), "landed files leave the inbox"
+    assert len(list((data / "archive").iterdir())) == demo["files"] - 1
+
+
+def test_defects_are_quarantined_with_bilingual_reasons(province) -> None:
+    """It quarantines the negative quantity, the unknown unit and the misfit unit, saying why."""
+    data, demo, _ = province
+    rows = sql(
+        data,
+        "select f.tax_code, q.rule, q.value, q.reason_vi, q.reason_en "
+        "from ops.quarantine q join raw.submission_files rf using (sha256) "
+        "join staging.stg_submissions__files f using (sha256) order by 2",
+    )
+    found = {(tax, rule) for tax, rule, *_ in rows}
+    d = demo["defects"]
+    assert (d["negative_quantity"]["tax_code"], "quantity_non_negative") in found
+    assert (d["unknown_unit"]["tax_code"], "known_unit") in found
+    assert (d["unit_not_fitting"]["tax_code"], "unit_fits_activity") in found
+    assert all(vi and en for *_, vi, en in rows)
+    assert sql(data, "select count(*) from ops.validation_results where not success")[0][0] >= 3
+
+
+def test_latest_revision_wins_and_missing_month_is_reported(province) -> None:
+    """It stages revision 2 of a resubmitted month and marks the missing month missing."""
+    data, demo, _ = province
+    d = demo["defects"]
+    revised = d["revised_resubmission"]["tax_code"]
+    assert sql(
+        data,
+        "select distinct revision from staging.stg_submissions__accepted_lines "
+        f"where tax_code = '{revised}' and period = '2026-10'",
+    ) == [(2,)]
+    status = dict(
+        sql(
+            data,
+            "select tax_code, submission_status from "
+            "marts.fct_submission_status where period = '2026-10'",
+        )
+    )
+    assert status[d["missing_month"]["tax_code"]] == "missing"
+    assert status[revised] == "revised"
+
+
+def test_cp1258_submission_lands_as_nfc_vietnamese(province) -> None:
+    """It lands the Windows-1258 CSV's notes as proper NFC Vietnamese."""
+    data, demo, _ = province
+    tax = demo["defects"]["windows_1258_csv"]["tax_code"]
+    notes = sql(
+        data,
+        "select distinct l.note, f.encoding from raw.submission_lines l join "
+        "raw.submission_files f using (sha256) where l.tax_code = "
+        f"'{tax}' and l.activity_code = 'ELEC_GRID'",
+    )
+    assert notes == [("Theo hóa đơn tiền điện EVN", "cp1258")]
+
+
+def test_outbox_has_every_report_and_a_true_manifest(province) -> None:
+    """It publishes province, park and enterprise reports (PDF + HTML) with sha256s."""
+    data, _, summary = province
+    outbox = data / "outbox" / "2026-10"
+    manifest = json.loads((outbox / "manifest.json").read_text())
+    paths = {f["path"] for f in manifest["files"]}
+    assert {"province_2026-10.pdf", "province_2026-10.html"} <= paths
+    assert len([p for p in paths if p.startswith("enterprises/") and p.endswith(".pdf")]) == 12
+    parks = sql(data, "select count(distinct park_code) from marts.dim_enterprises")[0][0]
+    assert len([p for p in paths if p.startswith("parks/") and p.endswith(".pdf")]) == parks
+    for entry in manifest["files"]:
+        assert hashlib.sha256((outbox / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
+    assert summary.reports_written == 12 + parks + 1
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_pdf_text_keeps_vietnamese_diacritics_and_fonts_are_embedded(province) -> None:
+    """It writes PDFs whose text layer holds intact Vietnamese and whose fonts are embedded."""
+    data, demo, _ = province
+    tax = demo["defects"]["negative_quantity"]["tax_code"]
+    pdf = data / "outbox" / "2026-10" / "enterprises" / f"{tax}_2026-10.pdf"
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for words in (
+        "Báo cáo tiến độ giảm phát thải hằng tháng",
+        "Phát thải KNK trực tiếp",
+        "Số lượng không được âm",
+        "Quantity must not be negative",
+        "Điện mua từ lưới điện quốc gia",
+    ):
+        assert words in text, words
+    fonts = subprocess.run(
+        ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert fonts and all(" yes " in line and "Noto" in line for line in fonts)
+
+
+def test_second_run_lands_nothing_and_duplicates_nothing(province) -> None:
+    """It skips a file already landed and leaves raw unchanged on a rerun."""
+    from flows.monthly_cycle import monthly_cycle
+
+    data, demo, _ = province
+    before = sql(data, "select count(*) from raw.submission_lines")[0][0]
+    archived = sorted((data / "archive").iterdir())[0]
+    original = sql(
+        data, f"select file_name from raw.submission_files where sha256 = '{archived.stem}'"
+    )[0][0]
+    shutil.copyfile(archived, data / "inbox" / original)  # the same file dropped again
+    summary = monthly_cycle(data_dir=str(data))
+    assert (summary.files_landed, summary.files_skipped) == (0, 1)
+    assert sql(data, "select count(*) from raw.submission_lines")[0][0] == before
+    assert sql(data, "select count(*) from raw.submission_files")[0][0] == demo["files"] - 1
+    assert sql(data, f"select status from ops.file_ledger where run_id = '{summary.run_id}'") == [
+        ("already_landed",)
+    ]

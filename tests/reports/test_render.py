@@ -1,0 +1,97 @@
+"""Catalog completeness and the HTML the templates produce."""
+
+import unicodedata
+
+from report_templates import contexts
+from report_templates.catalog import missing_msgids, used_msgids
+from report_templates.render import render_html
+
+COMMON = {
+    "period": "2026-10",
+    "demo": True,
+    "jurisdiction": {
+        "agency_vi": "Sở Nông nghiệp và Môi trường",
+        "agency_en": "Department",
+        "province_vi": "Thành phố Hồ Chí Minh",
+        "province_en": "Ho Chi Minh City",
+    },
+    "method": contexts.method(
+        "provisional_latest",
+        True,
+        "AR5",
+        "CH4 28 · N2O 265",
+        [
+            {
+                "factor_id": "GRID-VN-2023",
+                "value": "0,6592",
+                "unit": "tCO₂/MWh (2023)",
+                "source": "CV 1726/BĐKH-PTCBT",
+            }
+        ],
+    ),
+    "stamp": {
+        "generator": "netzero test",
+        "run_id": "r1",
+        "registry_version": "2026.11.1",
+        "suite_version": "2026.11.1",
+    },
+}
+ENTERPRISE = {
+    "tax_code": "3700000001",
+    "name_vi": "Công ty TNHH <script>alert(1)</script> Giày",
+    "name_en": "Test Footwear Co., Ltd.",
+    "park_code": "VSIP3",
+    "park_name_vi": "KCN VSIP III",
+    "park_name_en": "VSIP III",
+    "vsic_code": "1520",
+    "sector_label_vi": "Sản xuất giày, dép",
+    "sector_label_en": "Manufacture of footwear",
+    "baseline_year": 2020,
+    "target_year": 2030,
+    "target_reduction_pct": 30.0,
+    "net_zero_year": 2050,
+    "submission_status": "submitted",
+    "file_name": "3700000001_2026-10.csv",
+    "scope1_tco2e": 2.659695168,
+    "emissions_tco2e": 1234.5678,
+    "renewable_share": 0.125,
+}
+
+
+def test_every_msgid_has_a_vietnamese_translation() -> None:
+    """It finds no template or context msgid missing from the Vietnamese catalog."""
+    assert len(used_msgids()) > 50
+    assert missing_msgids() == []
+
+
+def test_enterprise_report_is_bilingual_nfc_and_escaped() -> None:
+    """It renders Vietnamese then English, NFC, Vietnamese numbers, and escapes names."""
+    html = render_html(
+        "enterprise_monthly", contexts.enterprise_context(COMMON, ENTERPRISE, [], [])
+    )
+    assert unicodedata.is_normalized("NFC", html)
+    assert "Báo cáo tiến độ giảm phát thải hằng tháng" in html
+    assert "Monthly emission-reduction progress report" in html
+    assert "1.234,6" in html  # vi_VN: '.' groups thousands, ',' marks decimals
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert 'lang="vi"' in html and "http://" not in html and "https://" not in html
+
+
+def test_shipped_font_covers_every_character_of_the_reports() -> None:
+    """It uses only characters the shipped Noto Sans has, so nothing falls back."""
+    import html as html_lib
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    from report_templates.render import HERE, vietnamese
+
+    cmap = TTFont(HERE / "fonts" / "NotoSans-Regular.ttf").getBestCmap()
+    page = render_html(
+        "enterprise_monthly", contexts.enterprise_context(COMMON, ENTERPRISE, [], [])
+    )
+    body = page.split("</style>", 1)[1]
+    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", body))
+    catalog_text = " ".join(vietnamese().values())
+    missing = {c for c in text + catalog_text if not c.isspace() and ord(c) not in cmap}
+    assert missing == set()
