@@ -98,6 +98,8 @@ def enterprise_context(common: Row, row: Row, trend: list[Row], quality: list[Ro
         },
         "metrics": metrics(row, with_year_ago=True),
         "renewable_share": row.get("renewable_share"),
+        "ytd_months": row.get("months_reported_ytd") or 0,
+        "month_of_year": int(common["period"][5:7]),
         "trend": [with_status(t) for t in trend],
         "quality": quality,
     }
