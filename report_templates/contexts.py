@@ -20,20 +20,18 @@ STATUS_MSGIDS = {
     "revised": N_("Revised"),
     "missing": N_("Missing"),
 }
+GRID_FACTOR_PUBLISHED = N_(
+    "Scope 2 uses the grid emission factor published for the calculation year."
+)
+# What a year with no published grid factor got, by policy.
 GRID_POLICY_MSGIDS = {
-    ("provisional_latest", True): N_(
+    "provisional_latest": N_(
         "No grid emission factor has been published for this year yet: Scope 2 uses the "
         "latest published factor and is provisional until the new factor is published."
     ),
-    ("provisional_latest", False): N_(
-        "Scope 2 uses the grid emission factor published for the calculation year."
-    ),
-    ("leave_empty", True): N_(
+    "leave_empty": N_(
         "No grid emission factor has been published for this year yet: Scope 2 is left "
         "empty until it is published."
-    ),
-    ("leave_empty", False): N_(
-        "Scope 2 uses the grid emission factor published for the calculation year."
     ),
 }
 TITLES = {
@@ -142,7 +140,9 @@ def method(
     return {
         "grid_policy": grid_policy,
         "provisional": provisional,
-        "grid_policy_msgid": GRID_POLICY_MSGIDS[(grid_policy, provisional)],
+        "grid_policy_msgid": GRID_POLICY_MSGIDS[grid_policy]
+        if provisional
+        else GRID_FACTOR_PUBLISHED,
         "gwp_set": gwp_set,
         "gwp_values": gwp_values,
         "factors": factors,

@@ -47,6 +47,10 @@ def grid(rows: pl.LazyFrame, policy: marts.GridFactorPolicy) -> pl.DataFrame:
     )
 
 
+def all_emissions(rows: pl.LazyFrame) -> pl.LazyFrame:
+    return marts.fct_emissions(fuel(rows).lazy(), grid(rows, "provisional_latest").lazy())
+
+
 def test_diesel_scope1_by_hand() -> None:
     """It gives 2.659695 tCO2e for 0.832 t of diesel (IPCC 2006 NCV 43.0, 74,100/3/0.6, AR5).
 
@@ -127,18 +131,7 @@ def test_enterprise_month_adds_scopes_and_renewable_share() -> None:
         activity("ELEC_SOLAR_SELF", 10.0),
         activity("DIESEL_STATIONARY", 0.832),
     )
-    emissions = marts.fct_emissions(
-        marts.fct_fuel_combustion_emissions(
-            rows,
-            reference("ref_activities"),
-            reference("ref_fuel_combustion_factors"),
-            reference("ref_gwp"),
-            "AR5",
-        ),
-        marts.fct_grid_electricity_emissions(
-            rows, reference("ref_grid_emission_factors"), "provisional_latest"
-        ),
-    )
+    emissions = all_emissions(rows)
     result = marts.fct_enterprise_monthly(rows, emissions).collect()
     row = result.row(0, named=True)
     assert row["scope2_location_tco2e"] == pytest.approx(90 * 0.6592)
@@ -152,18 +145,7 @@ def test_enterprise_month_adds_scopes_and_renewable_share() -> None:
 def test_month_without_grid_line_leaves_electricity_unknown_not_zero() -> None:
     """It keeps grid electricity and Scope 2 null when no grid line was accepted."""
     rows = frame(activity("DIESEL_STATIONARY", 0.832))
-    emissions = marts.fct_emissions(
-        marts.fct_fuel_combustion_emissions(
-            rows,
-            reference("ref_activities"),
-            reference("ref_fuel_combustion_factors"),
-            reference("ref_gwp"),
-            "AR5",
-        ),
-        marts.fct_grid_electricity_emissions(
-            rows, reference("ref_grid_emission_factors"), "provisional_latest"
-        ),
-    )
+    emissions = all_emissions(rows)
     row = marts.fct_enterprise_monthly(rows, emissions).collect().row(0, named=True)
     assert row["grid_electricity_mwh"] is None
     assert row["scope2_location_tco2e"] is None
