@@ -48,13 +48,13 @@ class Sector:
 
 
 SECTORS: tuple[Sector, ...] = (
-    Sector("1520", "Giày da", "Footwear", (300, 1500), "pair", 190, 0.4, 0.1, 10, True),
-    Sector("1410", "May mặc", "Garments", (200, 1200), "pcs", 300, 0.3, 0.1, 18, True),
-    Sector("2610", "Linh kiện điện tử", "Electronics", (800, 4500), "pcs", 2000, 0, 0.2, 8, False),
-    Sector("3100", "Gỗ nội thất", "Furniture", (150, 800), "pcs", 10, 0.1, 0.0, 4, True),
-    Sector("1075", "Thực phẩm", "Foods", (300, 1400), "t", 1.5, 0.6, 0.3, 40, False),
-    Sector("3240", "Đồ chơi", "Toys", (200, 1000), "pcs", 800, 0.1, 0.0, 6, True),
-    Sector("2220", "Nhựa kỹ thuật", "Plastics", (500, 2500), "t", 0.5, 0.2, 0.1, 5, False),
+    Sector("1520", "Giày da", "Footwear", (60, 1500), "pair", 190, 0.4, 0.1, 10, True),
+    Sector("1410", "May mặc", "Garments", (40, 1200), "pcs", 300, 0.3, 0.1, 18, True),
+    Sector("2610", "Linh kiện điện tử", "Electronics", (150, 4500), "pcs", 2000, 0, 0.2, 8, False),
+    Sector("3100", "Gỗ nội thất", "Furniture", (30, 800), "pcs", 10, 0.1, 0.0, 4, True),
+    Sector("1075", "Thực phẩm", "Foods", (60, 1400), "t", 1.5, 0.6, 0.3, 40, False),
+    Sector("3240", "Đồ chơi", "Toys", (40, 1000), "pcs", 800, 0.1, 0.0, 6, True),
+    Sector("2220", "Nhựa kỹ thuật", "Plastics", (100, 2500), "t", 0.5, 0.2, 0.1, 5, False),
 )
 
 _NAME_PARTS = (
@@ -116,7 +116,8 @@ def make_enterprises(rng: random.Random, count: int) -> list[Enterprise]:
     for i in range(count):
         (form_vi, form_en), part, sector = names[i % len(names)]
         suffix = "" if i < len(names) else f" {i // len(names) + 1}"
-        size = rng.random()
+        # Parks hold many small and medium plants and a few large ones: skew towards small.
+        size = rng.random() ** 2
         enterprises.append(
             Enterprise(
                 tax_code=f"37{tax_codes[i]:08d}",

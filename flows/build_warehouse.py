@@ -48,6 +48,7 @@ def build_warehouse(settings: Settings) -> list[str]:
             table("reference.ref_activities"),
             table("reference.ref_activity_units"),
             table("reference.ref_fuel_densities"),
+            table("reference.ref_toe_factors"),
         )
         fuel = _materialise(
             con,
@@ -88,6 +89,14 @@ def build_warehouse(settings: Settings) -> list[str]:
             table("staging.stg_submissions__files"),
             periods=periods,
         )
+        obligations = _materialise(
+            con,
+            "marts.fct_enterprise_obligations",
+            marts.fct_enterprise_obligations,
+            status,
+            monthly,
+            table("reference.ref_regulatory_thresholds"),
+        )
         rpt = _materialise(
             con,
             "reports.rpt_enterprise_monthly",
@@ -95,6 +104,7 @@ def build_warehouse(settings: Settings) -> list[str]:
             enterprises,
             status,
             monthly,
+            obligations,
         )
         _materialise(con, "reports.rpt_park_monthly", reports.rpt_park_monthly, rpt)
         _materialise(con, "reports.rpt_province_monthly", reports.rpt_province_monthly, rpt)

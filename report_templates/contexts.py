@@ -15,6 +15,12 @@ def N_(msgid: str) -> str:  # noqa: N802 - the gettext convention for "mark only
     return msgid
 
 
+OBLIGATION_MSGIDS = {
+    "over": N_("Threshold reached"),
+    "under": N_("Below threshold"),
+    "undetermined": N_("Not yet determined (months missing)"),
+    None: N_("Not yet determined (months missing)"),
+}
 STATUS_MSGIDS = {
     "submitted": N_("Submitted"),
     "revised": N_("Revised"),
@@ -53,6 +59,8 @@ INDICATORS: tuple[tuple[str, str, str, int], ...] = (
     (N_("Grid electricity purchased"), "MWh", "grid_electricity_mwh", 1),
     (N_("Rooftop solar, self-consumed"), "MWh", "solar_self_consumed_mwh", 1),
     (N_("EV charging on site"), "MWh", "ev_charging_mwh", 1),
+    (N_("Energy used"), "TOE", "energy_toe", 1),
+    (N_("Energy used"), "GJ", "energy_gj", 0),
     (N_("Diesel"), "t", "diesel_t", 2),
     (N_("LPG"), "t", "lpg_t", 2),
     (N_("Natural gas"), "t", "natural_gas_t", 2),
@@ -80,6 +88,33 @@ def metrics(row: Row, with_year_ago: bool = False) -> list[Row]:
     return out
 
 
+def obligations(row: Row) -> list[Row]:
+    """Decree 06/2022 and Decree 21/2011 status, rolling 12 months and calendar year."""
+    return [
+        {
+            "label": label,
+            "window_msgid": N_("Last 12 months")
+            if window == "rolling"
+            else N_("Calendar year to date"),
+            "status": row.get(f"{column}_{window}") or "undetermined",
+            "status_msgid": OBLIGATION_MSGIDS[row.get(f"{column}_{window}")],
+            "tco2e": row.get("rolling_12m_tco2e" if window == "rolling" else "calendar_ytd_tco2e"),
+            "toe": row.get("rolling_12m_toe" if window == "rolling" else "calendar_ytd_toe"),
+            "months": row.get(
+                "rolling_12m_months_known" if window == "rolling" else "calendar_ytd_months_known"
+            ),
+        }
+        for column, label in (
+            (
+                "ghg_inventory",
+                N_("GHG inventory (Decree 06/2022: at least 3,000 tCO₂e or 1,000 TOE a year)"),
+            ),
+            ("key_energy_user", N_("Key energy user (Decree 21/2011: at least 1,000 TOE a year)")),
+        )
+        for window in ("rolling", "calendar")
+    ]
+
+
 def with_status(row: Row) -> Row:
     return row | {"status_msgid": STATUS_MSGIDS[row["submission_status"]]}
 
@@ -95,6 +130,7 @@ def enterprise_context(common: Row, row: Row, trend: list[Row], quality: list[Ro
             "file_name": row.get("file_name"),
         },
         "metrics": metrics(row, with_year_ago=True),
+        "obligations": obligations(row),
         "renewable_share": row.get("renewable_share"),
         "ytd_months": row.get("months_reported_ytd") or 0,
         "month_of_year": int(common["period"][5:7]),
@@ -128,6 +164,7 @@ def province_context(
         "metrics": metrics(province),
         "parks": parks,
         "missing": [e for e in enterprises if e["submission_status"] == "missing"],
+        "obligated": [e for e in enterprises if e.get("ghg_inventory_rolling") == "over"],
         "revised": [e for e in enterprises if e["submission_status"] == "revised"],
         "quality": quality,
         "duplicates": duplicates,

@@ -28,6 +28,14 @@ ACTIVITY_COLUMNS: dict[str, str] = {
     "WASTE_RECYCLED": "waste_recycled_t",
     "REVENUE": "revenue_bn_vnd",
 }
+ENERGY_ACTIVITIES = [
+    "ELEC_GRID",
+    "ELEC_SOLAR_SELF",
+    "DIESEL_STATIONARY",
+    "LPG_STATIONARY",
+    "NATURAL_GAS_STATIONARY",
+]
+MJ_PER_KWH = 3.6  # 1 MWh = 3.6 GJ (SI)
 EMISSION_COLUMNS = [
     "tax_code",
     "period",
@@ -175,6 +183,10 @@ def fct_enterprise_monthly(
         .filter(pl.col("activity_code") == "PRODUCTION_OUTPUT")
         .first(),
         revision=pl.col("revision").max(),
+        energy_toe=_sum_or_null(pl.col("energy_toe").is_not_null(), "energy_toe"),
+        has_energy_without_toe=(
+            pl.col("activity_code").is_in(ENERGY_ACTIVITIES) & pl.col("energy_toe").is_null()
+        ).any(),
     )
     emissions = fct_emissions.group_by(keys).agg(
         scope1_tco2e=_sum_or_null(pl.col("scope") == "scope1", "emissions_tco2e"),
@@ -183,8 +195,10 @@ def fct_enterprise_monthly(
         .and_(pl.col("emissions_tco2e").is_null())
         .any(),
         has_provisional_grid_factor=pl.col("is_factor_provisional").any(),
+        fuel_energy_gj=pl.col("energy_tj").sum() * 1000,
     )
-    electricity = pl.col("grid_electricity_mwh") + pl.col("solar_self_consumed_mwh")
+    # No solar line means no solar: it does not make the electricity total unknown.
+    electricity = pl.col("grid_electricity_mwh") + pl.col("solar_self_consumed_mwh").fill_null(0)
     return (
         quantities.join(emissions, on=keys, how="left")
         .with_columns(
@@ -195,8 +209,9 @@ def fct_enterprise_monthly(
         .with_columns(
             emissions_tco2e=pl.col("scope1_tco2e") + pl.col("scope2_location_tco2e"),
             renewable_share=pl.when(electricity > 0).then(
-                pl.col("solar_self_consumed_mwh") / electricity
+                pl.col("solar_self_consumed_mwh").fill_null(0) / electricity
             ),
+            energy_gj=electricity * MJ_PER_KWH + pl.col("fuel_energy_gj").fill_null(0),
         )
     )
 
@@ -241,3 +256,80 @@ def fct_submission_status(
         files_received=pl.col("files_received").fill_null(0),
         lines_quarantined=pl.col("lines_quarantined").fill_null(0),
     )
+
+
+def _threshold(ref_regulatory_thresholds: pl.LazyFrame, threshold_id: str) -> float:
+    rows = ref_regulatory_thresholds.filter(pl.col("threshold_id") == threshold_id)
+    return float(rows.select("threshold_value").collect().item())
+
+
+def _obligation_status(over: pl.Expr, months_known: pl.Expr) -> pl.Expr:
+    """'over' as soon as known months reach it (more months only add), 'under' only on 12."""
+    return (
+        pl.when(over)
+        .then(pl.lit("over"))
+        .when(months_known == 12)
+        .then(pl.lit("under"))
+        .otherwise(pl.lit("undetermined"))
+    )
+
+
+def fct_enterprise_obligations(
+    fct_submission_status: pl.LazyFrame,
+    fct_enterprise_monthly: pl.LazyFrame,
+    ref_regulatory_thresholds: pl.LazyFrame,
+) -> pl.LazyFrame:
+    """One row per registered enterprise and period: rolling-12-month and calendar-year totals
+    and the Decree 06/2022 GHG-inventory and Decree 21/2011 key-energy-user status.
+
+    Thresholds (≥ 3,000 tCO2e or ≥ 1,000 TOE per year for industrial production) come from
+    reference.ref_regulatory_thresholds. A window with months not known can prove a threshold
+    crossed, never that it is not: such a window is 'undetermined', not 'under'.
+    """
+    tco2e = _threshold(ref_regulatory_thresholds, "ND06-GHG-TCO2E")
+    ghg_toe = _threshold(ref_regulatory_thresholds, "ND06-GHG-TOE")
+    key_toe = _threshold(ref_regulatory_thresholds, "ND21-KEY-ENERGY-TOE")
+    monthly = fct_enterprise_monthly.select("tax_code", "period", "emissions_tco2e", "energy_toe")
+    known = pl.col("emissions_tco2e").is_not_null() & pl.col("energy_toe").is_not_null()
+    year = pl.col("period").str.slice(0, 4)
+
+    def rolling(column: str) -> pl.Expr:
+        return pl.col(column).rolling_sum(12, min_samples=1).over("tax_code")
+
+    def calendar(column: str) -> pl.Expr:
+        return pl.col(column).cum_sum().over("tax_code", year)
+
+    frame = (
+        fct_submission_status.select("tax_code", "period")
+        .join(monthly, on=["tax_code", "period"], how="left")
+        .sort("tax_code", "period")
+        .with_columns(
+            known.cast(pl.Int32).alias("is_known"),
+            pl.col("emissions_tco2e").fill_null(0.0).alias("_tco2e"),
+            pl.col("energy_toe").fill_null(0.0).alias("_toe"),
+        )
+        .with_columns(
+            rolling_12m_tco2e=rolling("_tco2e"),
+            rolling_12m_toe=rolling("_toe"),
+            rolling_12m_months_known=rolling("is_known"),
+            calendar_ytd_tco2e=calendar("_tco2e"),
+            calendar_ytd_toe=calendar("_toe"),
+            calendar_ytd_months_known=calendar("is_known"),
+        )
+    )
+    return frame.with_columns(
+        ghg_inventory_rolling=_obligation_status(
+            (pl.col("rolling_12m_tco2e") >= tco2e) | (pl.col("rolling_12m_toe") >= ghg_toe),
+            pl.col("rolling_12m_months_known"),
+        ),
+        ghg_inventory_calendar=_obligation_status(
+            (pl.col("calendar_ytd_tco2e") >= tco2e) | (pl.col("calendar_ytd_toe") >= ghg_toe),
+            pl.col("calendar_ytd_months_known"),
+        ),
+        key_energy_user_rolling=_obligation_status(
+            pl.col("rolling_12m_toe") >= key_toe, pl.col("rolling_12m_months_known")
+        ),
+        key_energy_user_calendar=_obligation_status(
+            pl.col("calendar_ytd_toe") >= key_toe, pl.col("calendar_ytd_months_known")
+        ),
+    ).drop("_tco2e", "_toe", "is_known", "emissions_tco2e", "energy_toe")

@@ -19,6 +19,8 @@ SUMMED = [
     "scope1_tco2e",
     "scope2_location_tco2e",
     "emissions_tco2e",
+    "energy_toe",
+    "energy_gj",
 ]
 YTD = [
     "emissions_tco2e",
@@ -26,6 +28,7 @@ YTD = [
     "scope2_location_tco2e",
     "grid_electricity_mwh",
     "solar_self_consumed_mwh",
+    "energy_toe",
 ]
 
 
@@ -33,11 +36,14 @@ def rpt_enterprise_monthly(
     dim_enterprises: pl.LazyFrame,
     fct_submission_status: pl.LazyFrame,
     fct_enterprise_monthly: pl.LazyFrame,
+    fct_enterprise_obligations: pl.LazyFrame,
 ) -> pl.LazyFrame:
-    """One row per registered enterprise and period: the month, year to date, a year ago."""
+    """One row per registered enterprise and period: the month, year to date, a year ago,
+    and the obligation status."""
     monthly = fct_enterprise_monthly.drop("reporting_month", "revision")
     base = (
         fct_submission_status.join(monthly, on=["tax_code", "period"], how="left")
+        .join(fct_enterprise_obligations, on=["tax_code", "period"], how="left")
         .join(dim_enterprises.drop("park_code"), on="tax_code", how="left")
         .with_columns(year=pl.col("period").str.slice(0, 4).cast(pl.Int32))
         .sort("tax_code", "period")
@@ -80,6 +86,8 @@ def _rollup(rows: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
             enterprises_revised=(status == "revised").sum(),
             lines_quarantined=pl.col("lines_quarantined").sum(),
             has_provisional_grid_factor=pl.col("has_provisional_grid_factor").any(),
+            enterprises_ghg_inventory_over=(pl.col("ghg_inventory_rolling") == "over").sum(),
+            enterprises_key_energy_user_over=(pl.col("key_energy_user_rolling") == "over").sum(),
         )
         .with_columns(
             renewable_share=pl.when(electricity > 0).then(

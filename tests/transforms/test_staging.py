@@ -29,6 +29,7 @@ def canonical(*rows: tuple[str, float, str]) -> pl.DataFrame:
             reference("ref_activities"),
             reference("ref_activity_units"),
             reference("ref_fuel_densities"),
+            reference("ref_toe_factors"),
         )
         .collect()
         .sort("line_no")
@@ -69,3 +70,26 @@ def test_output_keeps_its_own_unit() -> None:
     """It keeps production output in the unit the enterprise counts it in."""
     result = canonical(("PRODUCTION_OUTPUT", 15_000.0, "pair"))
     assert result.select("quantity_canonical", "canonical_unit").row(0) == (15_000.0, "pair")
+
+
+def test_toe_comes_from_the_moit_table_in_the_submitted_unit() -> None:
+    """It gives 0.88 TOE per 1,000 L diesel, 154.3 per GWh and 9.0 per 1,000 m³ gas (CV 3505)."""
+    result = canonical(
+        ("DIESEL_STATIONARY", 1000.0, "L"),
+        ("ELEC_GRID", 1_000_000.0, "kWh"),
+        ("NATURAL_GAS_STATIONARY", 10_000.0, "m3"),
+        ("LPG_STATIONARY", 2.0, "t"),
+    )
+    assert result["energy_toe"].to_list() == pytest.approx([0.88, 154.3, 9.0, 2.18])
+    assert result["toe_factor_id"].to_list() == [
+        "MOIT-TOE-DO-L",
+        "MOIT-TOE-ELEC-KWH",
+        "MOIT-TOE-NG-M3",
+        "MOIT-TOE-LPG-T",
+    ]
+
+
+def test_unit_without_moit_factor_has_no_toe_rather_than_a_guess() -> None:
+    """It leaves TOE null for natural gas given by mass: the MOIT table has no such factor."""
+    result = canonical(("NATURAL_GAS_STATIONARY", 500.0, "kg"), ("WATER_SUPPLY", 10.0, "m3"))
+    assert result["energy_toe"].to_list() == [None, None]
