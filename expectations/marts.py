@@ -85,6 +85,28 @@ def fct_emissions() -> Any:
     )
 
 
+def rpt_rollup_reconciliation() -> Any:
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    # Sums of floats in another order may differ in the last bits, never by a microtonne.
+    return gx.ExpectationSuite(
+        name="reports.rpt_rollup_reconciliation.critical",
+        expectations=[
+            gxe.ExpectColumnValuesToBeBetween(
+                column="abs_difference",
+                max_value=1e-6,
+                meta=_rule(
+                    "rollups_reconcile",
+                    "abs_difference",
+                    "park or province totals do not add up to their enterprises",
+                    "tổng của khu công nghiệp hoặc toàn tỉnh không khớp với tổng các doanh nghiệp",
+                ),
+            )
+        ],
+    )
+
+
 def _unflagged(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.filter(~pl.col("is_factor_provisional"))
 
@@ -97,4 +119,5 @@ def _all(frame: pl.DataFrame) -> pl.DataFrame:
 SUITES: dict[str, tuple[Callable[[], Any], Callable[[pl.DataFrame], pl.DataFrame]]] = {
     "marts.fct_enterprise_monthly": (fct_enterprise_monthly, _all),
     "marts.fct_emissions": (fct_emissions, _unflagged),
+    "reports.rpt_rollup_reconciliation": (rpt_rollup_reconciliation, _all),
 }

@@ -106,8 +106,18 @@ def build_warehouse(settings: Settings) -> list[str]:
             monthly,
             obligations,
         )
-        _materialise(con, "reports.rpt_park_monthly", reports.rpt_park_monthly, rpt)
-        _materialise(con, "reports.rpt_province_monthly", reports.rpt_province_monthly, rpt)
+        parks = _materialise(con, "reports.rpt_park_monthly", reports.rpt_park_monthly, rpt)
+        province = _materialise(
+            con, "reports.rpt_province_monthly", reports.rpt_province_monthly, rpt
+        )
+        _materialise(
+            con,
+            "reports.rpt_rollup_reconciliation",
+            reports.rpt_rollup_reconciliation,
+            rpt,
+            parks,
+            province,
+        )
     return periods
 
 

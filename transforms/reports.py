@@ -96,3 +96,32 @@ def _rollup(rows: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
         )
         .sort(keys)
     )
+
+
+def rpt_rollup_reconciliation(
+    rpt_enterprise_monthly: pl.LazyFrame,
+    rpt_park_monthly: pl.LazyFrame,
+    rpt_province_monthly: pl.LazyFrame,
+) -> pl.LazyFrame:
+    """One row per period and measure: enterprise, park and province totals, and the gap."""
+
+    def totals(frame: pl.LazyFrame, name: str) -> pl.LazyFrame:
+        return (
+            frame.group_by("period")
+            .agg(pl.col(c).sum() for c in SUMMED)
+            .unpivot(index="period", variable_name="measure", value_name=name)
+        )
+
+    keys = ["period", "measure"]
+    return (
+        totals(rpt_enterprise_monthly, "enterprises_total")
+        .join(totals(rpt_park_monthly, "parks_total"), on=keys, how="full", coalesce=True)
+        .join(totals(rpt_province_monthly, "province_total"), on=keys, how="full", coalesce=True)
+        .with_columns(
+            abs_difference=pl.max_horizontal(
+                (pl.col("enterprises_total") - pl.col("parks_total")).abs(),
+                (pl.col("parks_total") - pl.col("province_total")).abs(),
+            ).fill_null(float("inf"))
+        )
+        .sort(keys)
+    )
