@@ -76,6 +76,50 @@ def _write_register(folder: Path, enterprises: list[Enterprise]) -> None:
             writer.writerow([*(getattr(e, name) for name in fields), "true"])
 
 
+CONTRACT_FIELDS = (
+    "contract_id",
+    "tax_code",
+    "instrument",
+    "model",
+    "generator_vi",
+    "generator_en",
+    "technology",
+    "supplier_ef_tco2_per_mwh",
+    "valid_from",
+    "valid_to",
+    "evidence",
+    "is_fictional",
+)
+
+
+def _write_contracts(folder: Path, contracts: list[tuple[Enterprise, str]]) -> None:
+    """The DPPA contracts the agency has on file: fictional solar farms; the last one's
+    seller has not yet supplied its factor (the market-based figure then falls back)."""
+    with (folder / "electricity_contracts.csv").open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(CONTRACT_FIELDS)
+        for i, (ent, start) in enumerate(contracts, 1):
+            pending = i == len(contracts) and i > 1
+            writer.writerow(
+                [
+                    f"DPPA-DEMO-{i:03d}",
+                    ent.tax_code,
+                    "DPPA",
+                    "grid_connected",
+                    f"Nhà máy điện {'gió' if pending else 'mặt trời'} Demo {i}",
+                    f"Demo {'wind' if pending else 'solar'} farm {i}",
+                    "wind" if pending else "solar_pv",
+                    "" if pending else "0",
+                    start,
+                    "",
+                    "Chưa cung cấp / not yet supplied"
+                    if pending
+                    else "Giấy xác nhận của bên bán (demo) / seller's statement (demo)",
+                    "true",
+                ]
+            )
+
+
 def _replace(lines: list[Line], code: str, **changes: object) -> list[Line]:
     found = [ln for ln in lines if ln.activity_code == code]
     base = found[0] if found else Line(code, 250.0, "L")
@@ -96,10 +140,13 @@ def generate_demo(data_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[str, obje
     _write_register(data_dir / "register", enterprises)
 
     files = 0
+    contracts = []
     for ent in enterprises:
         fmt = "csv" if ent is cp1258 else ent.submission_format
         write = WRITERS[fmt]
         prof = profile(ent, spec.seed, periods)
+        if prof.dppa_from:
+            contracts.append((ent, prof.dppa_from))
         for period in periods:
             if ent is missing and period == last:
                 continue
@@ -142,6 +189,7 @@ def generate_demo(data_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[str, obje
                 shutil.copyfile(path, inbox / f"{ent.tax_code}_{period} (copy).{fmt}")
                 files += 1
 
+    _write_contracts(data_dir / "register", contracts)
     defects = {
         "periods": [periods[0], last],
         "negative_quantity": {

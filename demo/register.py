@@ -7,9 +7,21 @@ marks each one ``is_fictional``. No real company gets invented numbers.
 
 from __future__ import annotations
 
+import csv
 import random
 import unicodedata
 from dataclasses import dataclass
+
+from transforms import REFERENCE_DIR
+
+
+def _grid_factors() -> dict[int, float]:
+    """The published national grid factors (the project's reference data, with sources)."""
+    with (REFERENCE_DIR / "ref_grid_emission_factors.csv").open(encoding="utf-8") as f:
+        return {int(r["grid_year"]): float(r["ef_tco2_per_mwh"]) for r in csv.DictReader(f)}
+
+
+GRID_FACTORS = _grid_factors()
 
 
 @dataclass(frozen=True)
@@ -43,18 +55,21 @@ class Sector:
     output_per_mwh: float
     lpg_share: float  # share of enterprises with LPG boilers
     gas_share: float  # share with natural-gas boilers
+    solid_fuel_share: float  # share with wood, fuel-oil or coal boilers
     water_m3_per_mwh: float
     export_peak: bool  # Aug-Nov export season
 
 
 SECTORS: tuple[Sector, ...] = (
-    Sector("1520", "Giày da", "Footwear", (60, 1500), "pair", 190, 0.4, 0.1, 10, True),
-    Sector("1410", "May mặc", "Garments", (40, 1200), "pcs", 300, 0.3, 0.1, 18, True),
-    Sector("2610", "Linh kiện điện tử", "Electronics", (150, 4500), "pcs", 2000, 0, 0.2, 8, False),
-    Sector("3100", "Gỗ nội thất", "Furniture", (30, 800), "pcs", 10, 0.1, 0.0, 4, True),
-    Sector("1075", "Thực phẩm", "Foods", (60, 1400), "t", 1.5, 0.6, 0.3, 40, False),
-    Sector("3240", "Đồ chơi", "Toys", (40, 1000), "pcs", 800, 0.1, 0.0, 6, True),
-    Sector("2220", "Nhựa kỹ thuật", "Plastics", (100, 2500), "t", 0.5, 0.2, 0.1, 5, False),
+    Sector("1520", "Giày da", "Footwear", (60, 1500), "pair", 190, 0.4, 0.1, 0.0, 10, True),
+    Sector("1410", "May mặc", "Garments", (40, 1200), "pcs", 300, 0.3, 0.1, 0.05, 18, True),
+    Sector(
+        "2610", "Linh kiện điện tử", "Electronics", (150, 4500), "pcs", 2000, 0, 0.2, 0.0, 8, False
+    ),
+    Sector("3100", "Gỗ nội thất", "Furniture", (30, 800), "pcs", 10, 0.1, 0.0, 0.5, 4, True),
+    Sector("1075", "Thực phẩm", "Foods", (60, 1400), "t", 1.5, 0.45, 0.25, 0.2, 40, False),
+    Sector("3240", "Đồ chơi", "Toys", (40, 1000), "pcs", 800, 0.1, 0.0, 0.0, 6, True),
+    Sector("2220", "Nhựa kỹ thuật", "Plastics", (100, 2500), "t", 0.5, 0.2, 0.1, 0.05, 5, False),
 )
 
 _NAME_PARTS = (
@@ -90,7 +105,10 @@ class Enterprise:
     vsic_code: str
     park_code: str
     baseline_year: int
-    target_year: int
+    target_type: str  # "absolute" (tCO2e) or "intensity" (tCO2e per unit of output)
+    baseline_tco2e: float | None  # declared Scope 1 + 2 (location-based) of the baseline year
+    baseline_intensity: float | None  # declared tCO2e per output unit in the baseline year
+    target_year: int  # the declared interim target
     target_reduction_pct: float
     net_zero_year: int
     size: float  # share of the sector's demand range, 0..1 (generator only)
@@ -118,6 +136,12 @@ def make_enterprises(rng: random.Random, count: int) -> list[Enterprise]:
         suffix = "" if i < len(names) else f" {i // len(names) + 1}"
         # Parks hold many small and medium plants and a few large ones: skew towards small.
         size = rng.random() ** 2
+        baseline_year = rng.choice((2019, 2020, 2021, 2022, 2023))
+        # A declared baseline: the plant's electricity at the baseline year's published grid
+        # factor, plus fuels and the growth or savings since (a fictional but coherent figure).
+        demand_mwh = sector.elec_mwh[0] + (sector.elec_mwh[1] - sector.elec_mwh[0]) * size
+        baseline_t = demand_mwh * 12 * GRID_FACTORS[baseline_year] * rng.uniform(0.95, 1.4)
+        intensity = rng.random() < 0.25
         enterprises.append(
             Enterprise(
                 tax_code=f"37{tax_codes[i]:08d}",
@@ -125,7 +149,14 @@ def make_enterprises(rng: random.Random, count: int) -> list[Enterprise]:
                 name_en=f"{ascii_fold(part)}{suffix} {sector.word_en} {form_en}",
                 vsic_code=sector.vsic_code,
                 park_code=rng.choice(park_pool),
-                baseline_year=rng.choice((2019, 2020, 2021, 2022, 2023)),
+                baseline_year=baseline_year,
+                target_type="intensity" if intensity else "absolute",
+                baseline_tco2e=None if intensity else round(baseline_t),
+                baseline_intensity=(
+                    float(f"{baseline_t / (demand_mwh * 12 * sector.output_per_mwh):.4g}")
+                    if intensity
+                    else None
+                ),
                 target_year=rng.choice((2030, 2030, 2035)),
                 target_reduction_pct=float(rng.choice((20, 25, 30, 35, 40, 50))),
                 net_zero_year=2050,

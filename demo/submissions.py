@@ -34,11 +34,19 @@ class Profile:
     solar_kwp: float
     solar_from: str | None  # first period with rooftop solar; None: never
     has_genset: bool
-    boiler: str | None  # "lpg", "gas" or None
+    boiler: str | None  # "lpg", "gas", "wood", "fuel_oil", "coal" or None
     boiler_t_or_km3: float
+    gas_in_gj: bool  # the gas supplier invoices energy, not volume
     rainwater: bool
     ev_from: str | None
     reports_revenue: bool
+    forklift_diesel_l: float  # per month; 0: none
+    vehicle_petrol_l: float
+    solar_exports: bool
+    irec_from: str | None  # first period with I-RECs retired; None: never
+    irec_share: float
+    dppa_from: str | None  # first period under a DPPA (Nghị định 57/2025); None: never
+    dppa_share: float
 
 
 def profile(ent: Enterprise, seed: int, periods: list[str]) -> Profile:
@@ -58,8 +66,13 @@ def profile(ent: Enterprise, seed: int, periods: list[str]) -> Profile:
         boiler: str | None = "lpg"
     elif boiler_roll < sec.lpg_share + sec.gas_share:
         boiler = "gas"
+    elif boiler_roll < sec.lpg_share + sec.gas_share + sec.solid_fuel_share:
+        # Furniture plants burn their own wood waste; food plants some FO or coal.
+        boiler = "wood" if sec.vsic_code == "3100" else rng.choice(("wood", "fuel_oil", "coal"))
     else:
         boiler = None
+    large = ent.size > 0.5
+    dppa_months = [p for p in periods if p >= "2025-06"]
     return Profile(
         demand_mwh=demand,
         # A roof covers roughly 10-25 % of demand: kWp ≈ MWh/month × 0.8-2.0.
@@ -68,9 +81,17 @@ def profile(ent: Enterprise, seed: int, periods: list[str]) -> Profile:
         has_genset=rng.random() < 0.7,
         boiler=boiler,
         boiler_t_or_km3=demand * rng.uniform(0.006, 0.02),
+        gas_in_gj=rng.random() < 0.5,
         rainwater=rng.random() < 0.3,
         ev_from=rng.choice(periods) if rng.random() < 0.2 else None,
         reports_revenue=rng.random() < 0.6,
+        forklift_diesel_l=rng.uniform(100, 800) if rng.random() < 0.3 else 0.0,
+        vehicle_petrol_l=rng.uniform(150, 900) if rng.random() < 0.2 else 0.0,
+        solar_exports=rng.random() < 0.4,
+        irec_from=rng.choice(periods) if rng.random() < 0.08 else None,
+        irec_share=rng.uniform(0.2, 0.6),
+        dppa_from=rng.choice(dppa_months) if large and dppa_months and rng.random() < 0.2 else None,
+        dppa_share=rng.uniform(0.3, 0.5),
     )
 
 
@@ -82,6 +103,53 @@ def _activity_level(ent: Enterprise, period: str) -> float:
     if sector(ent.vsic_code).export_peak and month in (8, 9, 10, 11):
         level *= 1.12
     return level
+
+
+# Boiler fuel → (activity, quantity per unit of boiler size, unit, note): about the same heat.
+OTHER_BOILERS = {
+    "wood": ("WOOD_STATIONARY", 3.0, "t", "Củi và gỗ vụn cho lò hơi"),
+    "fuel_oil": ("FUEL_OIL_STATIONARY", 1000.0, "L", "Dầu FO cho lò hơi"),
+    "coal": ("COAL_BITUMINOUS_STATIONARY", 1.8, "t", "Than cho lò hơi"),
+}
+
+
+def _boiler_line(prof: Profile, level: float, rng: random.Random) -> Line | None:
+    """The month's boiler fuel, in the unit the enterprise's supplier invoices."""
+    amount = prof.boiler_t_or_km3 * level
+    if prof.boiler == "lpg":
+        return Line("LPG_STATIONARY", round(amount * 1000), "kg", "Khí hóa lỏng cho lò hơi")
+    if prof.boiler == "gas":
+        m3 = amount * 1000 * rng.uniform(0.95, 1.05)
+        if prof.gas_in_gj:
+            # 0.00067 t/m³ × 48.0 GJ/t: the same gas, as the supplier's energy invoice.
+            return Line("NATURAL_GAS_STATIONARY", round(m3 * 0.032160, 1), "GJ", "Hóa đơn khí (GJ)")
+        return Line("NATURAL_GAS_STATIONARY", round(m3), "m3", "Khí thiên nhiên cho lò hơi")
+    if prof.boiler in OTHER_BOILERS:
+        code, per_unit, unit, note = OTHER_BOILERS[prof.boiler]
+        quantity = amount * per_unit * rng.uniform(0.9, 1.1)
+        return Line(code, round(quantity, 1 if unit == "t" else 0), unit, note)
+    return None
+
+
+def _fuel_lines(prof: Profile, level: float, rng: random.Random) -> list[Line]:
+    """Generator diesel, boiler fuel, forklifts and company vehicles."""
+    lines: list[Line] = []
+    if prof.has_genset:
+        outage = rng.random() < 0.08
+        litres = rng.uniform(1500, 6000) if outage else rng.uniform(40, 600)
+        note = "Mất điện lưới, chạy máy phát" if outage else "Chạy thử máy phát định kỳ"
+        lines.append(Line("DIESEL_STATIONARY", round(litres), "L", note))
+    boiler = _boiler_line(prof, level, rng)
+    if boiler:
+        lines.append(boiler)
+    if prof.forklift_diesel_l:
+        litres = prof.forklift_diesel_l * level * rng.uniform(0.85, 1.15)
+        lines.append(Line("DIESEL_MOBILE", round(litres), "L", "Xe nâng chạy dầu"))
+    if prof.vehicle_petrol_l:
+        litres = prof.vehicle_petrol_l * rng.uniform(0.8, 1.2)
+        lines.append(Line("PETROL_MOBILE", round(litres), "L", "Xe đưa đón, xe công vụ"))
+
+    return lines
 
 
 def month_lines(ent: Enterprise, prof: Profile, period: str, seed: int) -> list[Line]:
@@ -106,26 +174,21 @@ def month_lines(ent: Enterprise, prof: Profile, period: str, seed: int) -> list[
                 "Đồng hồ inverter điện mặt trời mái nhà",
             )
         )
+    if solar_mwh and prof.solar_exports:
+        exported = solar_mwh * rng.uniform(0.02, 0.12)
+        lines.append(
+            Line("ELEC_SOLAR_EXPORTED", round(exported * 1000), "kWh", "Bán lên lưới ngày nghỉ")
+        )
     grid_kwh = round((demand_mwh - solar_mwh) * 1000)
     lines.insert(0, Line("ELEC_GRID", grid_kwh, "kWh", "Theo hóa đơn tiền điện EVN"))
+    if prof.irec_from and period >= prof.irec_from:
+        irec_mwh = round(grid_kwh / 1000 * prof.irec_share)
+        lines.append(Line("ELEC_IREC_RETIRED", irec_mwh, "MWh", "Chứng chỉ I-REC đã hủy"))
+    if prof.dppa_from and period >= prof.dppa_from:
+        dppa_kwh = round(grid_kwh * prof.dppa_share)
+        lines.append(Line("ELEC_DPPA", dppa_kwh, "kWh", "Sản lượng DPPA theo bảng đối soát"))
 
-    if prof.has_genset:
-        outage = rng.random() < 0.08
-        litres = rng.uniform(1500, 6000) if outage else rng.uniform(40, 600)
-        note = "Mất điện lưới, chạy máy phát" if outage else "Chạy thử máy phát định kỳ"
-        lines.append(Line("DIESEL_STATIONARY", round(litres), "L", note))
-    if prof.boiler == "lpg":
-        lines.append(
-            Line(
-                "LPG_STATIONARY",
-                round(prof.boiler_t_or_km3 * level * 1000),
-                "kg",
-                "Khí hóa lỏng cho lò hơi",
-            )
-        )
-    elif prof.boiler == "gas":
-        m3 = prof.boiler_t_or_km3 * level * 1000 * rng.uniform(0.95, 1.05)
-        lines.append(Line("NATURAL_GAS_STATIONARY", round(m3), "m3", "Khí thiên nhiên cho lò hơi"))
+    lines += _fuel_lines(prof, level, rng)
 
     water = demand_mwh * sec.water_m3_per_mwh * rng.uniform(0.9, 1.1)
     lines.append(Line("WATER_SUPPLY", round(water), "m3"))

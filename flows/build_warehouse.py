@@ -10,7 +10,7 @@ from prefect import task
 
 from flows import warehouse as wh
 from flows.settings import Settings
-from transforms import marts, reports, staging
+from transforms import marts, reports, staging, targets
 from transforms.periods import periods_between
 
 STAGING_SQL_MODELS = ("stg_submissions__files", "stg_submissions__accepted_lines")
@@ -40,7 +40,7 @@ def build_warehouse(settings: Settings) -> list[str]:
 
         for model in STAGING_SQL_MODELS:
             wh.build_sql_model(con, "staging", model)
-        activity = _materialise(
+        activity_all = _materialise(
             con,
             "staging.stg_submissions__activity_lines",
             staging.stg_submissions__activity_lines,
@@ -49,28 +49,57 @@ def build_warehouse(settings: Settings) -> list[str]:
             table("reference.ref_activity_units"),
             table("reference.ref_fuel_densities"),
             table("reference.ref_toe_factors"),
-        )
-        fuel = _materialise(
-            con,
-            "marts.fct_fuel_combustion_emissions",
-            marts.fct_fuel_combustion_emissions,
-            activity,
-            table("reference.ref_activities"),
             table("reference.ref_fuel_combustion_factors"),
-            table("reference.ref_gwp"),
-            gwp_set=settings.gwp_set,
         )
-        grid = _materialise(
-            con,
-            "marts.fct_grid_electricity_emissions",
-            marts.fct_grid_electricity_emissions,
-            activity,
-            table("reference.ref_grid_emission_factors"),
-            policy=settings.grid_factor_policy,
-        )
-        emissions = _materialise(con, "marts.fct_emissions", marts.fct_emissions, fuel, grid)
+        activity = activity_all.filter(pl.col("is_current"))
+        emission_facts = {
+            "fct_fuel_combustion_emissions": (
+                marts.fct_fuel_combustion_emissions,
+                [
+                    table("reference.ref_activities"),
+                    table("reference.ref_fuel_combustion_factors"),
+                    table("reference.ref_mobile_combustion_factors"),
+                    table("reference.ref_gwp"),
+                ],
+                {"gwp_set": settings.gwp_set},
+            ),
+            "fct_grid_electricity_emissions": (
+                marts.fct_grid_electricity_emissions,
+                [table("reference.ref_grid_emission_factors")],
+                {"policy": settings.grid_factor_policy},
+            ),
+            "fct_scope2_market_emissions": (
+                marts.fct_scope2_market_emissions,
+                [
+                    table("reference.ref_grid_emission_factors"),
+                    table("reference.ref_scope2_instruments"),
+                    table("reference.ref_electricity_contracts"),
+                ],
+                {"policy": settings.grid_factor_policy},
+            ),
+        }
+        facts = [
+            _materialise(con, f"marts.{name}", transform, activity, *refs, **options)
+            for name, (transform, refs, options) in emission_facts.items()
+        ]
+        emissions = _materialise(con, "marts.fct_emissions", marts.fct_emissions, *facts)
         monthly = _materialise(
             con, "marts.fct_enterprise_monthly", marts.fct_enterprise_monthly, activity, emissions
+        )
+        # Every revision's figures, current or not, for the restatements.
+        emissions_all = marts.fct_emissions(
+            *(
+                transform(activity_all, *refs, **options)
+                for transform, refs, options in emission_facts.values()
+            )
+        )
+        revisions = _materialise(
+            con,
+            "marts.int_enterprise_monthly__revisions",
+            marts.fct_enterprise_monthly,
+            activity_all,
+            emissions_all,
+            by=("sha256",),
         )
         enterprises = _materialise(
             con,
@@ -89,6 +118,15 @@ def build_warehouse(settings: Settings) -> list[str]:
             table("staging.stg_submissions__files"),
             periods=periods,
         )
+        _materialise(
+            con,
+            "marts.fct_restatements",
+            marts.fct_restatements,
+            revisions,
+            table("staging.stg_submissions__files"),
+            table("ops.runs"),
+            open_period=periods[-1] if periods else "",
+        )
         obligations = _materialise(
             con,
             "marts.fct_enterprise_obligations",
@@ -96,6 +134,15 @@ def build_warehouse(settings: Settings) -> list[str]:
             status,
             monthly,
             table("reference.ref_regulatory_thresholds"),
+        )
+        progress = _materialise(
+            con,
+            "marts.fct_enterprise_progress",
+            targets.fct_enterprise_progress,
+            enterprises,
+            status,
+            monthly,
+            tolerance=settings.progress_tolerance,
         )
         rpt = _materialise(
             con,
@@ -105,18 +152,22 @@ def build_warehouse(settings: Settings) -> list[str]:
             status,
             monthly,
             obligations,
+            progress,
         )
-        parks = _materialise(con, "reports.rpt_park_monthly", reports.rpt_park_monthly, rpt)
-        province = _materialise(
-            con, "reports.rpt_province_monthly", reports.rpt_province_monthly, rpt
-        )
+        rollups = [
+            _materialise(con, f"reports.{transform.__name__}", transform, rpt)
+            for transform in (
+                reports.rpt_park_monthly,
+                reports.rpt_sector_monthly,
+                reports.rpt_province_monthly,
+            )
+        ]
         _materialise(
             con,
             "reports.rpt_rollup_reconciliation",
             reports.rpt_rollup_reconciliation,
             rpt,
-            parks,
-            province,
+            *rollups,
         )
     return periods
 

@@ -14,7 +14,7 @@ from prefect import task
 from flows import warehouse as wh
 from flows.parsers import UnreadableFile, file_format, parse_submission
 from flows.settings import Settings
-from transforms import REFERENCE_DIR
+from transforms import REFERENCE_DIR, register
 
 
 @dataclass(frozen=True)
@@ -28,15 +28,18 @@ class IngestResult:
 @task(retries=2, retry_delay_seconds=[2, 10])
 def load_reference(settings: Settings) -> int:
     """Replace reference.* from the versioned CSVs and the register: returns tables loaded."""
-    sources = sorted(REFERENCE_DIR.glob("ref_*.csv")) + [
-        settings.register / "enterprises.csv",
-        settings.register / "industrial_parks.csv",
-    ]
     with wh.connect(settings.warehouse) as con:
+        sources = sorted(REFERENCE_DIR.glob("ref_*.csv"))
         for csv in sources:
-            table = csv.stem if csv.stem.startswith("ref_") else f"ref_{csv.stem}"
-            wh.load_csv(con, csv, f"reference.{table}")
-    return len(sources)
+            wh.load_csv(con, csv, f"reference.{csv.stem}")
+        for name, schema in register.FILES.items():
+            csv = settings.register / f"{name}.csv"
+            table = f"reference.ref_{name}"
+            if csv.exists() or name not in register.OPTIONAL:
+                wh.load_csv(con, csv, table, schema)
+            else:
+                wh.replace_table(con, pl.DataFrame(schema=schema), table, comment="none on file")
+    return len(sources) + len(register.FILES)
 
 
 @task(retries=2, retry_delay_seconds=[2, 10])

@@ -15,6 +15,8 @@ class Settings:
     # What to do for a year with no published grid factor (domain-facts §1.2).
     grid_factor_policy: str = "provisional_latest"
     gwp_set: str = "AR5"
+    # How far from the path still counts as on track (0.05: within ±5 %).
+    progress_tolerance: float = 0.05
     # The jurisdiction is configuration: Binh Duong joined Ho Chi Minh City on 1/7/2025.
     agency_vi: str = "Sở Nông nghiệp và Môi trường Thành phố Hồ Chí Minh"
     agency_en: str = "Ho Chi Minh City Department of Agriculture and Environment"
@@ -26,6 +28,11 @@ class Settings:
             raise ValueError(
                 f"NETZERO_GRID_FACTOR_POLICY must be one of {GRID_FACTOR_POLICIES}, "
                 f"not {self.grid_factor_policy!r}"
+            )
+        if not 0 <= self.progress_tolerance < 1:
+            raise ValueError(
+                "NETZERO_PROGRESS_TOLERANCE must be a share between 0 and 1 (0.05 = ±5 %), "
+                f"not {self.progress_tolerance!r}"
             )
 
     @property
@@ -55,4 +62,5 @@ def settings_from_env(data_dir: Path | None = None) -> Settings:
         data_dir=root.resolve(),
         grid_factor_policy=os.environ.get("NETZERO_GRID_FACTOR_POLICY", "provisional_latest"),
         gwp_set=os.environ.get("NETZERO_GWP_SET", "AR5"),
+        progress_tolerance=float(os.environ.get("NETZERO_PROGRESS_TOLERANCE", "0.05")),
     )

@@ -69,14 +69,20 @@ def build_sql_model(con: duckdb.DuckDBPyConnection, layer: str, model: str) -> N
     con.execute(f"comment on table {layer}.{model} is {_sql_string(grain)}")
 
 
-def load_csv(con: duckdb.DuckDBPyConnection, csv: Path, table: str) -> int:
-    """Load a reference CSV as ``table``; code and id columns stay text."""
-    frame = pl.read_csv(csv, infer_schema_length=None)
-    codes = [c for c in frame.columns if c.endswith(("_code", "_id"))]
-    if codes:
-        frame = pl.read_csv(
-            csv, infer_schema_length=None, schema_overrides={c: pl.String for c in codes}
-        )
+def load_csv(
+    con: duckdb.DuckDBPyConnection,
+    csv: Path,
+    table: str,
+    schema: dict[str, type[pl.DataType]] | None = None,
+) -> int:
+    """Load a reference CSV as ``table``; code and id columns stay text, ``schema`` types
+    the columns it names (so that an empty column keeps its real type)."""
+    header = pl.read_csv(csv, n_rows=0).columns
+    types: dict[str, type[pl.DataType]] = {
+        c: pl.String for c in header if c.endswith(("_code", "_id"))
+    }
+    types |= {c: t for c, t in (schema or {}).items() if c in header}
+    frame = pl.read_csv(csv, infer_schema_length=None, schema_overrides=types)
     replace_table(con, frame, table, comment=f"Loaded from {csv.name}")
     return frame.height
 

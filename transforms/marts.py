@@ -17,10 +17,20 @@ GridFactorPolicy = Literal["provisional_latest", "leave_empty"]
 ACTIVITY_COLUMNS: dict[str, str] = {
     "ELEC_GRID": "grid_electricity_mwh",
     "ELEC_SOLAR_SELF": "solar_self_consumed_mwh",
+    "ELEC_SOLAR_EXPORTED": "solar_exported_mwh",
+    "ELEC_IREC_RETIRED": "irec_retired_mwh",
+    "ELEC_DPPA": "dppa_mwh",
     "EV_CHARGING": "ev_charging_mwh",
     "DIESEL_STATIONARY": "diesel_t",
     "LPG_STATIONARY": "lpg_t",
     "NATURAL_GAS_STATIONARY": "natural_gas_t",
+    "DIESEL_MOBILE": "diesel_mobile_t",
+    "PETROL_MOBILE": "petrol_mobile_t",
+    "FUEL_OIL_STATIONARY": "fuel_oil_t",
+    "COAL_ANTHRACITE_STATIONARY": "coal_anthracite_t",
+    "COAL_BITUMINOUS_STATIONARY": "coal_bituminous_t",
+    "COAL_SUBBITUMINOUS_STATIONARY": "coal_subbituminous_t",
+    "WOOD_STATIONARY": "wood_t",
     "WATER_SUPPLY": "water_supply_m3",
     "RAINWATER_REUSE": "rainwater_reused_m3",
     "WASTEWATER": "wastewater_m3",
@@ -28,13 +38,19 @@ ACTIVITY_COLUMNS: dict[str, str] = {
     "WASTE_RECYCLED": "waste_recycled_t",
     "REVENUE": "revenue_bn_vnd",
 }
-ENERGY_ACTIVITIES = [
-    "ELEC_GRID",
-    "ELEC_SOLAR_SELF",
+FUEL_ACTIVITIES = [
     "DIESEL_STATIONARY",
     "LPG_STATIONARY",
     "NATURAL_GAS_STATIONARY",
+    "DIESEL_MOBILE",
+    "PETROL_MOBILE",
+    "FUEL_OIL_STATIONARY",
+    "COAL_ANTHRACITE_STATIONARY",
+    "COAL_BITUMINOUS_STATIONARY",
+    "COAL_SUBBITUMINOUS_STATIONARY",
+    "WOOD_STATIONARY",
 ]
+ENERGY_ACTIVITIES = ["ELEC_GRID", "ELEC_SOLAR_SELF", *FUEL_ACTIVITIES]
 MJ_PER_KWH = 3.6  # 1 MWh = 3.6 GJ (SI)
 EMISSION_COLUMNS = [
     "tax_code",
@@ -42,20 +58,25 @@ EMISSION_COLUMNS = [
     "reporting_month",
     "activity_code",
     "scope",
+    "source_category",
+    "scope2_market_basis",
     "quantity_canonical",
     "canonical_unit",
     "energy_tj",
     "co2_t",
     "ch4_t",
     "n2o_t",
+    "biogenic_co2_t",
     "emissions_tco2e",
     "factor_id",
+    "factor_version",
     "factor_year",
     "is_factor_provisional",
     "gwp_set",
     "sha256",
     "line_no",
 ]
+GAS_COLUMNS = ("energy_tj", "co2_t", "ch4_t", "n2o_t", "biogenic_co2_t")
 
 
 def _gwp(ref_gwp: pl.LazyFrame, gwp_set: str, gas: str) -> pl.Expr:
@@ -63,26 +84,57 @@ def _gwp(ref_gwp: pl.LazyFrame, gwp_set: str, gas: str) -> pl.Expr:
     return pl.lit(value.select("gwp_100yr").collect().item(), dtype=pl.Float64)
 
 
+def _combustion_factors(
+    ref_fuel_combustion_factors: pl.LazyFrame, ref_mobile_combustion_factors: pl.LazyFrame
+) -> pl.LazyFrame:
+    """Stationary (IPCC 2006) and mobile (QĐ 2626) factors, one row per fuel and use."""
+    columns = ["fuel_code", "factor_id", "ncv_tj_per_gg", "co2_kg_per_tj", "ch4_kg_per_tj"]
+    columns += ["n2o_kg_per_tj", "is_biogenic", "factor_version", "combustion"]
+    stationary = ref_fuel_combustion_factors.with_columns(
+        pl.col("is_biogenic").cast(pl.Boolean),
+        factor_version=pl.col("registry_version").cast(pl.String),
+        combustion=pl.lit("stationary"),
+    ).select(columns)
+    mobile = ref_mobile_combustion_factors.with_columns(
+        is_biogenic=pl.lit(False),
+        factor_version=pl.col("registry_version").cast(pl.String),
+        combustion=pl.lit("mobile"),
+    ).select(columns)
+    return pl.concat([stationary, mobile], how="vertical_relaxed")
+
+
 def fct_fuel_combustion_emissions(
     stg_submissions__activity_lines: pl.LazyFrame,
     ref_activities: pl.LazyFrame,
     ref_fuel_combustion_factors: pl.LazyFrame,
+    ref_mobile_combustion_factors: pl.LazyFrame,
     ref_gwp: pl.LazyFrame,
     gwp_set: str,
 ) -> pl.LazyFrame:
-    """One row per fuel line: energy (TJ), CO2, CH4, N2O and CO2e in tonnes (Scope 1)."""
-    fuels = ref_activities.filter(pl.col("emission_scope") == "scope1").select(
-        "activity_code", "fuel_code"
+    """One row per fuel line: energy (TJ), CO2, CH4, N2O and CO2e in tonnes (Scope 1).
+
+    Stationary fuels take IPCC 2006 factors, mobile fuels QĐ 2626 road factors (NCV from
+    IPCC Table 1.2 either way). Biomass CO2 is biogenic: it goes to ``biogenic_co2_t``,
+    outside ``emissions_tco2e``; its CH4 and N2O stay in the fossil total.
+    """
+    fuels = ref_activities.filter(pl.col("category") == "fuel").select(
+        "activity_code", "fuel_code", "combustion"
     )
+    factors = _combustion_factors(ref_fuel_combustion_factors, ref_mobile_combustion_factors)
     tj = pl.col("quantity_canonical") / 1000 * pl.col("ncv_tj_per_gg")  # t → Gg → TJ
     co2, ch4, n2o = (tj * pl.col(f"{gas}_kg_per_tj") / 1000 for gas in ("co2", "ch4", "n2o"))
+    biogenic = pl.col("is_biogenic").fill_null(False)
+    fossil_co2 = pl.when(biogenic).then(0.0).otherwise(pl.col("co2_t"))
     return (
         stg_submissions__activity_lines.join(fuels, on="activity_code", how="inner")
-        .join(ref_fuel_combustion_factors, on="fuel_code", how="left")
+        .join(factors, on=["fuel_code", "combustion"], how="left")
         .with_columns(energy_tj=tj, co2_t=co2, ch4_t=ch4, n2o_t=n2o)
         .with_columns(
             scope=pl.lit("scope1"),
-            emissions_tco2e=pl.col("co2_t") * _gwp(ref_gwp, gwp_set, "CO2")
+            source_category=pl.col("combustion") + "_combustion",
+            scope2_market_basis=pl.lit(None, dtype=pl.String),
+            biogenic_co2_t=pl.when(biogenic).then(pl.col("co2_t")).otherwise(0.0),
+            emissions_tco2e=fossil_co2 * _gwp(ref_gwp, gwp_set, "CO2")
             + pl.col("ch4_t") * _gwp(ref_gwp, gwp_set, "CH4")
             + pl.col("n2o_t") * _gwp(ref_gwp, gwp_set, "N2O"),
             factor_year=pl.lit(None, dtype=pl.Int64),
@@ -120,40 +172,162 @@ def grid_factor_for_year(
     )
 
 
+def _grid_factors(
+    lines: pl.LazyFrame, ref_grid_emission_factors: pl.LazyFrame, policy: GridFactorPolicy
+) -> pl.LazyFrame:
+    """``lines`` with the grid factor of their calculation year (see grid_factor_for_year)."""
+    published = ref_grid_emission_factors.with_columns(
+        pl.col("grid_year").cast(pl.Int64),
+        factor_version=pl.col("registry_version").cast(pl.String),
+    )
+    calc_year = pl.col("reporting_month").dt.year().cast(pl.Int64).alias("calc_year")
+    years = lines.select(calc_year).unique()
+    factors = grid_factor_for_year(published, years, policy).join(
+        published.select("factor_id", "factor_version"), on="factor_id", how="left"
+    )
+    return lines.with_columns(calc_year).join(factors, on="calc_year", how="left")
+
+
+def _no_gases(frame: pl.LazyFrame) -> pl.LazyFrame:
+    return frame.with_columns(
+        *(pl.lit(None, dtype=pl.Float64).alias(c) for c in GAS_COLUMNS),
+        gwp_set=pl.lit(None, dtype=pl.String),
+    )
+
+
 def fct_grid_electricity_emissions(
     stg_submissions__activity_lines: pl.LazyFrame,
     ref_grid_emission_factors: pl.LazyFrame,
     policy: GridFactorPolicy,
 ) -> pl.LazyFrame:
-    """One row per grid-electricity line: Scope 2 location-based emissions."""
+    """One row per grid-electricity line: Scope 2 location-based emissions.
+
+    Self-consumed rooftop solar is not grid electricity: it carries no Scope 2. Exported
+    solar is never subtracted from the grid purchase.
+    """
     grid = stg_submissions__activity_lines.filter(pl.col("activity_code") == "ELEC_GRID")
-    years = grid.select(calc_year=pl.col("reporting_month").dt.year().cast(pl.Int64)).unique()
-    factors = grid_factor_for_year(
-        ref_grid_emission_factors.with_columns(pl.col("grid_year").cast(pl.Int64)), years, policy
-    )
     return (
-        grid.with_columns(calc_year=pl.col("reporting_month").dt.year().cast(pl.Int64))
-        .join(factors, on="calc_year", how="left")
+        _no_gases(_grid_factors(grid, ref_grid_emission_factors, policy))
         .with_columns(
             scope=pl.lit("scope2_location"),
+            source_category=pl.lit("purchased_electricity"),
+            scope2_market_basis=pl.lit(None, dtype=pl.String),
             emissions_tco2e=pl.col("quantity_canonical") * pl.col("ef_tco2_per_mwh"),
-            energy_tj=pl.lit(None, dtype=pl.Float64),
-            co2_t=pl.lit(None, dtype=pl.Float64),
-            ch4_t=pl.lit(None, dtype=pl.Float64),
-            n2o_t=pl.lit(None, dtype=pl.Float64),
-            gwp_set=pl.lit(None, dtype=pl.String),
         )
         .select(EMISSION_COLUMNS)
     )
 
 
-def fct_emissions(
-    fct_fuel_combustion_emissions: pl.LazyFrame, fct_grid_electricity_emissions: pl.LazyFrame
+def fct_scope2_market_emissions(
+    stg_submissions__activity_lines: pl.LazyFrame,
+    ref_grid_emission_factors: pl.LazyFrame,
+    ref_scope2_instruments: pl.LazyFrame,
+    ref_electricity_contracts: pl.LazyFrame,
+    policy: GridFactorPolicy,
 ) -> pl.LazyFrame:
-    """One row per emission source line (Scope 1 fuels, Scope 2 grid), with its lineage."""
-    return pl.concat(
-        [fct_fuel_combustion_emissions, fct_grid_electricity_emissions], how="vertical_relaxed"
+    """One row per grid, I-REC or DPPA line: Scope 2 market-based emissions.
+
+    Instruments (I-RECs retired, DPPA volumes) claim part of the month's purchased grid
+    electricity; together they can claim at most all of it (``cap_share`` scales them down
+    otherwise). I-RECs carry their certificate's factor (renewable: 0). DPPA volumes carry
+    the supplier factor of the enterprise's registered contract, or the grid factor when
+    none is given. The unclaimed residual has no Vietnamese residual mix to use, so it falls
+    back to the national grid factor. ``scope2_market_basis`` names the rule on every row.
+    """
+    keys = ["tax_code", "period"]
+    lines = stg_submissions__activity_lines.filter(
+        pl.col("activity_code").is_in(["ELEC_GRID", "ELEC_IREC_RETIRED", "ELEC_DPPA"])
     )
+    code = pl.col("activity_code")
+    month = lines.group_by(keys).agg(
+        grid_mwh=pl.col("quantity_canonical").filter(code == "ELEC_GRID").sum(),
+        claimed_mwh=pl.col("quantity_canonical").filter(code != "ELEC_GRID").sum(),
+    )
+    cap_share = (
+        pl.when(pl.col("claimed_mwh") > pl.col("grid_mwh"))
+        .then(pl.col("grid_mwh") / pl.col("claimed_mwh"))
+        .otherwise(1.0)
+    )
+    residual_share = (
+        pl.when(pl.col("grid_mwh") > 0)
+        .then((pl.col("grid_mwh") - pl.col("claimed_mwh")).clip(lower_bound=0) / pl.col("grid_mwh"))
+        .otherwise(0.0)
+    )
+    irec = ref_scope2_instruments.filter(pl.col("instrument") == "IREC").select(
+        irec_factor_id="factor_id",
+        irec_ef="ef_tco2_per_mwh",
+        irec_version=pl.col("registry_version").cast(pl.String),
+    )
+    contracts = (
+        lines.filter(code == "ELEC_DPPA")
+        .select("sha256", "line_no", "tax_code", "period")
+        .join(ref_electricity_contracts, on="tax_code", how="inner")
+        .filter(
+            (pl.col("period") >= pl.col("valid_from"))
+            & (pl.col("valid_to").is_null() | (pl.col("period") <= pl.col("valid_to")))
+        )
+        .group_by("sha256", "line_no")
+        .agg(
+            contract_id=pl.col("contract_id").sort().first(),
+            contract_ef=pl.col("supplier_ef_tco2_per_mwh").sort_by("contract_id").first(),
+        )
+    )
+    with_factors = (
+        _grid_factors(lines, ref_grid_emission_factors, policy)
+        .join(month, on=keys, how="left")
+        .join(irec, how="cross")
+        .join(contracts, on=["sha256", "line_no"], how="left")
+    )
+    dppa_supplier = (code == "ELEC_DPPA") & pl.col("contract_ef").is_not_null()
+    basis = (
+        pl.when(code == "ELEC_GRID")
+        .then(pl.lit("residual_grid_factor"))
+        .when(code == "ELEC_IREC_RETIRED")
+        .then(pl.lit("irec"))
+        .when(dppa_supplier)
+        .then(pl.lit("dppa_supplier_factor"))
+        .otherwise(pl.lit("dppa_grid_factor_fallback"))
+    )
+    grid_rule = (code == "ELEC_GRID") | ((code == "ELEC_DPPA") & ~dppa_supplier)
+    share = pl.when(code == "ELEC_GRID").then(residual_share).otherwise(cap_share)
+    factor = (
+        pl.when(code == "ELEC_IREC_RETIRED")
+        .then(pl.col("irec_ef"))
+        .when(dppa_supplier)
+        .then(pl.col("contract_ef"))
+        .otherwise(pl.col("ef_tco2_per_mwh"))
+    )
+    return (
+        _no_gases(with_factors)
+        .with_columns(
+            scope=pl.lit("scope2_market"),
+            source_category=pl.lit("purchased_electricity"),
+            scope2_market_basis=basis,
+            quantity_canonical=pl.col("quantity_canonical") * share,
+            factor_id=pl.when(code == "ELEC_IREC_RETIRED")
+            .then(pl.col("irec_factor_id"))
+            .when(dppa_supplier)
+            .then(pl.col("contract_id"))
+            .otherwise(pl.col("factor_id")),
+            factor_version=pl.when(code == "ELEC_IREC_RETIRED")
+            .then(pl.col("irec_version"))
+            .when(dppa_supplier)
+            .then(pl.lit(None, dtype=pl.String))
+            .otherwise(pl.col("factor_version")),
+            factor_year=pl.when(grid_rule).then(pl.col("factor_year")),
+            is_factor_provisional=pl.when(grid_rule)
+            .then(pl.col("is_factor_provisional"))
+            .otherwise(pl.lit(False)),
+        )
+        .with_columns(emissions_tco2e=pl.col("quantity_canonical") * factor)
+        .select(EMISSION_COLUMNS)
+    )
+
+
+def fct_emissions(*emission_facts: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per emission source line and method (Scope 1 fuels, Scope 2 location- and
+    market-based), with its lineage: file sha256 and line, factor id and version, GWP set."""
+    return pl.concat(emission_facts, how="vertical_relaxed")
 
 
 def _sum_or_null(which: pl.Expr, column: str = "quantity_canonical") -> pl.Expr:
@@ -162,56 +336,84 @@ def _sum_or_null(which: pl.Expr, column: str = "quantity_canonical") -> pl.Expr:
 
 
 def fct_enterprise_monthly(
-    stg_submissions__activity_lines: pl.LazyFrame, fct_emissions: pl.LazyFrame
+    stg_submissions__activity_lines: pl.LazyFrame,
+    fct_emissions: pl.LazyFrame,
+    by: tuple[str, ...] = (),
 ) -> pl.LazyFrame:
     """One row per enterprise and month that has accepted lines: activity, energy, emissions.
 
     An activity with no accepted line is null, not zero: a rejected grid-electricity line
     leaves electricity and Scope 2 unknown (and the total with them) until resubmitted.
+    ``by`` adds grouping keys (``("sha256",)`` gives one row per submitted revision).
     """
-    keys = ["tax_code", "period", "reporting_month"]
+    keys = ["tax_code", "period", "reporting_month", *by]
     lines = stg_submissions__activity_lines
+    code = pl.col("activity_code")
+    scope = pl.col("scope")
     quantities = lines.group_by(keys).agg(
         *(
-            _sum_or_null(pl.col("activity_code") == code).alias(column)
-            for code, column in ACTIVITY_COLUMNS.items()
+            _sum_or_null(code == activity).alias(column)
+            for activity, column in ACTIVITY_COLUMNS.items()
         ),
-        output_quantity=pl.col("quantity_canonical")
-        .filter(pl.col("activity_code") == "PRODUCTION_OUTPUT")
-        .sum(),
-        output_unit=pl.col("canonical_unit")
-        .filter(pl.col("activity_code") == "PRODUCTION_OUTPUT")
-        .first(),
+        fuel_t=_sum_or_null(code.is_in(FUEL_ACTIVITIES)),
+        output_quantity=_sum_or_null(code == "PRODUCTION_OUTPUT"),
+        output_unit=pl.col("canonical_unit").filter(code == "PRODUCTION_OUTPUT").first(),
         revision=pl.col("revision").max(),
         energy_toe=_sum_or_null(pl.col("energy_toe").is_not_null(), "energy_toe"),
         has_energy_without_toe=(
-            pl.col("activity_code").is_in(ENERGY_ACTIVITIES) & pl.col("energy_toe").is_null()
+            code.is_in(ENERGY_ACTIVITIES) & pl.col("energy_toe").is_null()
         ).any(),
     )
     emissions = fct_emissions.group_by(keys).agg(
-        scope1_tco2e=_sum_or_null(pl.col("scope") == "scope1", "emissions_tco2e"),
-        scope2_location_tco2e=_sum_or_null(pl.col("scope") == "scope2_location", "emissions_tco2e"),
-        has_missing_grid_factor=(pl.col("scope") == "scope2_location")
+        scope1_tco2e=_sum_or_null(scope == "scope1", "emissions_tco2e"),
+        scope1_stationary_tco2e=_sum_or_null(
+            pl.col("source_category") == "stationary_combustion", "emissions_tco2e"
+        ),
+        scope1_mobile_tco2e=_sum_or_null(
+            pl.col("source_category") == "mobile_combustion", "emissions_tco2e"
+        ),
+        biogenic_co2_t=_sum_or_null(scope == "scope1", "biogenic_co2_t"),
+        scope2_location_tco2e=_sum_or_null(scope == "scope2_location", "emissions_tco2e"),
+        scope2_market_tco2e=_sum_or_null(scope == "scope2_market", "emissions_tco2e"),
+        has_missing_grid_factor=(scope == "scope2_location")
         .and_(pl.col("emissions_tco2e").is_null())
         .any(),
         has_provisional_grid_factor=pl.col("is_factor_provisional").any(),
+        has_dppa_grid_fallback=(pl.col("scope2_market_basis") == "dppa_grid_factor_fallback").any(),
         fuel_energy_gj=pl.col("energy_tj").sum() * 1000,
     )
     # No solar line means no solar: it does not make the electricity total unknown.
     electricity = pl.col("grid_electricity_mwh") + pl.col("solar_self_consumed_mwh").fill_null(0)
+    claimed = pl.col("irec_retired_mwh").fill_null(0) + pl.col("dppa_mwh").fill_null(0)
     return (
         quantities.join(emissions, on=keys, how="left")
         .with_columns(
-            pl.col("has_missing_grid_factor", "has_provisional_grid_factor").fill_null(False),
+            pl.col(
+                "has_missing_grid_factor", "has_provisional_grid_factor", "has_dppa_grid_fallback"
+            ).fill_null(False),
             # An enterprise with no fuel line has no Scope 1: zero, not unknown.
-            pl.col("scope1_tco2e").fill_null(0.0),
+            pl.col(
+                "scope1_tco2e", "scope1_stationary_tco2e", "scope1_mobile_tco2e", "biogenic_co2_t"
+            ).fill_null(0.0),
         )
         .with_columns(
             emissions_tco2e=pl.col("scope1_tco2e") + pl.col("scope2_location_tco2e"),
+            emissions_market_tco2e=pl.col("scope1_tco2e") + pl.col("scope2_market_tco2e"),
+            electricity_mwh=electricity,
             renewable_share=pl.when(electricity > 0).then(
                 pl.col("solar_self_consumed_mwh").fill_null(0) / electricity
             ),
+            instruments_exceed_grid=claimed > pl.col("grid_electricity_mwh"),
             energy_gj=electricity * MJ_PER_KWH + pl.col("fuel_energy_gj").fill_null(0),
+        )
+        .with_columns(
+            energy_mwh=pl.col("energy_gj") / MJ_PER_KWH,
+            intensity_tco2e_per_output=pl.when(pl.col("output_quantity") > 0).then(
+                pl.col("emissions_tco2e") / pl.col("output_quantity")
+            ),
+            intensity_tco2e_per_bn_vnd=pl.when(pl.col("revenue_bn_vnd") > 0).then(
+                pl.col("emissions_tco2e") / pl.col("revenue_bn_vnd")
+            ),
         )
     )
 
@@ -333,3 +535,54 @@ def fct_enterprise_obligations(
             pl.col("calendar_ytd_toe") >= key_toe, pl.col("calendar_ytd_months_known")
         ),
     ).drop("_tco2e", "_toe", "is_known", "emissions_tco2e", "energy_toe")
+
+
+RESTATED_MEASURES = [
+    "grid_electricity_mwh",
+    "scope1_tco2e",
+    "scope2_location_tco2e",
+    "scope2_market_tco2e",
+    "emissions_tco2e",
+    "energy_toe",
+]
+
+
+def fct_restatements(
+    int_enterprise_monthly__revisions: pl.LazyFrame,
+    stg_submissions__files: pl.LazyFrame,
+    ops_runs: pl.LazyFrame,
+    open_period: str,
+) -> pl.LazyFrame:
+    """One row per revision that replaced an earlier one: the figures before and after.
+
+    Nothing is overwritten: raw keeps every revision, and this table keeps what each
+    superseded revision said. ``named_in_period`` is the period whose reports name the
+    restatement: the period the landing run closed (a revision landed while its own month
+    is closed is a same-month revision, ``is_restatement`` false). A run still under way
+    has no period recorded yet: ``open_period`` stands for it.
+    """
+    files = stg_submissions__files.select("sha256", "landed_at", "run_id").join(
+        ops_runs.select("run_id", run_period="period"), on="run_id", how="left"
+    )
+    keys = ["tax_code", "period"]
+    ordered = (
+        int_enterprise_monthly__revisions.select(*keys, "sha256", "revision", *RESTATED_MEASURES)
+        .join(files, on="sha256", how="left")
+        .sort(*keys, "revision", "landed_at", "sha256")
+    )
+    previous = [
+        pl.col(c).shift(1).over(keys).alias(f"previous_{c}")
+        for c in ["sha256", "revision", *RESTATED_MEASURES]
+    ]
+    return (
+        ordered.with_columns(previous)
+        .filter(pl.col("previous_sha256").is_not_null())
+        .with_columns(
+            named_in_period=pl.max_horizontal(
+                pl.col("period"), pl.coalesce("run_period", pl.lit(open_period))
+            ),
+            emissions_change_tco2e=pl.col("emissions_tco2e") - pl.col("previous_emissions_tco2e"),
+        )
+        .with_columns(is_restatement=pl.col("named_in_period") > pl.col("period"))
+        .drop("run_period")
+    )

@@ -7,25 +7,44 @@ import polars as pl
 SUMMED = [
     "grid_electricity_mwh",
     "solar_self_consumed_mwh",
+    "solar_exported_mwh",
+    "irec_retired_mwh",
+    "dppa_mwh",
     "ev_charging_mwh",
     "diesel_t",
     "lpg_t",
     "natural_gas_t",
+    "diesel_mobile_t",
+    "petrol_mobile_t",
+    "fuel_oil_t",
+    "coal_anthracite_t",
+    "coal_bituminous_t",
+    "coal_subbituminous_t",
+    "wood_t",
     "water_supply_m3",
     "rainwater_reused_m3",
     "wastewater_m3",
     "waste_generated_t",
     "waste_recycled_t",
     "scope1_tco2e",
+    "scope1_stationary_tco2e",
+    "scope1_mobile_tco2e",
+    "biogenic_co2_t",
     "scope2_location_tco2e",
+    "scope2_market_tco2e",
     "emissions_tco2e",
+    "emissions_market_tco2e",
     "energy_toe",
     "energy_gj",
+    "ytd_path_tco2e",
+    "ytd_known_tco2e",
 ]
 YTD = [
     "emissions_tco2e",
+    "emissions_market_tco2e",
     "scope1_tco2e",
     "scope2_location_tco2e",
+    "scope2_market_tco2e",
     "grid_electricity_mwh",
     "solar_self_consumed_mwh",
     "energy_toe",
@@ -37,13 +56,30 @@ def rpt_enterprise_monthly(
     fct_submission_status: pl.LazyFrame,
     fct_enterprise_monthly: pl.LazyFrame,
     fct_enterprise_obligations: pl.LazyFrame,
+    fct_enterprise_progress: pl.LazyFrame,
 ) -> pl.LazyFrame:
     """One row per registered enterprise and period: the month, year to date, a year ago,
-    and the obligation status."""
+    progress against the path and the obligation status."""
     monthly = fct_enterprise_monthly.drop("reporting_month", "revision")
+    progress = fct_enterprise_progress.select(
+        "tax_code",
+        "period",
+        "path_annual",
+        "ytd_months_known",
+        pl.col("ytd_tco2e").alias("ytd_known_tco2e"),
+        "ytd_path_tco2e",
+        "ytd_vs_path_pct",
+        "rolling_12m_vs_path_pct",
+        "yoy_change_pct",
+        "rolling_12m_vs_baseline_pct",
+        "progress_status",
+        "progress_status_rolling_12m",
+        "progress_tolerance",
+    )
     base = (
         fct_submission_status.join(monthly, on=["tax_code", "period"], how="left")
         .join(fct_enterprise_obligations, on=["tax_code", "period"], how="left")
+        .join(progress, on=["tax_code", "period"], how="left")
         .join(dim_enterprises.drop("park_code"), on="tax_code", how="left")
         .with_columns(year=pl.col("period").str.slice(0, 4).cast(pl.Int32))
         .sort("tax_code", "period")
@@ -58,13 +94,20 @@ def rpt_enterprise_monthly(
         .is_not_null()
         .cast(pl.Int32)
         .cum_sum()
-        .over("tax_code", "year")
+        .over("tax_code", "year"),
+        months_expected_ytd=pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over("tax_code", "year"),
     )
 
 
 def rpt_park_monthly(rpt_enterprise_monthly: pl.LazyFrame) -> pl.LazyFrame:
     """One row per industrial park and period: totals and submission completeness."""
     return _rollup(rpt_enterprise_monthly, ["park_code", "park_name_vi", "park_name_en", "period"])
+
+
+def rpt_sector_monthly(rpt_enterprise_monthly: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per sector (VSIC 2018) and period: totals and submission completeness."""
+    keys = ["vsic_code", "sector_label_vi", "sector_label_en", "period"]
+    return _rollup(rpt_enterprise_monthly, keys)
 
 
 def rpt_province_monthly(rpt_enterprise_monthly: pl.LazyFrame) -> pl.LazyFrame:
@@ -84,8 +127,17 @@ def _rollup(rows: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
             enterprises_submitted=(status != "missing").sum(),
             enterprises_missing=(status == "missing").sum(),
             enterprises_revised=(status == "revised").sum(),
+            # Coverage: what the totals rest on (a sum skips what was not reported).
+            enterprises_with_emissions=pl.col("emissions_tco2e").is_not_null().sum(),
+            enterprise_months_ytd=pl.col("months_reported_ytd").sum(),
+            enterprise_months_expected_ytd=pl.col("months_expected_ytd").sum(),
+            enterprises_ahead=(pl.col("progress_status") == "ahead").sum(),
+            enterprises_on_track=(pl.col("progress_status") == "on_track").sum(),
+            enterprises_behind=(pl.col("progress_status") == "behind").sum(),
+            enterprises_undetermined=(pl.col("progress_status") == "undetermined").sum(),
             lines_quarantined=pl.col("lines_quarantined").sum(),
             has_provisional_grid_factor=pl.col("has_provisional_grid_factor").any(),
+            has_dppa_grid_fallback=pl.col("has_dppa_grid_fallback").any(),
             enterprises_ghg_inventory_over=(pl.col("ghg_inventory_rolling") == "over").sum(),
             enterprises_key_energy_user_over=(pl.col("key_energy_user_rolling") == "over").sum(),
         )
@@ -98,12 +150,17 @@ def _rollup(rows: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
     )
 
 
+LEVELS = ["enterprises_total", "parks_total", "sectors_total", "province_total"]
+
+
 def rpt_rollup_reconciliation(
     rpt_enterprise_monthly: pl.LazyFrame,
     rpt_park_monthly: pl.LazyFrame,
+    rpt_sector_monthly: pl.LazyFrame,
     rpt_province_monthly: pl.LazyFrame,
 ) -> pl.LazyFrame:
-    """One row per period and measure: enterprise, park and province totals, and the gap."""
+    """One row per period and measure: enterprise, park, sector and province totals, and the
+    largest gap between any two of them."""
 
     def totals(frame: pl.LazyFrame, name: str) -> pl.LazyFrame:
         return (
@@ -116,12 +173,12 @@ def rpt_rollup_reconciliation(
     return (
         totals(rpt_enterprise_monthly, "enterprises_total")
         .join(totals(rpt_park_monthly, "parks_total"), on=keys, how="full", coalesce=True)
+        .join(totals(rpt_sector_monthly, "sectors_total"), on=keys, how="full", coalesce=True)
         .join(totals(rpt_province_monthly, "province_total"), on=keys, how="full", coalesce=True)
         .with_columns(
-            abs_difference=pl.max_horizontal(
-                (pl.col("enterprises_total") - pl.col("parks_total")).abs(),
-                (pl.col("parks_total") - pl.col("province_total")).abs(),
-            ).fill_null(float("inf"))
+            abs_difference=pl.when(pl.any_horizontal(pl.col(LEVELS).is_null()))
+            .then(float("inf"))
+            .otherwise(pl.max_horizontal(*LEVELS) - pl.min_horizontal(*LEVELS))
         )
         .sort(keys)
     )

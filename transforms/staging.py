@@ -11,13 +11,15 @@ def stg_submissions__activity_lines(
     ref_activity_units: pl.LazyFrame,
     ref_fuel_densities: pl.LazyFrame,
     ref_toe_factors: pl.LazyFrame,
+    ref_fuel_combustion_factors: pl.LazyFrame,
 ) -> pl.LazyFrame:
     """One row per accepted line, with its quantity in the activity's canonical unit and TOE.
 
-    Volumes of fuel become tonnes through the fuel's density (``density_id`` says which);
-    a volume with no density row keeps ``quantity_canonical`` null, for the marts suite
-    to stop, rather than a guessed mass. TOE comes straight from the submitted unit with
-    the MOIT table (CV 3505/BCT-KHCN); an energy line whose unit has no MOIT factor keeps
+    Fuel volumes become tonnes through the fuel's density, and fuel energy (GJ, net
+    calorific basis) through the fuel's NCV; ``conversion_factor_id`` says which row was
+    used. A conversion with no reference row keeps ``quantity_canonical`` null, for the
+    marts suite to stop, rather than a guessed mass. TOE comes straight from the submitted
+    unit (MOIT table, CV 3505/BCT-KHCN); an energy line whose unit has no TOE factor keeps
     ``energy_toe`` null.
     """
     toe = ref_toe_factors.select(
@@ -31,23 +33,45 @@ def stg_submissions__activity_lines(
         pl.col("unit_code").alias("unit"),
         "canonical_unit",
         "multiplier",
-        "convert_by_density",
+        pl.col("conversion").fill_null(""),
     )
     densities = ref_fuel_densities.select("fuel_code", "density_id", "density_t_per_m3")
-    by_density = pl.col("convert_by_density")
+    ncvs = ref_fuel_combustion_factors.select(
+        "fuel_code", ncv_factor_id="factor_id", ncv_tj_per_gg="ncv_tj_per_gg"
+    )
+    conversion = pl.col("conversion")
+    # GJ ÷ 1000 = TJ; TJ ÷ (TJ/Gg) = Gg; × 1000 = t: so t = GJ ÷ NCV.
+    converted = (
+        pl.when(conversion == "density")
+        .then(pl.col("density_t_per_m3"))
+        .when(conversion == "ncv")
+        .then(1 / pl.col("ncv_tj_per_gg"))
+        .otherwise(1.0)
+    )
     return (
         stg_submissions__accepted_lines.join(units, on=["activity_code", "unit"], how="left")
         .join(ref_activities.select("activity_code", "fuel_code"), on="activity_code", how="left")
         .join(densities, on="fuel_code", how="left")
+        .join(ncvs, on="fuel_code", how="left")
         .join(toe, on=["activity_code", "unit"], how="left")
         .with_columns(
-            quantity_canonical=pl.col("quantity")
-            * pl.col("multiplier")
-            * pl.when(by_density).then(pl.col("density_t_per_m3")).otherwise(1.0),
+            quantity_canonical=pl.col("quantity") * pl.col("multiplier") * converted,
             # A mass-only activity (e.g. PRODUCTION_OUTPUT in pcs) keeps the unit it has.
             canonical_unit=pl.coalesce("canonical_unit", "unit"),
-            density_id=pl.when(by_density).then(pl.col("density_id")),
+            conversion_factor_id=pl.when(conversion == "density")
+            .then(pl.col("density_id"))
+            .when(conversion == "ncv")
+            .then(pl.col("ncv_factor_id")),
             energy_toe=pl.col("quantity") * pl.col("toe_per_unit"),
         )
-        .drop("multiplier", "convert_by_density", "density_t_per_m3", "fuel_code", "toe_per_unit")
+        .drop(
+            "multiplier",
+            "conversion",
+            "density_id",
+            "density_t_per_m3",
+            "ncv_factor_id",
+            "ncv_tj_per_gg",
+            "fuel_code",
+            "toe_per_unit",
+        )
     )

@@ -4,7 +4,13 @@ import polars as pl
 
 from expectations import run_suite
 from expectations.marts import rpt_rollup_reconciliation
-from transforms.reports import SUMMED, rpt_park_monthly, rpt_province_monthly
+from transforms.reports import (
+    SUMMED,
+    YTD,
+    rpt_park_monthly,
+    rpt_province_monthly,
+    rpt_sector_monthly,
+)
 from transforms.reports import rpt_rollup_reconciliation as reconcile
 
 
@@ -18,24 +24,25 @@ def enterprise_rows(values: list[float]) -> pl.LazyFrame:
             "park_code": ["VSIP3"] * (n - 1) + ["MP3"],
             "park_name_vi": ["a"] * n,
             "park_name_en": ["a"] * n,
+            "vsic_code": ["1520"] * (n - 2) + ["2610"] * 2,
+            "sector_label_vi": ["a"] * n,
+            "sector_label_en": ["a"] * n,
+            "months_reported_ytd": [10] * n,
+            "months_expected_ytd": [10] * n,
+            "progress_status": ["on_track"] * n,
+            "has_dppa_grid_fallback": [False] * n,
             "submission_status": ["submitted"] * n,
             "lines_quarantined": [0] * n,
             "has_provisional_grid_factor": [True] * n,
             "ghg_inventory_rolling": ["over"] * n,
             "key_energy_user_rolling": ["under"] * n,
         }
-        | {
-            f"ytd_{c}": [1.0] * n
-            for c in (
-                "emissions_tco2e",
-                "scope1_tco2e",
-                "scope2_location_tco2e",
-                "grid_electricity_mwh",
-                "solar_self_consumed_mwh",
-                "energy_toe",
-            )
-        }
+        | {f"ytd_{c}": [1.0] * n for c in YTD}
     )
+
+
+def sectors(rows: pl.LazyFrame) -> pl.LazyFrame:
+    return rpt_sector_monthly(rows)
 
 
 def check(frame: pl.DataFrame) -> bool:
@@ -46,9 +53,12 @@ def check(frame: pl.DataFrame) -> bool:
 def test_rollups_that_add_up_pass() -> None:
     """It passes when parks and province add up to their enterprises."""
     rows = enterprise_rows([100.0, 250.5, 3.25])
-    result = reconcile(rows, rpt_park_monthly(rows), rpt_province_monthly(rows)).collect()
+    result = reconcile(
+        rows, rpt_park_monthly(rows), sectors(rows), rpt_province_monthly(rows)
+    ).collect()
     emissions = result.filter(pl.col("measure") == "emissions_tco2e").row(0, named=True)
     assert emissions["province_total"] == 353.75
+    assert emissions["sectors_total"] == 353.75
     assert check(result)
 
 
@@ -61,5 +71,13 @@ def test_a_park_total_that_drifts_is_stopped() -> None:
         .otherwise(pl.col("emissions_tco2e"))
         .alias("emissions_tco2e")
     )
-    result = reconcile(rows, parks, rpt_province_monthly(rows)).collect()
+    result = reconcile(rows, parks, sectors(rows), rpt_province_monthly(rows)).collect()
     assert not check(result)
+
+
+def test_a_sector_total_that_drifts_is_stopped() -> None:
+    """It fails when a sector (VSIC) total differs from the sum of its enterprises."""
+    rows = enterprise_rows([100.0, 250.5, 3.25])
+    drifted = sectors(rows).with_columns(pl.col("scope2_market_tco2e") * 1.001)
+    result = reconcile(rows, rpt_park_monthly(rows), drifted, rpt_province_monthly(rows))
+    assert not check(result.collect())

@@ -73,7 +73,7 @@ def test_latest_revision_wins_and_missing_month_is_reported(province) -> None:
     assert sql(
         data,
         "select distinct revision from staging.stg_submissions__accepted_lines "
-        f"where tax_code = '{revised}' and period = '2026-10'",
+        f"where tax_code = '{revised}' and period = '2026-10' and is_current",
     ) == [(2,)]
     status = dict(
         sql(
@@ -84,6 +84,26 @@ def test_latest_revision_wins_and_missing_month_is_reported(province) -> None:
     )
     assert status[d["missing_month"]["tax_code"]] == "missing"
     assert status[revised] == "revised"
+
+
+def test_restatement_keeps_what_was_reported_and_is_named_next_month(province) -> None:
+    """It keeps revision 1's figures next to revision 2's, and names the September revision
+    landed in the October run as a restatement for October; the October revision is not."""
+    data, demo, _ = province
+    d = demo["defects"]
+    rows = sql(
+        data,
+        "select tax_code, period, previous_revision, revision, named_in_period, is_restatement,"
+        " grid_electricity_mwh / previous_grid_electricity_mwh from marts.fct_restatements"
+        " order by period",
+    )
+    restated, revised = d["restated_previous_month"]["tax_code"], d["revised_resubmission"]
+    assert [r[:6] for r in rows] == [
+        (restated, "2026-09", 1, 2, "2026-10", True),
+        (revised["tax_code"], "2026-10", 1, 2, "2026-10", False),
+    ]
+    # The demo's revision raises the grid electricity by 6 %.
+    assert [r[6] for r in rows] == pytest.approx([1.06, 1.06], rel=1e-3)
 
 
 def test_cp1258_submission_lands_as_nfc_vietnamese(province) -> None:

@@ -30,6 +30,7 @@ def canonical(*rows: tuple[str, float, str]) -> pl.DataFrame:
             reference("ref_activity_units"),
             reference("ref_fuel_densities"),
             reference("ref_toe_factors"),
+            reference("ref_fuel_combustion_factors"),
         )
         .collect()
         .sort("line_no")
@@ -47,7 +48,7 @@ def test_diesel_litres_become_tonnes_through_the_cited_density() -> None:
     """It turns 1,000 L of diesel into 0.832 t (JEC WTT v5 density 832 kg/m³) and names it."""
     result = canonical(("DIESEL_STATIONARY", 1000.0, "L"))
     assert result["quantity_canonical"].item() == pytest.approx(0.832)
-    assert result["density_id"].item() == "DENS-JEC-DIESEL"
+    assert result["conversion_factor_id"].item() == "DENS-JEC-DIESEL"
 
 
 def test_natural_gas_cubic_metres_become_tonnes() -> None:
@@ -60,10 +61,10 @@ def test_masses_need_no_density() -> None:
     """It converts kg of LPG to tonnes with no density."""
     result = canonical(("LPG_STATIONARY", 500.0, "kg"), ("WASTE_GENERATED", 2.0, "t"))
     expected = pl.DataFrame(
-        {"quantity_canonical": [0.5, 2.0], "density_id": [None, None]},
-        schema={"quantity_canonical": pl.Float64, "density_id": pl.String},
+        {"quantity_canonical": [0.5, 2.0], "conversion_factor_id": [None, None]},
+        schema={"quantity_canonical": pl.Float64, "conversion_factor_id": pl.String},
     )
-    assert_frame_equal(result.select("quantity_canonical", "density_id"), expected)
+    assert_frame_equal(result.select("quantity_canonical", "conversion_factor_id"), expected)
 
 
 def test_output_keeps_its_own_unit() -> None:
@@ -92,4 +93,58 @@ def test_toe_comes_from_the_moit_table_in_the_submitted_unit() -> None:
 def test_unit_without_moit_factor_has_no_toe_rather_than_a_guess() -> None:
     """It leaves TOE null for natural gas given by mass: the MOIT table has no such factor."""
     result = canonical(("NATURAL_GAS_STATIONARY", 500.0, "kg"), ("WATER_SUPPLY", 10.0, "m3"))
+    assert result["energy_toe"].to_list() == [None, None]
+
+
+@pytest.mark.parametrize(
+    ("activity_code", "quantity", "unit", "tonnes", "factor_id"),
+    [
+        # JEC WTT v5 (JRC119036) Appendix 2 §4.1 densities: diesel 832, petrol 743, HFO 970 kg/m³
+        ("DIESEL_STATIONARY", 2.5, "m3", 2.08, "DENS-JEC-DIESEL"),
+        ("DIESEL_STATIONARY", 400.0, "kg", 0.4, None),
+        ("DIESEL_STATIONARY", 1.2, "t", 1.2, None),
+        ("DIESEL_MOBILE", 500.0, "L", 0.416, "DENS-JEC-DIESEL"),
+        ("DIESEL_MOBILE", 0.3, "t", 0.3, None),
+        ("PETROL_MOBILE", 1000.0, "L", 0.743, "DENS-JEC-PETROL"),
+        ("PETROL_MOBILE", 2.0, "m3", 1.486, "DENS-JEC-PETROL"),
+        ("PETROL_MOBILE", 250.0, "kg", 0.25, None),
+        ("FUEL_OIL_STATIONARY", 1000.0, "L", 0.97, "DENS-JEC-HFO"),
+        ("FUEL_OIL_STATIONARY", 3.0, "t", 3.0, None),
+        ("LPG_STATIONARY", 1.5, "t", 1.5, None),
+        ("NATURAL_GAS_STATIONARY", 2.5, "t", 2.5, None),
+        # IPCC 2006 V2 Ch1 Table 1.2: natural gas NCV 48.0 TJ/Gg, so 480 GJ = 10 t
+        ("NATURAL_GAS_STATIONARY", 480.0, "GJ", 10.0, "IPCC2006-STAT-NG"),
+        ("COAL_ANTHRACITE_STATIONARY", 12_000.0, "kg", 12.0, None),
+        ("COAL_BITUMINOUS_STATIONARY", 20.0, "t", 20.0, None),
+        ("COAL_SUBBITUMINOUS_STATIONARY", 5.0, "t", 5.0, None),
+        ("WOOD_STATIONARY", 8_000.0, "kg", 8.0, None),
+        ("ELEC_IREC_RETIRED", 50.0, "MWh", 50.0, None),
+        ("ELEC_DPPA", 120_000.0, "kWh", 120.0, None),
+    ],
+)
+def test_every_fuel_and_unit_has_a_canonical_quantity(
+    activity_code: str, quantity: float, unit: str, tonnes: float, factor_id: str | None
+) -> None:
+    """It converts each accepted fuel unit to tonnes (instruments to MWh) with the cited factor."""
+    result = canonical((activity_code, quantity, unit))
+    assert result["quantity_canonical"].item() == pytest.approx(tonnes)
+    assert result["conversion_factor_id"].item() == factor_id
+
+
+def test_toe_for_the_new_fuels_comes_from_the_moit_table() -> None:
+    """It gives FO 0.94 TOE/1,000 L, petrol 0.83 TOE/1,000 L and 1.05 TOE/t (CV 3505/BCT-KHCN),
+    and natural gas in GJ 1/41.868 TOE per GJ (IEA definition, printed as a project choice)."""
+    result = canonical(
+        ("FUEL_OIL_STATIONARY", 1000.0, "L"),
+        ("PETROL_MOBILE", 1000.0, "L"),
+        ("PETROL_MOBILE", 2.0, "t"),
+        ("NATURAL_GAS_STATIONARY", 41.868, "GJ"),
+    )
+    assert result["energy_toe"].to_list() == pytest.approx([0.94, 0.83, 2.1, 1.0])
+
+
+def test_biomass_and_coal_have_no_toe_factor_rather_than_a_guess() -> None:
+    """It leaves TOE null for wood and coal: CV 3505 has no biomass row, and its coal grades
+    (than cám 1-6) do not map onto the IPCC coal classes."""
+    result = canonical(("WOOD_STATIONARY", 1.0, "t"), ("COAL_BITUMINOUS_STATIONARY", 1.0, "t"))
     assert result["energy_toe"].to_list() == [None, None]

@@ -1,13 +1,12 @@
-/* One row per accepted line of the revision in force for each enterprise and month: typed, text already NFC at ingest. */
+/* One row per accepted line of every landed revision: typed, text already NFC at ingest. is_current marks the revision in force for its enterprise and month; earlier revisions stay for restatements. */
 with
 
 lines as (
     select * from raw.submission_lines
 ),
 
-current_files as (
+files as (
     select * from staging.stg_submissions__files
-    where is_current
 ),
 
 rejected_lines as (
@@ -19,7 +18,7 @@ rejected_lines as (
 accepted as (
     select lines.*
     from lines
-    inner join current_files on lines.sha256 = current_files.sha256
+    inner join files on lines.sha256 = files.sha256
     anti join rejected_lines
         on lines.sha256 = rejected_lines.sha256 and lines.line_no = rejected_lines.line_no
 ),
@@ -36,7 +35,8 @@ final as (
         cast(strptime(accepted.period || '-01', '%Y-%m-%d') as date) as reporting_month,
 
         -- attributes
-        current_files.revision,
+        files.revision,
+        files.is_current,
         accepted.activity_code,
         accepted.unit,
         accepted.note,
@@ -44,7 +44,7 @@ final as (
         -- measures, in the submitted unit
         cast(accepted.quantity as double) as quantity
     from accepted
-    inner join current_files on accepted.sha256 = current_files.sha256
+    inner join files on accepted.sha256 = files.sha256
 )
 
 select * from final

@@ -47,6 +47,7 @@ ranked as (
         files.encoding,
         file_keys.revision,
         files.landed_at,
+        files.run_id,
 
         -- measures
         files.line_count,
