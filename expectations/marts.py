@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 
 from expectations import Rule, meta
+from transforms.targets import STATUSES
 
 SUITE_VERSION = "2026.11.1"
 
@@ -28,10 +29,14 @@ def fct_enterprise_monthly() -> Any:
         )
         for c in (
             "scope1_tco2e",
+            "biogenic_co2_t",
             "scope2_location_tco2e",
+            "scope2_market_tco2e",
             "emissions_tco2e",
+            "emissions_market_tco2e",
             "grid_electricity_mwh",
             "solar_self_consumed_mwh",
+            "energy_toe",
         )
     ]
     return gx.ExpectationSuite(
@@ -71,6 +76,18 @@ def fct_emissions() -> Any:
                     "không quy đổi được số lượng sang đơn vị chuẩn",
                 ),
             ),
+            *(
+                gxe.ExpectColumnValuesToNotBeNull(
+                    column=c,
+                    meta=_rule(
+                        f"lineage_{c}",
+                        c,
+                        f"an emission line has no {c}: its submission line cannot be traced",
+                        f"dòng phát thải thiếu {c}: không truy được dòng số liệu gốc",
+                    ),
+                )
+                for c in ("sha256", "line_no")
+            ),
             # Validated on rows not flagged for a missing grid factor (see SUITES).
             gxe.ExpectColumnValuesToNotBeNull(
                 column="factor_id",
@@ -99,10 +116,50 @@ def rpt_rollup_reconciliation() -> Any:
                 meta=_rule(
                     "rollups_reconcile",
                     "abs_difference",
-                    "park or province totals do not add up to their enterprises",
-                    "tổng của khu công nghiệp hoặc toàn tỉnh không khớp với tổng các doanh nghiệp",
+                    "park, sector or province totals do not add up to their enterprises",
+                    "tổng của khu công nghiệp, ngành hoặc toàn tỉnh không khớp với tổng các"
+                    " doanh nghiệp",
                 ),
             )
+        ],
+    )
+
+
+def fct_enterprise_progress() -> Any:
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    return gx.ExpectationSuite(
+        name="marts.fct_enterprise_progress.critical",
+        expectations=[
+            gxe.ExpectCompoundColumnsToBeUnique(
+                column_list=["tax_code", "period"],
+                meta=_rule(
+                    "one_progress_row_per_enterprise_month",
+                    "tax_code,period",
+                    "more than one progress row per enterprise and month",
+                    "nhiều hơn một dòng tiến độ cho một doanh nghiệp trong một tháng",
+                ),
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="progress_status",
+                value_set=list(STATUSES),
+                meta=_rule(
+                    "progress_status_known",
+                    "progress_status",
+                    "a progress status outside ahead / on_track / behind / undetermined",
+                    "trạng thái tiến độ không thuộc danh mục",
+                ),
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="target_type",
+                meta=_rule(
+                    "target_declared",
+                    "target_type",
+                    "an enterprise in the register has no declared target type",
+                    "doanh nghiệp trong sổ đăng ký chưa khai loại mục tiêu",
+                ),
+            ),
         ],
     )
 
@@ -119,5 +176,6 @@ def _all(frame: pl.DataFrame) -> pl.DataFrame:
 SUITES: dict[str, tuple[Callable[[], Any], Callable[[pl.DataFrame], pl.DataFrame]]] = {
     "marts.fct_enterprise_monthly": (fct_enterprise_monthly, _all),
     "marts.fct_emissions": (fct_emissions, _unflagged),
+    "marts.fct_enterprise_progress": (fct_enterprise_progress, _all),
     "reports.rpt_rollup_reconciliation": (rpt_rollup_reconciliation, _all),
 }

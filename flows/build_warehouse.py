@@ -10,7 +10,7 @@ from prefect import task
 
 from flows import warehouse as wh
 from flows.settings import Settings
-from transforms import marts, reports, staging, targets
+from transforms import dictionary, marts, reports, staging, targets
 from transforms.periods import periods_between
 
 STAGING_SQL_MODELS = ("stg_submissions__files", "stg_submissions__accepted_lines")
@@ -21,12 +21,14 @@ def _materialise(
     table: str,
     transform: Callable[..., pl.LazyFrame],
     *inputs: pl.LazyFrame,
+    comment: str | None = None,
     **options: object,
 ) -> pl.LazyFrame:
-    """Run a transform and store its result as ``table``; its docstring says the grain."""
+    """Run a transform and store its result as ``table``; its docstring's first paragraph
+    (or ``comment``) says the grain."""
     frame = transform(*inputs, **options).collect()
-    grain = (transform.__doc__ or "").strip().splitlines()[0]
-    wh.replace_table(con, frame, table, comment=grain)
+    grain = " ".join((transform.__doc__ or "").strip().split("\n\n")[0].split())
+    wh.replace_table(con, frame, table, comment=comment or grain)
     return frame.lazy()
 
 
@@ -100,6 +102,8 @@ def build_warehouse(settings: Settings) -> list[str]:
             activity_all,
             emissions_all,
             by=("sha256",),
+            comment="One row per submitted revision (file) of each enterprise and month: the "
+            "figures it gave, current or superseded (feeds marts.fct_restatements).",
         )
         enterprises = _materialise(
             con,
@@ -169,6 +173,7 @@ def build_warehouse(settings: Settings) -> list[str]:
             rpt,
             *rollups,
         )
+        wh.comment_columns(con, ("staging", "marts", "reports"), dictionary.describe)
     return periods
 
 

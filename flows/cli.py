@@ -1,4 +1,4 @@
-"""netzero command line: generate the demo province, run the monthly cycle."""
+"""netzero command line: generate the demo province, run the monthly cycle, document it."""
 
 from __future__ import annotations
 
@@ -86,6 +86,28 @@ def run(
     ):
         table.add_row(label, str(value))
     console.print(table)
+
+
+@app.command()
+def dictionary(
+    data_dir: DataDir = Path("data"),
+    out: Annotated[Path, typer.Option(help="Tệp Markdown / Markdown file to write.")] = Path(
+        "docs/data-dictionary.md"
+    ),
+) -> None:
+    """Viết từ điển dữ liệu / write the data dictionary from the warehouse's comments."""
+    from flows.dictionary import render
+    from flows.settings import settings_from_env
+
+    warehouse = settings_from_env(data_dir).warehouse
+    if not warehouse.exists():
+        console.print(
+            f"Chưa có kho dữ liệu / no warehouse at {warehouse}: chạy / run `netzero run` first"
+        )
+        raise typer.Exit(1)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render(warehouse) + "\n", encoding="utf-8")
+    console.print(f"dictionary → {out}")
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from flows import warehouse as wh
 from flows.parsers import UnreadableFile, file_format, parse_submission
 from flows.settings import Settings
 from transforms import REFERENCE_DIR, register
+from transforms.dictionary import REFERENCE_TABLES
 
 
 @dataclass(frozen=True)
@@ -31,14 +32,15 @@ def load_reference(settings: Settings) -> int:
     with wh.connect(settings.warehouse) as con:
         sources = sorted(REFERENCE_DIR.glob("ref_*.csv"))
         for csv in sources:
-            wh.load_csv(con, csv, f"reference.{csv.stem}")
+            wh.load_csv(con, csv, f"reference.{csv.stem}", comment=REFERENCE_TABLES[csv.stem])
         for name, schema in register.FILES.items():
             csv = settings.register / f"{name}.csv"
             table = f"reference.ref_{name}"
             if csv.exists() or name not in register.OPTIONAL:
-                wh.load_csv(con, csv, table, schema)
+                wh.load_csv(con, csv, table, schema, comment=REFERENCE_TABLES[f"ref_{name}"])
             else:
-                wh.replace_table(con, pl.DataFrame(schema=schema), table, comment="none on file")
+                comment = REFERENCE_TABLES[f"ref_{name}"] + " (none on file)"
+                wh.replace_table(con, pl.DataFrame(schema=schema), table, comment=comment)
     return len(sources) + len(register.FILES)
 
 

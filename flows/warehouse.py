@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -74,6 +74,7 @@ def load_csv(
     csv: Path,
     table: str,
     schema: dict[str, type[pl.DataType]] | None = None,
+    comment: str | None = None,
 ) -> int:
     """Load a reference CSV as ``table``; code and id columns stay text, ``schema`` types
     the columns it names (so that an empty column keeps its real type)."""
@@ -83,7 +84,8 @@ def load_csv(
     }
     types |= {c: t for c, t in (schema or {}).items() if c in header}
     frame = pl.read_csv(csv, infer_schema_length=None, schema_overrides=types)
-    replace_table(con, frame, table, comment=f"Loaded from {csv.name}")
+    source = f"Loaded from {csv.name}."
+    replace_table(con, frame, table, comment=f"{comment} {source}" if comment else source)
     return frame.height
 
 
@@ -95,3 +97,22 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None
     """The single value a query returns (the result is drained: DuckDB 2 needs that)."""
     rows = con.execute(sql, params or []).fetchall()
     return rows[0][0] if rows else None
+
+
+def comment_columns(
+    con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...], describe: Callable[[str], str | None]
+) -> list[str]:
+    """COMMENT ON COLUMN for every column of ``schemas``; returns those left undescribed."""
+    columns = con.execute(
+        "select schema_name, table_name, column_name from duckdb_columns() "
+        "where schema_name in (select unnest(?)) order by all",
+        [list(schemas)],
+    ).fetchall()
+    missing = []
+    for schema, table, column in columns:
+        text = describe(column)
+        if text is None:
+            missing.append(f"{schema}.{table}.{column}")
+            continue
+        con.execute(f'comment on column {schema}.{table}."{column}" is {_sql_string(text)}')
+    return missing

@@ -438,7 +438,7 @@ def fct_submission_status(
 ) -> pl.LazyFrame:
     """One row per registered enterprise and period: submitted, revised or missing."""
     expected = dim_enterprises.select("tax_code", "park_code").join(
-        pl.LazyFrame({"period": periods}), how="cross"
+        pl.LazyFrame({"period": periods}, schema={"period": pl.String}), how="cross"
     )
     received = stg_submissions__files.group_by("tax_code", "period").agg(
         files_received=pl.len(),

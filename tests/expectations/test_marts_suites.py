@@ -81,3 +81,25 @@ def test_a_sector_total_that_drifts_is_stopped() -> None:
     drifted = sectors(rows).with_columns(pl.col("scope2_market_tco2e") * 1.001)
     result = reconcile(rows, rpt_park_monthly(rows), drifted, rpt_province_monthly(rows))
     assert not check(result.collect())
+
+
+def test_progress_suite_stops_an_unknown_status_and_a_missing_target() -> None:
+    """It fails a status outside the four, and an enterprise with no declared target type."""
+    from expectations.marts import fct_enterprise_progress as suite
+
+    good = pl.DataFrame(
+        {
+            "tax_code": ["E01", "E02"],
+            "period": ["2026-10"] * 2,
+            "progress_status": ["ahead", "undetermined"],
+            "target_type": ["absolute", "intensity"],
+        }
+    )
+
+    def passes(frame: pl.DataFrame) -> bool:
+        keyed = frame.with_row_index("row_key").with_columns(pl.col("row_key").cast(pl.Int64))
+        return run_suite(keyed, suite()).success
+
+    assert passes(good)
+    assert not passes(good.with_columns(progress_status=pl.lit("fine")))
+    assert not passes(good.with_columns(target_type=pl.lit(None, dtype=pl.String)))

@@ -106,6 +106,75 @@ def test_restatement_keeps_what_was_reported_and_is_named_next_month(province) -
     assert [r[6] for r in rows] == pytest.approx([1.06, 1.06], rel=1e-3)
 
 
+QUERIES = Path(__file__).parents[2] / "docs" / "queries"
+
+
+def query_file(data: Path, name: str, **variables: str) -> list[dict]:
+    """Run one of the documented analyst queries as an analyst would, read-only."""
+    with duckdb.connect(str(data / "warehouse" / "netzero.duckdb"), read_only=True) as con:
+        for key, value in variables.items():
+            con.execute(f"set variable {key} = ?", [value])
+        result = con.execute((QUERIES / f"{name}.sql").read_text())
+        names = [c[0] for c in result.description]
+        return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+
+
+def test_analyst_queries_run_and_agree_with_the_marts(province) -> None:
+    """It runs every documented query; each agrees with the table it summarises."""
+    data, _, _ = province
+    assert {p.stem for p in QUERIES.glob("*.sql")} == {
+        "province_emissions_by_scope",
+        "top_emitters_rolling_12m",
+        "obligations_crossed",
+        "behind_their_path",
+        "market_vs_location_by_park",
+        "lineage_of_a_figure",
+    }
+    scopes = query_file(data, "province_emissions_by_scope")
+    assert [r["period"] for r in scopes] == ["2026-10", "2026-09", "2026-08"]
+    s1 = sql(
+        data, "select sum(scope1_tco2e) from marts.fct_enterprise_monthly where period = '2026-10'"
+    )[0][0]
+    assert scopes[0]["scope1_tco2e"] == pytest.approx(s1, abs=0.05)
+
+    top = query_file(data, "top_emitters_rolling_12m")
+    assert len(top) == 10
+    assert [r["rolling_12m_tco2e"] for r in top] == sorted(
+        (r["rolling_12m_tco2e"] for r in top), reverse=True
+    )
+    over = query_file(data, "obligations_crossed")
+    assert all(r["over_by_emissions"] or r["over_by_energy"] for r in over)
+    assert all(r["ytd_vs_path_pct"] > 0 for r in query_file(data, "behind_their_path"))
+    parks = query_file(data, "market_vs_location_by_park")
+    assert all(r["instruments_effect_tco2e"] >= 0 for r in parks)
+
+    tax_code, period, total = sql(
+        data,
+        "select tax_code, period, emissions_tco2e + scope2_market_tco2e "
+        "from marts.fct_enterprise_monthly where emissions_tco2e is not null "
+        "order by tax_code, period limit 1",
+    )[0]
+    lineage = query_file(data, "lineage_of_a_figure", tax_code=tax_code, period=period)
+    assert sum(r["emissions_tco2e"] for r in lineage) == pytest.approx(total, abs=1e-4)
+    assert all(r["file_name"] and r["factor_id"] for r in lineage)
+
+
+def test_every_modelled_column_is_documented_and_the_dictionary_is_current(province) -> None:
+    """It finds a comment on every staging, marts and reports column, and the committed
+    docs/data-dictionary.md equals what `netzero dictionary` writes from the warehouse."""
+    from flows.dictionary import render
+
+    data, _, _ = province
+    undocumented = sql(
+        data,
+        "select schema_name || '.' || table_name || '.' || column_name from duckdb_columns() "
+        "where schema_name in ('staging', 'marts', 'reports') and comment is null",
+    )
+    assert undocumented == []
+    committed = (QUERIES.parent / "data-dictionary.md").read_text(encoding="utf-8")
+    assert render(data / "warehouse" / "netzero.duckdb") + "\n" == committed
+
+
 def test_cp1258_submission_lands_as_nfc_vietnamese(province) -> None:
     """It lands the Windows-1258 CSV's notes as proper NFC Vietnamese."""
     data, demo, _ = province

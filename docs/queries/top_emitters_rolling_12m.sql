@@ -1,0 +1,21 @@
+-- Mười doanh nghiệp phát thải lớn nhất trong 12 tháng gần nhất, kèm nghĩa vụ kiểm kê.
+-- The ten largest emitters over the rolling 12 months of the latest period, with obligations.
+with latest as (
+    select max(period) as period from marts.fct_enterprise_obligations
+)
+
+select
+    o.tax_code,
+    d.name_vi,
+    d.park_code,
+    d.vsic_code,
+    round(o.rolling_12m_tco2e, 1) as rolling_12m_tco2e,
+    round(o.rolling_12m_toe, 1) as rolling_12m_toe,
+    o.rolling_12m_months_known,
+    o.ghg_inventory_rolling,
+    o.key_energy_user_rolling
+from marts.fct_enterprise_obligations as o
+inner join latest using (period)
+inner join marts.dim_enterprises as d using (tax_code)
+order by o.rolling_12m_tco2e desc, o.tax_code
+limit 10;

@@ -1,0 +1,240 @@
+"""What every warehouse column means: unit and source. The build writes these as
+``COMMENT ON COLUMN``; ``netzero dictionary`` turns the comments into docs/data-dictionary.md.
+No IO here.
+
+A column is described once by name, wherever it appears; prefixed families (``ytd_``,
+``year_ago_``, ``previous_``) are derived from the base column's description.
+"""
+
+from __future__ import annotations
+
+from transforms.marts import ACTIVITY_COLUMNS
+
+_TCO2E = "tCO2e"
+_GRID = "national grid factor of the year (reference.ref_grid_emission_factors)"
+
+COLUMNS: dict[str, str] = {
+    # ids and keys
+    "tax_code": "Enterprise tax code (mã số thuế), the enterprise key.",
+    "period": "Reporting month, YYYY-MM.",
+    "reporting_month": "First day of the reporting month (date).",
+    "year": "Calendar year of the period.",
+    "calendar_year": "Calendar year of the period.",
+    "park_code": "Industrial park code (register).",
+    "park_name_vi": "Industrial park name, Vietnamese.",
+    "park_name_en": "Industrial park name, English.",
+    "vsic_code": "Sector, VSIC 2018 code (reference.ref_sectors).",
+    "sector_label_vi": "Sector label, Vietnamese (VSIC 2018).",
+    "sector_label_en": "Sector label, English (VSIC 2018).",
+    "name_vi": "Enterprise name, Vietnamese.",
+    "name_en": "Enterprise name, English.",
+    "is_fictional": "True for the demo's invented enterprises: never real figures.",
+    "sha256": "SHA-256 of the submission file the figure comes from (raw.submission_files).",
+    "line_no": "Line of the submission file (spreadsheet/CSV row, header = 1; JSON index + 1).",
+    "file_name": "File name as received.",
+    "file_format": "xlsx, csv or json.",
+    "encoding": "Text encoding the file was read with.",
+    "line_count": "Lines in the file.",
+    "landed_at": "When the file was landed (UTC).",
+    "run_id": "Monthly-cycle run that landed the file (ops.runs).",
+    "revision": "Submission revision number; the highest in force (ties: landed last).",
+    "is_current": "True for the revision in force for its enterprise and month.",
+    "files_for_month": "Files landed for this enterprise and month, all revisions.",
+    "files_received": "Files received for this enterprise and period, all revisions.",
+    "lines_quarantined": "Lines rejected with an error (ops.quarantine).",
+    "submission_status": "submitted, revised or missing for this enterprise and period.",
+    "activity_code": "Activity submitted (reference.ref_activities).",
+    "unit": "Unit as submitted.",
+    "note": "Free-text note as submitted.",
+    "quantity": "Quantity in the submitted unit.",
+    "quantity_canonical": (
+        "Quantity in the activity's canonical unit (t for fuels, MWh for electricity, m3 for "
+        "water); for Scope 2 market-based rows, the share this rule covers."
+    ),
+    "canonical_unit": "Canonical unit of quantity_canonical.",
+    "conversion_factor_id": (
+        "Density (ref_fuel_densities) or NCV (ref_fuel_combustion_factors) row used to reach "
+        "tonnes; null when no conversion was needed."
+    ),
+    "toe_factor_id": "TOE factor row used (reference.ref_toe_factors, MOIT CV 3505/BCT-KHCN).",
+    # emissions lineage
+    "scope": "scope1, scope2_location or scope2_market.",
+    "source_category": (
+        "stationary_combustion, mobile_combustion or purchased_electricity (TT 38/2023 Art. 16)."
+    ),
+    "scope2_market_basis": (
+        "Market-based rule: irec, dppa_supplier_factor, dppa_grid_factor_fallback or "
+        "residual_grid_factor (no Vietnamese residual mix: the grid factor, disclosed)."
+    ),
+    "energy_tj": "Fuel energy, TJ on a net calorific basis (IPCC 2006 Vol.2 Ch.1 Table 1.2).",
+    "co2_t": "CO2, t (fossil or biogenic, see biogenic_co2_t).",
+    "ch4_t": "CH4, t.",
+    "n2o_t": "N2O, t.",
+    "biogenic_co2_t": "Biogenic CO2 from biomass, t: reported apart, outside every tCO2e total.",
+    "factor_id": "Emission factor row applied (reference.*; a DPPA contract id for its factor).",
+    "factor_version": "Registry version of the factor row.",
+    "factor_year": "Year of the grid factor applied (may differ from the period's: provisional).",
+    "is_factor_provisional": (
+        "True when the period's year has no published grid factor and the policy applied "
+        "another year's (or none)."
+    ),
+    "gwp_set": "GWP set used for CH4 and N2O (AR4, AR5 or AR6; configuration).",
+    # enterprise-month
+    "fuel_t": "All fuels, t.",
+    "output_quantity": "Production output, in output_unit.",
+    "output_unit": "Unit the enterprise counts output in (t, pcs, pair).",
+    "electricity_mwh": "Electricity used: grid purchased + rooftop solar self-consumed, MWh.",
+    "scope1_tco2e": (
+        "Scope 1 (direct) emissions, tCO2e: fuels, CO2 + CH4 + N2O, without biogenic CO2."
+    ),
+    "scope1_stationary_tco2e": "Scope 1 from stationary combustion, tCO2e.",
+    "scope1_mobile_tco2e": "Scope 1 from mobile combustion (QĐ 2626 road factors), tCO2e.",
+    "scope2_location_tco2e": f"Scope 2 location-based, tCO2e: grid MWh × the {_GRID}.",
+    "scope2_market_tco2e": (
+        "Scope 2 market-based, tCO2e: I-RECs at their factor, DPPA at the registered supplier "
+        f"factor, the rest at the {_GRID}."
+    ),
+    "emissions_tco2e": "Scope 1 + Scope 2 location-based, tCO2e (null while any is unknown).",
+    "emissions_market_tco2e": "Scope 1 + Scope 2 market-based, tCO2e.",
+    "fuel_energy_gj": "Fuel energy, GJ (NCV basis).",
+    "energy_gj": "Energy used: electricity × 3.6 GJ/MWh + fuel energy, GJ.",
+    "energy_mwh": "energy_gj expressed in MWh (÷ 3.6).",
+    "energy_toe": "Energy used, TOE (MOIT CV 3505/BCT-KHCN factors, in the submitted unit).",
+    "has_energy_without_toe": (
+        "True when an energy line has no TOE factor (biomass, coal grades): energy_toe is low."
+    ),
+    "has_missing_grid_factor": "True when Scope 2 is empty for want of a grid factor.",
+    "has_provisional_grid_factor": "True when a provisional grid factor was applied.",
+    "has_dppa_grid_fallback": "True when a DPPA volume had no registered supplier factor.",
+    "instruments_exceed_grid": (
+        "True when I-RECs + DPPA claimed more than the grid purchase (they were scaled down)."
+    ),
+    "renewable_share": "Rooftop solar self-consumed ÷ electricity used (0-1).",
+    "intensity_tco2e_per_output": "emissions_tco2e ÷ output_quantity, tCO2e per output unit.",
+    "intensity_tco2e_per_bn_vnd": "emissions_tco2e ÷ revenue, tCO2e per VND billion.",
+    # obligations
+    "rolling_12m_tco2e": "Emissions over the 12 months ending in the period, tCO2e.",
+    "rolling_12m_toe": "Energy over the 12 months ending in the period, TOE.",
+    "rolling_12m_months_known": "Months of the rolling window with known figures (of 12).",
+    "calendar_ytd_tco2e": "Emissions of the calendar year up to the period, tCO2e.",
+    "calendar_ytd_toe": "Energy of the calendar year up to the period, TOE.",
+    "calendar_ytd_months_known": "Months of the calendar year with known figures.",
+    "ghg_inventory_rolling": (
+        "Decree 06/2022 Art. 5(1) GHG inventory (≥ 3,000 tCO2e or ≥ 1,000 TOE a year) on the "
+        "rolling year: over, under (12 months known) or undetermined."
+    ),
+    "ghg_inventory_calendar": "As ghg_inventory_rolling, on the calendar year to date.",
+    "key_energy_user_rolling": (
+        "Decree 21/2011 Art. 6 key energy user (≥ 1,000 TOE a year) on the rolling year: over, "
+        "under or undetermined."
+    ),
+    "key_energy_user_calendar": "As key_energy_user_rolling, on the calendar year to date.",
+    # targets and progress
+    "target_type": "absolute (tCO2e) or intensity (tCO2e per output unit), as declared.",
+    "baseline_year": "Declared baseline year (năm cơ sở).",
+    "baseline_tco2e": "Declared baseline-year emissions, Scope 1 + 2 location-based, tCO2e.",
+    "baseline_intensity": "Declared baseline-year intensity, tCO2e per output unit.",
+    "target_year": "Declared interim target year.",
+    "target_reduction_pct": "Declared reduction from baseline by the target year, %.",
+    "net_zero_year": "Net-zero year (2050 unless declared otherwise).",
+    "path_annual": (
+        "Path value for the period's year: tCO2e (absolute) or tCO2e per output unit "
+        "(intensity), linear baseline → interim target → 0 in the net-zero year."
+    ),
+    "path_month_tco2e": (
+        "The month's share of the path, tCO2e: a twelfth (absolute) or path intensity × the "
+        "month's output (intensity)."
+    ),
+    "ytd_months_known": "Months of the calendar year to date compared with the path.",
+    "ytd_tco2e": "Emissions of the year's known months, tCO2e.",
+    "ytd_known_tco2e": "Emissions of the year's known months, tCO2e (compared with the path).",
+    "ytd_path_tco2e": "Path over the same known months, tCO2e (pro-rated, never a full year).",
+    "ytd_vs_path_pct": "Year to date against the path, % (negative: below the path).",
+    "rolling_12m_path_tco2e": "Path over the known months of the rolling 12, tCO2e.",
+    "rolling_12m_vs_path_pct": "Rolling 12 months against the path, %.",
+    "year_ago_tco2e": "Emissions of the same month a year before, tCO2e.",
+    "yoy_change_pct": "Month against the same month a year before, %.",
+    "rolling_12m_vs_baseline_pct": "12 known months against the declared baseline, %.",
+    "progress_status": (
+        "ahead, on_track or behind on year to date against the path (± progress_tolerance), "
+        "or undetermined."
+    ),
+    "progress_status_rolling_12m": "As progress_status, on the rolling 12 months.",
+    "progress_tolerance": "Share of the path within which an enterprise is on track.",
+    "months_reported_ytd": "Months of the calendar year to date with known emissions.",
+    "months_expected_ytd": "Months of the calendar year to date in the reporting window.",
+    # roll-ups and coverage
+    "enterprises": "Registered enterprises in the group.",
+    "enterprises_submitted": "Enterprises that submitted for the period.",
+    "enterprises_missing": "Enterprises that did not submit for the period.",
+    "enterprises_revised": "Enterprises whose period was revised.",
+    "enterprises_with_emissions": "Enterprises whose emissions total is known: the coverage.",
+    "enterprise_months_ytd": "Enterprise-months of the year to date with known emissions.",
+    "enterprise_months_expected_ytd": "Enterprise-months of the year to date expected.",
+    "enterprises_ahead": "Enterprises ahead of their path.",
+    "enterprises_on_track": "Enterprises on track.",
+    "enterprises_behind": "Enterprises behind their path.",
+    "enterprises_undetermined": "Enterprises whose progress cannot be determined.",
+    "enterprises_ghg_inventory_over": "Enterprises over a Decree 06/2022 threshold (rolling).",
+    "enterprises_key_energy_user_over": "Enterprises over 1,000 TOE (Decree 21/2011, rolling).",
+    "measure": "Measure reconciled (a column of the roll-ups).",
+    "enterprises_total": "Sum over enterprises.",
+    "parks_total": "Sum over industrial parks.",
+    "sectors_total": "Sum over sectors.",
+    "province_total": "Province total.",
+    "abs_difference": "Largest gap between the levels (must be ~0; infinite if one is absent).",
+    # restatements
+    "previous_revision": "The revision this one replaced.",
+    "named_in_period": "Period whose reports name the restatement.",
+    "is_restatement": "True when an earlier, already-closed month was revised.",
+    "emissions_change_tco2e": "emissions_tco2e after minus before, tCO2e.",
+}
+
+REFERENCE_TABLES: dict[str, str] = {
+    "ref_activities": "One row per activity an enterprise may submit: category, fuel, scope, "
+    "canonical unit, bilingual label.",
+    "ref_activity_units": "One row per activity and accepted unit: the conversion to the "
+    "canonical unit (SI prefix, density or NCV).",
+    "ref_fuel_combustion_factors": "One row per fuel: IPCC 2006 NCV and stationary CO2/CH4/N2O "
+    "factors, biogenic flag, source, confidence, registry version.",
+    "ref_mobile_combustion_factors": "One row per fuel: QĐ 2626/QĐ-BTNMT road-vehicle factors "
+    "with the IPCC NCV, source, registry version.",
+    "ref_fuel_densities": "One row per fuel: density for litres → tonnes, with its source.",
+    "ref_grid_emission_factors": "One row per year: the national grid emission factor "
+    "(tCO2/MWh) as the DCC published it, with the letter where known.",
+    "ref_gwp": "One row per GWP set and gas: 100-year GWP (AR4, AR5, AR6) with its source.",
+    "ref_toe_factors": "One row per activity and unit: TOE per unit (MOIT CV 3505/BCT-KHCN).",
+    "ref_scope2_instruments": "One row per market-based instrument rule: I-REC, DPPA, residual "
+    "fallback, with the factor where fixed and the source.",
+    "ref_regulatory_thresholds": "One row per threshold: Decree 06/2022 GHG inventory, "
+    "Decree 21/2011 key energy user.",
+    "ref_sectors": "One row per VSIC 2018 sector code: bilingual label.",
+    "ref_enterprises": "The register: one row per enterprise expected to submit, with its "
+    "park, sector, baseline and target.",
+    "ref_industrial_parks": "The register: one row per industrial park.",
+    "ref_electricity_contracts": "The register: one row per DPPA contract on file, with the "
+    "seller's documented factor (TT 38/2023 App. II §2 pt 3) and validity.",
+}
+
+_ACTIVITY_UNITS = {"mwh": "MWh", "t": "t", "m3": "m3", "vnd": "VND billion"}
+for _activity, _column in ACTIVITY_COLUMNS.items():
+    _unit = _ACTIVITY_UNITS[_column.rsplit("_", 1)[-1]]
+    COLUMNS.setdefault(_column, f"{_activity} in the month, {_unit} (canonical unit).")
+
+PREFIXES = {
+    "ytd_": "Year to date (sum of the calendar year's months so far; unreported months add "
+    "nothing, see months_reported_ytd): ",
+    "year_ago_": "Same month a year before: ",
+    "previous_": "In the replaced revision: ",
+}
+
+
+def describe(column: str) -> str | None:
+    """The column's description, or None when it has none (a test stops that)."""
+    if column in COLUMNS:
+        return COLUMNS[column]
+    for prefix, lead in PREFIXES.items():
+        base = column.removeprefix(prefix)
+        if column.startswith(prefix) and base in COLUMNS:
+            return lead + COLUMNS[base]
+    return None
