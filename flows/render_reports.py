@@ -37,6 +37,7 @@ def render_reports(settings: Settings, period: str, run_id: str) -> Path:
                 data.enterprises,
                 data.quality,
                 data.duplicates,
+                data.restatements,
             ),
             staging / f"province_{period}.html",
             staging / f"province_{period}.pdf",
@@ -56,10 +57,11 @@ def render_reports(settings: Settings, period: str, run_id: str) -> Path:
     for ent in data.enterprises:
         name = f"enterprises/{ent['tax_code']}_{period}"
         context = contexts.enterprise_context(
-            data.common,
+            contexts.for_enterprise(data.common, ent["tax_code"], data.factor_users),
             ent,
             data.trends.get(ent["tax_code"], []),
             [q for q in data.quality if q["tax_code"] == ent["tax_code"]],
+            [r for r in data.restatements if r["tax_code"] == ent["tax_code"]],
         )
         jobs.append(
             ("enterprise_monthly", context, staging / f"{name}.html", staging / f"{name}.pdf")

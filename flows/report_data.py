@@ -41,6 +41,16 @@ DUPLICATES = """
 """
 
 
+RESTATEMENTS = """
+    select r.tax_code, d.name_vi, r.period, r.previous_revision, r.revision,
+           r.previous_emissions_tco2e, r.emissions_tco2e, r.emissions_change_tco2e
+    from marts.fct_restatements as r
+    inner join marts.dim_enterprises as d using (tax_code)
+    where r.named_in_period = ? and r.is_restatement
+    order by r.tax_code, r.period, r.revision
+"""
+
+
 class NoDataForPeriod(LookupError):
     pass
 
@@ -54,6 +64,8 @@ class ReportData:
     trends: dict[str, list[Row]]
     quality: list[Row]
     duplicates: list[str]
+    restatements: list[Row]
+    factor_users: dict[str, set[str]]
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> list[Row]:
@@ -94,6 +106,8 @@ def load(
         trends=dict(trends),
         quality=_rows(con, QUALITY, [period, period]),
         duplicates=[r["file_name"] for r in _rows(con, DUPLICATES, [period])],
+        restatements=_rows(con, RESTATEMENTS, [period]),
+        factor_users=factor_users(con, period),
     )
 
 
@@ -137,6 +151,28 @@ def _common(
     }
 
 
+def _factor(value: float) -> str:
+    """A factor as published: no decimals it does not have (3.9 stays 3,9, 74,100 stays)."""
+    return num(value, 0 if value % 1 == 0 else len(f"{value:g}".split(".")[1]))
+
+
+FACTOR_USERS = """
+    select distinct factor_id, tax_code from marts.fct_emissions
+    where period = ? and factor_id is not null
+    union
+    select distinct conversion_factor_id, tax_code from staging.stg_submissions__activity_lines
+    where period = ? and is_current and conversion_factor_id is not null
+"""
+
+
+def factor_users(con: duckdb.DuckDBPyConnection, period: str) -> dict[str, set[str]]:
+    """Which enterprises each factor row of the period was applied to."""
+    users: dict[str, set[str]] = defaultdict(set)
+    for row in _rows(con, FACTOR_USERS, [period, period]):
+        users[row["factor_id"]].add(row["tax_code"])
+    return dict(users)
+
+
 def _factors(con: duckdb.DuckDBPyConnection, period: str) -> list[Row]:
     """The factors this period's figures rest on, with their values and sources."""
     grid = _rows(
@@ -151,17 +187,43 @@ def _factors(con: duckdb.DuckDBPyConnection, period: str) -> list[Row]:
     fuels = _rows(
         con,
         """
-        select * from reference.ref_fuel_combustion_factors
-        where factor_id in (select factor_id from marts.fct_emissions where period = ?)
-        order by factor_id""",
-        [period],
+        select factor_id, ncv_tj_per_gg, co2_kg_per_tj, ch4_kg_per_tj, n2o_kg_per_tj, source
+        from reference.ref_fuel_combustion_factors
+        union all
+        select factor_id, ncv_tj_per_gg, co2_kg_per_tj, ch4_kg_per_tj, n2o_kg_per_tj,
+               source || '; NCV: ' || ncv_source
+        from reference.ref_mobile_combustion_factors""",
+        [],
+    )
+    used = {
+        r["factor_id"]
+        for r in _rows(
+            con, "select distinct factor_id from marts.fct_emissions where period = ?", [period]
+        )
+    }
+    fuels = sorted((f for f in fuels if f["factor_id"] in used), key=lambda f: f["factor_id"])
+    instruments = _rows(
+        con,
+        """
+        select factor_id, ef_tco2_per_mwh, source || ' ' || coalesce(note, '') as source
+        from reference.ref_scope2_instruments
+        where instrument = 'RESIDUAL' or factor_id in (
+            select factor_id from marts.fct_emissions where period = ?)
+        union all
+        select contract_id, supplier_ef_tco2_per_mwh,
+               generator_vi || ' / ' || generator_en || ': ' || evidence
+        from reference.ref_electricity_contracts
+        where contract_id in (select factor_id from marts.fct_emissions where period = ?)
+        order by 1""",
+        [period, period],
     )
     densities = _rows(
         con,
         """
         select * from reference.ref_fuel_densities
-        where density_id in (select density_id from staging.stg_submissions__activity_lines
-                             where period = ?)
+        where density_id in (select conversion_factor_id
+                             from staging.stg_submissions__activity_lines
+                             where period = ? and is_current)
         order by density_id""",
         [period],
     )
@@ -177,12 +239,21 @@ def _factors(con: duckdb.DuckDBPyConnection, period: str) -> list[Row]:
     rows += [
         {
             "factor_id": f["factor_id"],
-            "value": f"NCV {num(f['ncv_tj_per_gg'], 1)} · CO₂ {num(f['co2_kg_per_tj'], 0)}"
-            f" · CH₄ {num(f['ch4_kg_per_tj'], 0)} · N₂O {num(f['n2o_kg_per_tj'], 1)}",
+            "value": f"NCV {num(f['ncv_tj_per_gg'], 1)} · CO₂ {_factor(f['co2_kg_per_tj'])}"
+            f" · CH₄ {_factor(f['ch4_kg_per_tj'])} · N₂O {_factor(f['n2o_kg_per_tj'])}",
             "unit": "TJ/Gg · kg/TJ",
             "source": f["source"],
         }
         for f in fuels
+    ]
+    rows += [
+        {
+            "factor_id": i["factor_id"],
+            "value": num(i["ef_tco2_per_mwh"], 4) if i["ef_tco2_per_mwh"] is not None else "–",
+            "unit": "tCO₂/MWh",
+            "source": i["source"],
+        }
+        for i in instruments
     ]
     rows += [
         {

@@ -49,42 +49,139 @@ TITLES = {
 # (msgid, unit, column, digits): the indicators every report shows, in this order.
 INDICATORS: tuple[tuple[str, str, str, int], ...] = (
     (N_("Direct emissions (Scope 1)"), "tCO₂e", "scope1_tco2e", 1),
+    (N_("of which mobile combustion"), "tCO₂e", "scope1_mobile_tco2e", 1),
     (
         N_("Indirect emissions from electricity (Scope 2, location-based)"),
         "tCO₂e",
         "scope2_location_tco2e",
         1,
     ),
+    (
+        N_("Indirect emissions from electricity (Scope 2, market-based)"),
+        "tCO₂e",
+        "scope2_market_tco2e",
+        1,
+    ),
     (N_("Total emissions (Scope 1 + 2)"), "tCO₂e", "emissions_tco2e", 1),
+    (N_("Total emissions, market-based (Scope 1 + 2)"), "tCO₂e", "emissions_market_tco2e", 1),
+    (N_("Biogenic CO₂ from biomass (outside the totals)"), "tCO₂", "biogenic_co2_t", 1),
     (N_("Grid electricity purchased"), "MWh", "grid_electricity_mwh", 1),
+    (N_("of which covered by retired I-RECs"), "MWh", "irec_retired_mwh", 1),
+    (N_("of which bought under a DPPA"), "MWh", "dppa_mwh", 1),
     (N_("Rooftop solar, self-consumed"), "MWh", "solar_self_consumed_mwh", 1),
+    (N_("Rooftop solar exported (not subtracted)"), "MWh", "solar_exported_mwh", 1),
     (N_("EV charging on site"), "MWh", "ev_charging_mwh", 1),
     (N_("Energy used"), "TOE", "energy_toe", 1),
     (N_("Energy used"), "GJ", "energy_gj", 0),
-    (N_("Diesel"), "t", "diesel_t", 2),
+    (N_("Diesel (generators)"), "t", "diesel_t", 2),
+    (N_("Diesel (vehicles, forklifts)"), "t", "diesel_mobile_t", 2),
+    (N_("Petrol (vehicles)"), "t", "petrol_mobile_t", 2),
     (N_("LPG"), "t", "lpg_t", 2),
     (N_("Natural gas"), "t", "natural_gas_t", 2),
+    (N_("Fuel oil"), "t", "fuel_oil_t", 2),
+    (N_("Anthracite"), "t", "coal_anthracite_t", 2),
+    (N_("Bituminous coal"), "t", "coal_bituminous_t", 2),
+    (N_("Sub-bituminous coal"), "t", "coal_subbituminous_t", 2),
+    (N_("Wood and wood waste (biomass)"), "t", "wood_t", 2),
     (N_("Water withdrawn"), "m³", "water_supply_m3", 0),
     (N_("Rainwater reused"), "m³", "rainwater_reused_m3", 0),
     (N_("Wastewater to central treatment"), "m³", "wastewater_m3", 0),
     (N_("Solid waste generated"), "t", "waste_generated_t", 2),
     (N_("Solid waste recycled"), "t", "waste_recycled_t", 2),
 )
+# Shown only where there is something to show (most enterprises burn no coal).
+OPTIONAL = {
+    "scope1_mobile_tco2e",
+    "biogenic_co2_t",
+    "irec_retired_mwh",
+    "dppa_mwh",
+    "solar_exported_mwh",
+    "diesel_t",
+    "diesel_mobile_t",
+    "petrol_mobile_t",
+    "lpg_t",
+    "natural_gas_t",
+    "fuel_oil_t",
+    "coal_anthracite_t",
+    "coal_bituminous_t",
+    "coal_subbituminous_t",
+    "wood_t",
+}
+PROGRESS_MSGIDS = {
+    "ahead": N_("Ahead of the path"),
+    "on_track": N_("On track"),
+    "behind": N_("Behind the path"),
+    "undetermined": N_("Not yet determined"),
+    None: N_("Not yet determined"),
+}
+MARKET_BASED_NOTE = N_(
+    "Scope 2 market-based: retired I-RECs carry their certificate's factor and DPPA volumes "
+    "the seller's documented factor; no residual-mix factor is published for Viet Nam, so "
+    "electricity no instrument covers takes the national grid factor."
+)
+DPPA_FALLBACK_NOTE = N_(
+    "A DPPA seller has not documented its emission factor: that volume takes the national "
+    "grid factor in the market-based figure."
+)
+BIOGENIC_NOTE = N_(
+    "CO₂ from burning biomass is biogenic: it is reported apart and is not in any total; "
+    "its CH₄ and N₂O are in Scope 1."
+)
+TOE_GAP_NOTE = N_(
+    "Some fuels have no official TOE factor (biomass, coal grades): energy in TOE leaves them "
+    "out and may be understated."
+)
 
 
 def metrics(row: Row, with_year_ago: bool = False) -> list[Row]:
     out = []
     for label, unit, column, digits in INDICATORS:
+        values = [row.get(column), row.get(f"ytd_{column}")]
+        if column in OPTIONAL and not any(values):
+            continue
         out.append(
             {
                 "label": label,
                 "unit": unit,
                 "digits": digits,
-                "month": row.get(column),
-                "ytd": row.get(f"ytd_{column}"),
+                "month": values[0],
+                "ytd": values[1],
                 "year_ago": row.get(f"year_ago_{column}") if with_year_ago else None,
             }
         )
+    return out
+
+
+def progress(row: Row) -> Row:
+    """Where the enterprise stands against its path to net zero."""
+    status = row.get("progress_status")
+    return {
+        "status": status or "undetermined",
+        "status_msgid": PROGRESS_MSGIDS[status],
+        "rolling_msgid": PROGRESS_MSGIDS[row.get("progress_status_rolling_12m")],
+        "tolerance": row.get("progress_tolerance"),
+        "ytd_known": row.get("ytd_known_tco2e"),
+        "ytd_path": row.get("ytd_path_tco2e"),
+        "months": row.get("ytd_months_known"),
+        "ytd_vs_path_pct": row.get("ytd_vs_path_pct"),
+        "rolling_vs_path_pct": row.get("rolling_12m_vs_path_pct"),
+        "yoy_pct": row.get("yoy_change_pct"),
+        "vs_baseline_pct": row.get("rolling_12m_vs_baseline_pct"),
+        "per_output": row.get("intensity_tco2e_per_output"),
+        "output_unit": row.get("output_unit"),
+        "per_revenue": row.get("intensity_tco2e_per_bn_vnd"),
+    }
+
+
+def notes(row: Row) -> list[str]:
+    """Disclosures the figures of ``row`` need."""
+    out = [MARKET_BASED_NOTE]
+    if row.get("has_dppa_grid_fallback"):
+        out.append(DPPA_FALLBACK_NOTE)
+    if row.get("biogenic_co2_t"):
+        out.append(BIOGENIC_NOTE)
+    if row.get("has_energy_without_toe"):
+        out.append(TOE_GAP_NOTE)
     return out
 
 
@@ -119,7 +216,9 @@ def with_status(row: Row) -> Row:
     return row | {"status_msgid": STATUS_MSGIDS[row["submission_status"]]}
 
 
-def enterprise_context(common: Row, row: Row, trend: list[Row], quality: list[Row]) -> Row:
+def enterprise_context(
+    common: Row, row: Row, trend: list[Row], quality: list[Row], restatements: list[Row]
+) -> Row:
     """Context of one enterprise's monthly report."""
     return common | {
         "title": TITLES["enterprise_monthly"],
@@ -136,6 +235,9 @@ def enterprise_context(common: Row, row: Row, trend: list[Row], quality: list[Ro
         "month_of_year": int(common["period"][5:7]),
         "trend": [with_status(t) for t in trend],
         "quality": quality,
+        "progress": progress(row),
+        "notes": notes(row),
+        "restatements": restatements,
     }
 
 
@@ -145,7 +247,11 @@ def park_context(common: Row, park: Row, enterprises: list[Row]) -> Row:
         "title": TITLES["park_monthly"],
         "park": park,
         "metrics": metrics(park),
-        "enterprises": [with_status(e) for e in enterprises],
+        "enterprises": [
+            with_status(e) | {"progress_msgid": PROGRESS_MSGIDS[e.get("progress_status")]}
+            for e in enterprises
+        ],
+        "notes": notes(park),
     }
 
 
@@ -156,6 +262,7 @@ def province_context(
     enterprises: list[Row],
     quality: list[Row],
     duplicates: list[str],
+    restatements: list[Row],
 ) -> Row:
     """Context of the provincial summary."""
     return common | {
@@ -168,7 +275,20 @@ def province_context(
         "revised": [e for e in enterprises if e["submission_status"] == "revised"],
         "quality": quality,
         "duplicates": duplicates,
+        "restatements": restatements,
+        "notes": notes(province),
     }
+
+
+def for_enterprise(common: Row, tax_code: str, factor_users: dict[str, set[str]]) -> Row:
+    """The common context with only the factor rows applied to this enterprise (rules that
+    apply to everyone, such as the residual fallback, stay)."""
+    factors = [
+        f
+        for f in common["method"]["factors"]
+        if f["factor_id"] not in factor_users or tax_code in factor_users[f["factor_id"]]
+    ]
+    return common | {"method": common["method"] | {"factors": factors}}
 
 
 def method(

@@ -138,6 +138,7 @@ def _rollup(rows: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
             lines_quarantined=pl.col("lines_quarantined").sum(),
             has_provisional_grid_factor=pl.col("has_provisional_grid_factor").any(),
             has_dppa_grid_fallback=pl.col("has_dppa_grid_fallback").any(),
+            has_energy_without_toe=pl.col("has_energy_without_toe").any(),
             enterprises_ghg_inventory_over=(pl.col("ghg_inventory_rolling") == "over").sum(),
             enterprises_key_energy_user_over=(pl.col("key_energy_user_rolling") == "over").sum(),
         )

@@ -31,6 +31,7 @@ def enterprise_rows(values: list[float]) -> pl.LazyFrame:
             "months_expected_ytd": [10] * n,
             "progress_status": ["on_track"] * n,
             "has_dppa_grid_fallback": [False] * n,
+            "has_energy_without_toe": [False] * n,
             "submission_status": ["submitted"] * n,
             "lines_quarantined": [0] * n,
             "has_provisional_grid_factor": [True] * n,

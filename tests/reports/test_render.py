@@ -67,7 +67,7 @@ def test_every_msgid_has_a_vietnamese_translation() -> None:
 def test_enterprise_report_is_bilingual_nfc_and_escaped() -> None:
     """It renders Vietnamese then English, NFC, Vietnamese numbers, and escapes names."""
     html = render_html(
-        "enterprise_monthly", contexts.enterprise_context(COMMON, ENTERPRISE, [], [])
+        "enterprise_monthly", contexts.enterprise_context(COMMON, ENTERPRISE, [], [], [])
     )
     assert unicodedata.is_normalized("NFC", html)
     assert "Báo cáo tiến độ giảm phát thải hằng tháng" in html
@@ -88,10 +88,27 @@ def test_shipped_font_covers_every_character_of_the_reports() -> None:
 
     cmap = TTFont(HERE / "fonts" / "NotoSans-Regular.ttf").getBestCmap()
     page = render_html(
-        "enterprise_monthly", contexts.enterprise_context(COMMON, ENTERPRISE, [], [])
+        "enterprise_monthly", contexts.enterprise_context(COMMON, ENTERPRISE, [], [], [])
     )
     body = page.split("</style>", 1)[1]
     text = html_lib.unescape(re.sub(r"<[^>]+>", " ", body))
     catalog_text = " ".join(vietnamese().values())
     missing = {c for c in text + catalog_text if not c.isspace() and ord(c) not in cmap}
     assert missing == set()
+
+
+def test_an_enterprise_report_lists_only_its_own_factors() -> None:
+    """It keeps another enterprise's DPPA contract out of this one's method table, and keeps
+    rules that apply to everyone."""
+    common = {
+        "method": {
+            "factors": [
+                {"factor_id": "GRID-VN-2023"},
+                {"factor_id": "DPPA-DEMO-001"},
+                {"factor_id": "SCOPE2-RESIDUAL-GRID-FALLBACK"},
+            ]
+        }
+    }
+    users = {"GRID-VN-2023": {"E1", "E2"}, "DPPA-DEMO-001": {"E2"}}
+    mine = contexts.for_enterprise(common, "E1", users)["method"]["factors"]
+    assert [f["factor_id"] for f in mine] == ["GRID-VN-2023", "SCOPE2-RESIDUAL-GRID-FALLBACK"]
