@@ -58,7 +58,7 @@ def profile(ent: Enterprise, seed: int, periods: list[str]) -> Profile:
     if solar_roll < 0.15:
         solar_from: str | None = "2000-01"  # installed before the window
     elif solar_roll < 0.45:
-        solar_from = rng.choice(periods[2:])
+        solar_from = rng.choice(periods[2:] or periods)
     else:
         solar_from = None
     boiler_roll = rng.random()

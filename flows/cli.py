@@ -71,8 +71,14 @@ def run(
     """
     _quiet_defaults(data_dir)
     from flows.monthly_cycle import monthly_cycle
+    from flows.report_data import NoDataForPeriod
 
-    summary = monthly_cycle(period=period, data_dir=str(data_dir))
+    try:
+        summary = monthly_cycle(period=period, data_dir=str(data_dir))
+    except (LookupError, NoDataForPeriod, ValueError) as exc:
+        # Nothing to report on, or a bad period: say so plainly, no traceback.
+        console.print(f"[bold red]netzero run:[/] {exc}")
+        raise typer.Exit(1) from None
     table = Table(title=f"netzero — {summary.period}", show_header=False)
     for label, value in (
         ("Tệp đã nhận / files landed", summary.files_landed),
