@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import unicodedata
 from pathlib import Path
 
-import xlsxwriter
-
 from demo.submissions import Line
-from transforms.submission_contract import COLUMNS, XLSX_SHEET
-
-# A fixed document date keeps the generated .xlsx bytes identical run after run.
-_XLSX_CREATED = dt.datetime(2026, 11, 1, 8, 0, 0)
+from flows.template import TemplateLine, write_template
+from transforms.submission_contract import COLUMNS
 
 
 def _rows(tax_code: str, period: str, revision: int, lines: list[Line]) -> list[list[object]]:
@@ -82,21 +77,9 @@ def write_json(path: Path, tax_code: str, period: str, revision: int, lines: lis
 
 
 def write_xlsx(path: Path, tax_code: str, period: str, revision: int, lines: list[Line]) -> None:
-    workbook = xlsxwriter.Workbook(str(path))
-    workbook.set_properties({"created": _XLSX_CREATED, "title": f"netzero {tax_code} {period}"})
-    sheet = workbook.add_worksheet(XLSX_SHEET)
-    bold = workbook.add_format({"bold": True, "text_wrap": True})
-    sheet.write_row(0, 0, [c.label for c in COLUMNS], bold)
-    for r, row in enumerate(_rows(tax_code, period, revision, lines), start=1):
-        sheet.write_string(r, 0, str(row[0]))  # tax codes are text: keep leading zeros
-        sheet.write_string(r, 1, str(row[1]))
-        sheet.write_number(r, 2, int(row[2]))  # type: ignore[call-overload]
-        sheet.write_string(r, 3, str(row[3]))
-        sheet.write_number(r, 4, float(row[4]))  # type: ignore[arg-type]
-        sheet.write_string(r, 5, str(row[5]))
-        sheet.write_string(r, 6, str(row[6]))
-    sheet.set_column(0, 6, 18)
-    workbook.close()
+    """The enterprise's filled-in Excel template (flows/template.py)."""
+    filled = [TemplateLine(ln.activity_code, ln.quantity, ln.unit, ln.note) for ln in lines]
+    write_template(path, tax_code, period, revision, filled)
 
 
 WRITERS = {"csv": write_csv, "json": write_json, "xlsx": write_xlsx}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Annotated
@@ -92,6 +93,70 @@ def run(
     ):
         table.add_row(label, str(value))
     console.print(table)
+
+
+@app.command()
+def template(
+    tax_code: Annotated[str, typer.Option(help="Mã số thuế / the enterprise's tax code.")],
+    period: Annotated[str, typer.Option(help="Kỳ báo cáo YYYY-MM / reporting period.")],
+    out: Annotated[
+        Path | None, typer.Option(help="Tệp .xlsx / file to write (default: <tax>_<period>.xlsx).")
+    ] = None,
+    revision: Annotated[int, typer.Option(help="Lần nộp / revision (1, 2, …).")] = 1,
+) -> None:
+    """Viết mẫu Excel nộp số liệu / write the Excel submission template for one month."""
+    from flows.monthly_cycle import PERIOD
+    from flows.template import write_template
+
+    if not PERIOD.match(period):
+        console.print(f"Kỳ phải có dạng YYYY-MM / period must be YYYY-MM, not {period!r}")
+        raise typer.Exit(2)
+    target = out or Path(f"{tax_code}_{period}.xlsx")
+    write_template(target, tax_code, period, revision)
+    console.print(f"template → {target}")
+
+
+@app.command()
+def check(
+    file: Annotated[Path, typer.Argument(help="Tệp cần kiểm tra / the file to check.")],
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """Kiểm tra một tệp trước khi nộp, không nạp vào kho / check one file without landing it.
+
+    Exit code 0: accepted; 1: lines or the file would be rejected.
+    """
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    from flows.check import check_file
+    from flows.settings import settings_from_env
+
+    result = check_file(file, settings_from_env(data_dir))
+    if result.unreadable is not None:
+        console.print(f"[bold red]Tệp bị từ chối / file rejected:[/] {file.name}")
+        console.print(f"  {result.unreadable.reason_vi}\n  {result.unreadable.reason_en}")
+        raise typer.Exit(1)
+    if result.accepted:
+        console.print(
+            f"[bold green]Được chấp nhận / accepted:[/] {file.name} — {result.lines} dòng / lines"
+        )
+        return
+    table = Table(title=f"{file.name}: dòng bị từ chối / rejected lines")
+    for heading in ("Dòng / row", "Trường / field", "Giá trị / value", "Lý do / reason"):
+        table.add_column(heading)
+    for row in result.rejected.iter_rows(named=True):
+        table.add_row(
+            str(row["line_no"]),
+            row["field"],
+            row["value"] or "–",
+            f"{row['reason_vi']}\n{row['reason_en']}",
+        )
+    console.print(table)
+    bad = result.rejected["line_no"].n_unique()
+    console.print(
+        f"{bad} / {result.lines} dòng sẽ bị từ chối / lines would be rejected; "
+        "sửa và kiểm tra lại / correct and check again"
+    )
+    raise typer.Exit(1)
 
 
 @app.command()

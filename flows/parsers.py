@@ -26,6 +26,7 @@ from transforms.submission_contract import (
 
 FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
 REQUIRED = [c.code for c in COLUMNS if c.required]
+LINE_FIELDS = ("activity_code", "quantity", "unit", "note")
 
 
 class UnreadableFile(Exception):
@@ -103,12 +104,13 @@ def _from_rows(rows: list[list[str]]) -> pl.DataFrame:
         )
     records = []
     for line_no, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
         record = dict.fromkeys(COLUMN_CODES, None) | {"line_no": line_no}
         for code, cell in zip(header, row, strict=False):
             if code is not None:
                 record[code] = _clean(cell)
+        # A template row with only the enterprise and month filled in is not a line yet.
+        if all(record[code] is None for code in LINE_FIELDS):
+            continue
         records.append(record)
     return _frame(records)
 
@@ -143,12 +145,13 @@ def _clean(value: object) -> str | None:
 
 
 def _frame(records: list[dict[str, object]]) -> pl.DataFrame:
+    if not records:
+        raise UnreadableFile(
+            "Tệp không có dòng số liệu nào (chỉ có tiêu đề hoặc dòng trống)",
+            "The file has no data lines (only a header or blank rows)",
+        )
     schema = {"line_no": pl.Int32} | dict.fromkeys(COLUMN_CODES, pl.String)
-    return (
-        pl.DataFrame(records, schema=schema, orient="row")
-        if records
-        else pl.DataFrame(schema=schema)
-    )
+    return pl.DataFrame(records, schema=schema, orient="row")
 
 
 def _label_vi(code: str) -> str:

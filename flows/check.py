@@ -1,0 +1,63 @@
+"""`netzero check FILE`: what the intake would say about one file, without landing it.
+
+The same parser and the same GX suite as the monthly cycle, against the reference data
+shipped with netzero and the register in the data folder; nothing is written anywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from expectations import run_suite
+from expectations import submission_lines as lines_suite
+from flows.parsers import UnreadableFile, parse_submission
+from flows.settings import Settings
+from flows.validate import current_period_index, quarantine_rows
+from transforms import REFERENCE_DIR
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    file_name: str
+    lines: int
+    rejected: pl.DataFrame  # one row per failing line and rule (quarantine shape)
+    unreadable: UnreadableFile | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return self.unreadable is None and self.rejected.is_empty()
+
+
+def known_codes(settings: Settings) -> lines_suite.KnownCodes:
+    """What the register and the shipped reference data accept today."""
+    register = settings.register / "enterprises.csv"
+    if not register.exists():
+        raise FileNotFoundError(
+            f"Không tìm thấy danh sách doanh nghiệp / enterprise register not found: {register}"
+        )
+    enterprises = pl.read_csv(register, schema_overrides={"tax_code": pl.String})
+    activities = pl.read_csv(REFERENCE_DIR / "ref_activities.csv")
+    units = pl.read_csv(REFERENCE_DIR / "ref_activity_units.csv")
+    return lines_suite.KnownCodes(
+        tax_codes=enterprises["tax_code"].to_list(),
+        activity_codes=activities["activity_code"].to_list(),
+        unit_codes=units["unit_code"].unique().sort().to_list(),
+        activity_units=(units["activity_code"] + "|" + units["unit_code"]).to_list(),
+        latest_period_index=current_period_index(),
+    )
+
+
+def check_file(path: Path, settings: Settings) -> CheckResult:
+    """Parse and validate ``path`` as the intake would; land nothing."""
+    try:
+        parsed = parse_submission(path.name, path.read_bytes())
+    except UnreadableFile as error:
+        return CheckResult(path.name, 0, pl.DataFrame(), error)
+    known = known_codes(settings)
+    lines = parsed.lines.with_columns(sha256=pl.lit(""), file_name=pl.lit(path.name))
+    prepared = lines_suite.prepared_lines(lines, known)
+    outcome = run_suite(prepared, lines_suite.suite(known))
+    return CheckResult(path.name, lines.height, quarantine_rows(prepared, outcome.failures))
