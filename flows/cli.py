@@ -166,7 +166,7 @@ def dictionary(
         "docs/data-dictionary.md"
     ),
 ) -> None:
-    """Viết từ điển dữ liệu / write the data dictionary from the warehouse's comments."""
+    """Viết từ điển dữ liệu / write the data dictionary and the submission contract docs."""
     from flows.dictionary import render
     from flows.settings import settings_from_env
 
@@ -179,6 +179,11 @@ def dictionary(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render(warehouse) + "\n", encoding="utf-8")
     console.print(f"dictionary → {out}")
+    from flows import contract_doc
+
+    contract = out.parent / "submission-contract.md"
+    contract.write_text(contract_doc.render(), encoding="utf-8")
+    console.print(f"contract → {contract}")
 
 
 def main() -> None:

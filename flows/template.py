@@ -68,8 +68,10 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
         "earlier ones are kept.",
     ),
     (
-        "Sau khi nộp, doanh nghiệp nhận biên nhận liệt kê từng dòng bị từ chối và lý do.",
-        "After submitting, the enterprise receives a receipt listing every rejected line and why.",
+        "Trước khi nộp, có thể kiểm tra tệp bằng lệnh “netzero check TỆP”: mọi dòng bị từ chối "
+        "đều có lý do.",
+        "Before submitting, a file can be checked with “netzero check FILE”: every line it "
+        "would reject comes with the reason.",
     ),
 )
 

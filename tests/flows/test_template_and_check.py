@@ -142,3 +142,11 @@ def test_template_cli_writes_a_workbook_the_parser_reads(tmp_path: Path) -> None
     assert fastexcel.read_excel(out.read_bytes()).sheet_names[0] == XLSX_SHEET
     bad = runner.invoke(app, ["template", "--tax-code", "1", "--period", "11/2026"])
     assert bad.exit_code == 2
+
+
+def test_the_contract_page_is_current() -> None:
+    """It finds docs/submission-contract.md equal to what `netzero dictionary` writes."""
+    from flows import contract_doc
+
+    page = Path(__file__).parents[2] / "docs" / "submission-contract.md"
+    assert page.read_text(encoding="utf-8") == contract_doc.render()
