@@ -13,6 +13,7 @@ from flows import runs
 from flows.build_warehouse import build_warehouse
 from flows.ingest import ingest_inbox, load_reference
 from flows.publish import publish
+from flows.receipts import receipt_common, write_receipts
 from flows.render_reports import render_reports
 from flows.settings import settings_from_env
 from flows.validate import validate_marts, validate_submissions
@@ -32,6 +33,7 @@ def monthly_cycle(period: str | None = None, data_dir: str | None = None) -> run
         load_reference(settings)
         landed = ingest_inbox(settings, run_id)
         quarantined = validate_submissions(settings, run_id)
+        write_receipts(settings, run_id, receipt_common(settings, run_id))
         periods = build_warehouse(settings)
         validate_marts(settings, run_id)
         period = period or runs.latest(periods)

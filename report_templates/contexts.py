@@ -304,3 +304,23 @@ def method(
         "gwp_values": gwp_values,
         "factors": factors,
     }
+
+
+RECEIPT_OUTCOME_MSGIDS = {
+    "accepted": N_("Accepted"),
+    "partly_rejected": N_("Accepted in part: some lines were rejected"),
+    "rejected": N_("Rejected"),
+    "duplicate": N_("Already received: this exact file was recorded before"),
+}
+RECEIPT_TODO_MSGIDS = {
+    "accepted": N_("Nothing: the figures will appear in the next monthly report."),
+    "partly_rejected": N_(
+        "Correct the lines listed above and send the whole month again with the next revision "
+        "number; the accepted lines count until then."
+    ),
+    "rejected": N_(
+        "Nothing from this file was recorded. Correct it (use the template from "
+        "netzero template, check it with netzero check) and send it again."
+    ),
+    "duplicate": N_("Nothing: the earlier copy is the one recorded."),
+}

@@ -175,6 +175,38 @@ def test_every_modelled_column_is_documented_and_the_dictionary_is_current(provi
     assert render(data / "warehouse" / "netzero.duckdb") + "\n" == committed
 
 
+def test_every_file_seen_gets_a_bilingual_receipt(province) -> None:
+    """It writes one receipt per file seen (the duplicate too), with the rejected rows as CSV
+    and the reason in both languages."""
+    data, demo, _ = province
+    folders = list((data / "outbox" / "receipts").iterdir())
+    assert len(folders) == 1
+    receipts = sorted(folders[0].glob("*.html"))
+    assert len(receipts) == demo["files"]
+    neg = demo["defects"]["negative_quantity"]
+    sha = sql(
+        data,
+        "select sha256 from staging.stg_submissions__files "
+        f"where tax_code = '{neg['tax_code']}' and period = '{neg['period']}'",
+    )[0][0]
+    html = next(p for p in receipts if p.name.startswith(sha[:12])).read_text(encoding="utf-8")
+    assert "Chấp nhận một phần" in html and "Accepted in part" in html
+    assert "Số lượng không được âm" in html and "Quantity must not be negative" in html
+    rejected = next(folders[0].glob(f"{sha[:12]}_*.rejected.csv"))
+    rows = rejected.read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "line_no,field,value,rule,reason_vi,reason_en"
+    assert any(",quantity_non_negative," in r for r in rows[1:])
+    # The copy and the original share content: one is recorded, the other is the duplicate.
+    copy = next(p for p in receipts if "_copy_" in p.name)
+    pair = [p for p in receipts if p.name[:12] == copy.name[:12]]
+    said = ["Already received" in p.read_text(encoding="utf-8") for p in pair]
+    assert len(pair) == 2
+    assert sorted(said) == [False, True]
+    assert all(
+        "http://" not in p.read_text() and "https://" not in p.read_text() for p in receipts[:20]
+    )
+
+
 def test_cp1258_submission_lands_as_nfc_vietnamese(province) -> None:
     """It lands the Windows-1258 CSV's notes as proper NFC Vietnamese."""
     data, demo, _ = province

@@ -1,0 +1,106 @@
+"""One bilingual receipt per file seen by an intake run: HTML, plus a CSV of its rejected rows.
+
+Written to ``outbox/receipts/<yyyy-mm-dd>/`` after validation, from the run's ledger and
+quarantine rows, so a receipt says exactly what the warehouse recorded. File names start with
+the file's sha256 prefix: an enterprise's file name never becomes a path of ours.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib.metadata import version
+from pathlib import Path
+
+import polars as pl
+from prefect import task
+
+from expectations.submission_lines import SUITE_VERSION
+from flows import warehouse as wh
+from flows.settings import Settings
+from report_templates.contexts import RECEIPT_OUTCOME_MSGIDS, RECEIPT_TODO_MSGIDS
+from report_templates.render import render_html
+
+CSV_COLUMNS = ["line_no", "field", "value", "rule", "reason_vi", "reason_en"]
+
+SEEN = """
+    select ledger.file_name, ledger.sha256, ledger.status, ledger.reason_vi, ledger.reason_en,
+           ledger.seen_at, files.line_count, keys.tax_code, keys.period, keys.revision
+    from ops.file_ledger as ledger
+    left join raw.submission_files as files on ledger.sha256 = files.sha256
+    left join (
+        select sha256, mode(tax_code) as tax_code, mode(period) as period,
+               max(revision) as revision
+        from raw.submission_lines group by sha256
+    ) as keys on ledger.sha256 = keys.sha256
+    where ledger.run_id = ? and ledger.status <> 'already_landed'
+    order by ledger.file_name
+"""
+ISSUES = """
+    select sha256, line_no, field, value, rule, severity, reason_vi, reason_en
+    from ops.quarantine
+    where sha256 in (select sha256 from ops.file_ledger where run_id = ?)
+    order by sha256, line_no, rule
+"""
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^0-9A-Za-z._-]+", "_", Path(name).name)[:80] or "file"
+
+
+def outcome(status: str, lines: int, rejected_lines: int) -> str:
+    if status == "duplicate":
+        return "duplicate"
+    if status == "rejected" or (lines and rejected_lines == lines):
+        return "rejected"
+    return "partly_rejected" if rejected_lines else "accepted"
+
+
+@task
+def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -> Path:
+    """Write this run's receipts; returns their folder."""
+    with wh.connect(settings.warehouse, read_only=True) as con:
+        seen = wh.query(con, SEEN, [run_id]).to_dicts()
+        issues = wh.query(con, ISSUES, [run_id])
+    if not seen:
+        return settings.outbox / "receipts"
+    folder = settings.outbox / "receipts" / seen[0]["seen_at"].strftime("%Y-%m-%d")
+    folder.mkdir(parents=True, exist_ok=True)
+    for file in seen:
+        mine = issues.filter(pl.col("sha256") == file["sha256"])
+        lines = file["line_count"] or 0
+        rejected = mine.filter(pl.col("line_no").is_not_null())["line_no"].n_unique()
+        result = outcome(file["status"], lines, rejected)
+        stem = f"{file['sha256'][:12]}_{_safe(file['file_name'])}"
+        context = common | {
+            "receipt": file
+            | {
+                "seen_at": file["seen_at"].strftime("%Y-%m-%d %H:%M"),
+                "lines": lines,
+                "accepted": lines - rejected,
+                "rejected": rejected,
+                "outcome": result,
+                "outcome_msgid": RECEIPT_OUTCOME_MSGIDS[result],
+                "todo_msgid": RECEIPT_TODO_MSGIDS[result],
+                "issues": mine.to_dicts(),
+            }
+        }
+        (folder / f"{stem}.html").write_text(render_html("receipt", context), encoding="utf-8")
+        if not mine.is_empty():
+            mine.select(CSV_COLUMNS).write_csv(folder / f"{stem}.rejected.csv")
+    return folder
+
+
+def receipt_common(settings: Settings, run_id: str) -> dict[str, object]:
+    return {
+        "jurisdiction": {
+            "agency_vi": settings.agency_vi,
+            "agency_en": settings.agency_en,
+            "province_vi": settings.province_vi,
+            "province_en": settings.province_en,
+        },
+        "stamp": {
+            "generator": f"netzero {version('netzero')}",
+            "run_id": run_id,
+            "suite_version": SUITE_VERSION,
+        },
+    }
