@@ -8,13 +8,14 @@ from typing import Any
 import polars as pl
 
 from expectations import Rule, meta
+from transforms.submission_contract import MAX_QUANTITY, quantity_parse, quantity_value
 
 SUITE_NAME = "raw.submission_lines.error"
 # Bump when a rule changes: it is recorded with every validation result.
-SUITE_VERSION = "2026.11.1"
+SUITE_VERSION = "2026.11.2"
 
 PERIOD_PATTERN = r"^\d{4}-(?:0[1-9]|1[0-2])$"
-NUMBER_PATTERN = r"^-?\d+(?:\.\d+)?$"
+MAX_NOTE = 1000
 REVISION_PATTERN = r"^[1-9]\d*$"
 
 
@@ -95,6 +96,29 @@ QUANTITY_NUMERIC = Rule(
     "Số lượng phải là một số (dấu chấm thập phân, không có dấu phân cách hàng nghìn)",
     "Quantity must be a number (decimal point, no thousands separators)",
 )
+QUANTITY_UNAMBIGUOUS = Rule(
+    "quantity_unambiguous",
+    "quantity",
+    "error",
+    "Số lượng có thể hiểu hai cách (1,234 là 1234 hay 1,234?): viết không có dấu phân cách "
+    "hàng nghìn và dùng dấu chấm thập phân, ví dụ 1234 hoặc 1.234",
+    "Quantity can be read two ways (is 1,234 1234 or 1.234?): write it without thousands "
+    "separators and with a decimal point, e.g. 1234 or 1.234",
+)
+QUANTITY_PLAUSIBLE = Rule(
+    "quantity_plausible",
+    "quantity",
+    "error",
+    "Số lượng lớn bất thường (trên 1.000 tỷ): kiểm tra lại đơn vị và số chữ số",
+    "Quantity implausibly large (over 10^12): check the unit and the digits",
+)
+NOTE_LENGTH = Rule(
+    "note_length",
+    "note",
+    "error",
+    f"Ghi chú quá dài (tối đa {MAX_NOTE} ký tự)",
+    f"Note too long (at most {MAX_NOTE} characters)",
+)
 QUANTITY_NON_NEGATIVE = Rule(
     "quantity_non_negative",
     "quantity",
@@ -113,9 +137,7 @@ REVISION_FORMAT = Rule(
 
 def prepared_lines(raw_lines: pl.DataFrame, known: KnownCodes) -> pl.DataFrame:
     """The landed lines with the derived columns the suite checks, keyed by ``row_key``."""
-    quantity_value = pl.when(pl.col("quantity").str.contains(NUMBER_PATTERN)).then(
-        pl.col("quantity").cast(pl.Float64, strict=False)
-    )
+    quantity = pl.col("quantity")
     period_ok = pl.col("period").str.contains(PERIOD_PATTERN)
     period_index = pl.when(period_ok).then(
         pl.col("period").str.slice(0, 4).cast(pl.Int64) * 12
@@ -131,7 +153,8 @@ def prepared_lines(raw_lines: pl.DataFrame, known: KnownCodes) -> pl.DataFrame:
     )
     return raw_lines.with_row_index("row_key").with_columns(
         pl.col("row_key").cast(pl.Int64),
-        quantity_value=quantity_value,
+        quantity_parse=quantity_parse(quantity),
+        quantity_value=quantity_value(quantity),
         period_index=period_index,
         activity_unit=activity_unit,
     )
@@ -163,11 +186,22 @@ def suite(known: KnownCodes) -> Any:
         gxe.ExpectColumnValuesToBeInSet(
             column="activity_unit", value_set=known.activity_units, meta=meta(UNIT_FITS_ACTIVITY)
         ),
-        gxe.ExpectColumnValuesToMatchRegex(
-            column="quantity", regex=NUMBER_PATTERN, meta=meta(QUANTITY_NUMERIC)
+        gxe.ExpectColumnValuesToBeInSet(
+            column="quantity_parse", value_set=["ok", "ambiguous"], meta=meta(QUANTITY_NUMERIC)
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="quantity_parse",
+            value_set=["ok", "not_a_number"],
+            meta=meta(QUANTITY_UNAMBIGUOUS),
         ),
         gxe.ExpectColumnValuesToBeBetween(
             column="quantity_value", min_value=0, meta=meta(QUANTITY_NON_NEGATIVE)
+        ),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="quantity_value", max_value=MAX_QUANTITY, meta=meta(QUANTITY_PLAUSIBLE)
+        ),
+        gxe.ExpectColumnValueLengthsToBeBetween(
+            column="note", max_value=MAX_NOTE, meta=meta(NOTE_LENGTH)
         ),
         gxe.ExpectColumnValuesToMatchRegex(
             column="revision", regex=REVISION_PATTERN, meta=meta(REVISION_FORMAT)

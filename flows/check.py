@@ -53,7 +53,7 @@ def known_codes(settings: Settings) -> lines_suite.KnownCodes:
 def check_file(path: Path, settings: Settings) -> CheckResult:
     """Parse and validate ``path`` as the intake would; land nothing."""
     try:
-        parsed = parse_submission(path.name, path.read_bytes())
+        parsed = parse_submission(path.name, path.read_bytes(), settings.limits)
     except UnreadableFile as error:
         return CheckResult(path.name, 0, pl.DataFrame(), error)
     known = known_codes(settings)

@@ -60,7 +60,10 @@ def render() -> str:
         "(UTF-8 with or without BOM, or Windows-1258; `,` or `;`) and JSON (an object with "
         f"{', '.join(f'`{f}`' for f in JSON_HEADER_FIELDS)} and a `lines` list). A header "
         "cell may be the column code or its label (Vietnamese, English or both). "
-        "Check a file before sending it: `netzero check FILE`.",
+        "Check a file before sending it: `netzero check FILE`. Limits (configuration): "
+        "20 MB per file, 10,000 lines, 200 MB unzipped for an .xlsx; notes up to 1,000 "
+        "characters. Lock files (`.~lock.*`, `~$*`) and partial uploads (`.part`, `.tmp`) "
+        "are left in the inbox until complete.",
         "",
         "## Columns / Các cột",
         "",

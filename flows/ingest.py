@@ -12,7 +12,7 @@ import polars as pl
 from prefect import task
 
 from flows import warehouse as wh
-from flows.parsers import UnreadableFile, file_format, parse_submission
+from flows.parsers import IntakeLimits, UnreadableFile, file_format, parse_submission
 from flows.settings import Settings
 from transforms import REFERENCE_DIR, register
 from transforms.dictionary import REFERENCE_TABLES
@@ -47,15 +47,13 @@ def load_reference(settings: Settings) -> int:
 @task(retries=2, retry_delay_seconds=[2, 10])
 def ingest_inbox(settings: Settings, run_id: str) -> IngestResult:
     """Land every new file in the inbox; a file already landed is skipped, not duplicated."""
-    paths = sorted(
-        p for p in settings.inbox.glob("*") if p.is_file() and not p.name.startswith(".")
-    )
+    paths = sorted(p for p in settings.inbox.glob("*") if p.is_file() and not _in_progress(p))
     now = datetime.now(UTC).replace(tzinfo=None)
     with wh.connect(settings.warehouse) as con:
         landed_names = dict(
             con.execute("select sha256, file_name from raw.submission_files").fetchall()
         )
-        batch = _Batch(run_id, now, settings.data_dir)
+        batch = _Batch(run_id, now, settings.data_dir, settings.limits)
         for path in paths:
             batch.add(path, path.read_bytes(), landed_names)
         con.begin()
@@ -75,11 +73,26 @@ def ingest_inbox(settings: Settings, run_id: str) -> IngestResult:
     return IngestResult(batch.landed, batch.rejected, batch.skipped, batch.line_count)
 
 
+# Editors' lock files and partial uploads: someone is still working on them. Everything
+# else in the inbox is read, and answered (landed, duplicate or rejected with a reason).
+IN_PROGRESS_PREFIXES = (".~lock.", "~$")
+IN_PROGRESS_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload")
+
+
+def _in_progress(path: Path) -> bool:
+    name = path.name
+    return (
+        name.startswith(IN_PROGRESS_PREFIXES)
+        or name.lower().endswith(IN_PROGRESS_SUFFIXES)
+        or name == ".DS_Store"
+    )
+
+
 class _Batch:
     """The rows one ingest run appends, and the file moves that follow the commit."""
 
-    def __init__(self, run_id: str, now: datetime, data_dir: Path) -> None:
-        self.run_id, self.now = run_id, now
+    def __init__(self, run_id: str, now: datetime, data_dir: Path, limits: IntakeLimits) -> None:
+        self.run_id, self.now, self.limits = run_id, now, limits
         self.archive, self.rejected_dir = data_dir / "archive", data_dir / "rejected"
         self.rows: dict[str, list[dict[str, object]]] = {
             "files": [],
@@ -106,7 +119,7 @@ class _Batch:
             self.moves.append((path, archive / f"{sha}{path.suffix.lower()}"))
             return
         try:
-            parsed = parse_submission(path.name, data)
+            parsed = parse_submission(path.name, data, self.limits)
         except UnreadableFile as error:
             self._reject(path, sha, error)
             return

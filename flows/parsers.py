@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -37,6 +38,16 @@ class UnreadableFile(Exception):
 
 
 @dataclass(frozen=True)
+class IntakeLimits:
+    """What one file may weigh: beyond this it is refused whole, before it is opened."""
+
+    max_bytes: int = 20 * 1024 * 1024
+    max_lines: int = 10_000
+    # An .xlsx is a zip: what it expands to is checked before any parser sees it.
+    max_unzipped_bytes: int = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True)
 class ParsedFile:
     file_format: str
     encoding: str | None
@@ -47,7 +58,29 @@ def file_format(name: str) -> str | None:
     return FORMATS.get(PurePath(name).suffix.lower())
 
 
-def parse_submission(name: str, data: bytes) -> ParsedFile:
+def parse_submission(name: str, data: bytes, limits: IntakeLimits | None = None) -> ParsedFile:
+    limits = limits or IntakeLimits()
+    if len(data) > limits.max_bytes:
+        raise UnreadableFile(
+            f"Tệp quá lớn: {_mb(len(data))} MB (tối đa {_mb(limits.max_bytes)} MB)",
+            f"File too large: {_mb(len(data))} MB (the limit is {_mb(limits.max_bytes)} MB)",
+        )
+    parsed = _parse(name, data, limits)
+    if parsed.lines.height > limits.max_lines:
+        raise UnreadableFile(
+            f"Quá nhiều dòng: {parsed.lines.height} (tối đa {limits.max_lines}); "
+            "mỗi tệp là một doanh nghiệp trong một tháng",
+            f"Too many lines: {parsed.lines.height} (the limit is {limits.max_lines}); "
+            "one file is one enterprise for one month",
+        )
+    return parsed
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}"
+
+
+def _parse(name: str, data: bytes, limits: IntakeLimits) -> ParsedFile:
     fmt = file_format(name)
     if fmt is None:
         raise UnreadableFile(
@@ -61,7 +94,36 @@ def parse_submission(name: str, data: bytes) -> ParsedFile:
         return ParsedFile("csv", encoding, _from_rows(list(_csv_rows(text))))
     if fmt == "json":
         return ParsedFile("json", "utf-8", _from_json(data))
+    _guard_xlsx(data, limits)
     return ParsedFile("xlsx", None, _from_rows(_xlsx_rows(data)))
+
+
+def _guard_xlsx(data: bytes, limits: IntakeLimits) -> None:
+    """Refuse what is not a workbook, what expands too far, and formulas, before parsing."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise UnreadableFile(
+            "Không phải tệp Excel (.xlsx) hợp lệ", "Not a valid Excel (.xlsx) workbook"
+        ) from error
+    expanded = sum(entry.file_size for entry in entries)
+    if expanded > limits.max_unzipped_bytes:
+        raise UnreadableFile(
+            f"Tệp Excel giải nén ra {_mb(expanded)} MB (tối đa {_mb(limits.max_unzipped_bytes)}"
+            " MB): không được xử lý",
+            f"The workbook expands to {_mb(expanded)} MB (the limit is "
+            f"{_mb(limits.max_unzipped_bytes)} MB): not processed",
+        )
+    for entry in entries:
+        if entry.filename.startswith("xl/worksheets/") and (
+            b"<f>" in (sheet := archive.read(entry)) or b"<f " in sheet
+        ):
+            # A formula's cached value may be missing or stale: 0 would land as the quantity.
+            raise UnreadableFile(
+                "Tệp có công thức; hãy nhập giá trị (dán giá trị) thay cho công thức",
+                "The workbook contains formulas; type values (paste as values) instead",
+            )
 
 
 def _decode(data: bytes) -> tuple[str, str]:

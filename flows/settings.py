@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from flows.parsers import IntakeLimits
+
 GRID_FACTOR_POLICIES = ("provisional_latest", "leave_empty")
 
 
@@ -17,6 +19,10 @@ class Settings:
     gwp_set: str = "AR5"
     # How far from the path still counts as on track (0.05: within ±5 %).
     progress_tolerance: float = 0.05
+    # What one submitted file may weigh (NETZERO_MAX_FILE_MB, _MAX_LINES, _MAX_UNZIPPED_MB).
+    max_file_mb: float = 20
+    max_lines: int = 10_000
+    max_unzipped_mb: float = 200
     # The jurisdiction is configuration: Binh Duong joined Ho Chi Minh City on 1/7/2025.
     agency_vi: str = "Sở Nông nghiệp và Môi trường Thành phố Hồ Chí Minh"
     agency_en: str = "Ho Chi Minh City Department of Agriculture and Environment"
@@ -34,6 +40,14 @@ class Settings:
                 "NETZERO_PROGRESS_TOLERANCE must be a share between 0 and 1 (0.05 = ±5 %), "
                 f"not {self.progress_tolerance!r}"
             )
+
+    @property
+    def limits(self) -> IntakeLimits:
+        return IntakeLimits(
+            max_bytes=int(self.max_file_mb * 1024 * 1024),
+            max_lines=self.max_lines,
+            max_unzipped_bytes=int(self.max_unzipped_mb * 1024 * 1024),
+        )
 
     @property
     def inbox(self) -> Path:
@@ -63,4 +77,7 @@ def settings_from_env(data_dir: Path | None = None) -> Settings:
         grid_factor_policy=os.environ.get("NETZERO_GRID_FACTOR_POLICY", "provisional_latest"),
         gwp_set=os.environ.get("NETZERO_GWP_SET", "AR5"),
         progress_tolerance=float(os.environ.get("NETZERO_PROGRESS_TOLERANCE", "0.05")),
+        max_file_mb=float(os.environ.get("NETZERO_MAX_FILE_MB", "20")),
+        max_lines=int(os.environ.get("NETZERO_MAX_LINES", "10000")),
+        max_unzipped_mb=float(os.environ.get("NETZERO_MAX_UNZIPPED_MB", "200")),
     )

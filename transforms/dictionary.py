@@ -47,6 +47,10 @@ COLUMNS: dict[str, str] = {
     "unit": "Unit as submitted.",
     "note": "Free-text note as submitted.",
     "quantity": "Quantity in the submitted unit.",
+    "quantity_text": (
+        "Quantity as submitted (text); staging reads the number with the contract's rule "
+        "(transforms/submission_contract.py), the one validation used."
+    ),
     "quantity_canonical": (
         "Quantity in the activity's canonical unit (t for fuels, MWh for electricity, m3 for "
         "water); for Scope 2 market-based rows, the share this rule covers."

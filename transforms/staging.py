@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from transforms.submission_contract import quantity_value
+
 
 def stg_submissions__activity_lines(
     stg_submissions__accepted_lines: pl.LazyFrame,
@@ -48,8 +50,12 @@ def stg_submissions__activity_lines(
         .then(1 / pl.col("ncv_tj_per_gg"))
         .otherwise(1.0)
     )
+    # The number is read from the submitted text by the contract's rule, as validation did.
+    lines = stg_submissions__accepted_lines.with_columns(
+        quantity=quantity_value(pl.col("quantity_text"))
+    ).drop("quantity_text")
     return (
-        stg_submissions__accepted_lines.join(units, on=["activity_code", "unit"], how="left")
+        lines.join(units, on=["activity_code", "unit"], how="left")
         .join(ref_activities.select("activity_code", "fuel_code"), on="activity_code", how="left")
         .join(densities, on="fuel_code", how="left")
         .join(ncvs, on="fuel_code", how="left")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+import polars as pl
+
 CONTRACT_VERSION = "2026.11"
 XLSX_SHEET = "Số liệu"
 
@@ -52,3 +54,54 @@ for _c in COLUMNS:
 def column_code(header_cell: str) -> str | None:
     """The contract column a header cell names, or None if it names none."""
     return _HEADER_ALIASES.get(_key(header_cell))
+
+
+# Quantities: the contract asks for a decimal point and no thousands separators, but
+# Vietnamese notation is read where it cannot be misread. "1,234" can (1234 or 1.234): it is
+# refused as ambiguous, never guessed.
+MAX_QUANTITY = 1e12  # beyond this a monthly quantity is a typing error, not a plant
+_PLAIN = r"^-?\d+(?:\.\d+)?$"
+_VI_FULL = r"^-?\d{1,3}(?:\.\d{3})+,\d+$"  # 1.234,5
+_VI_GROUPS = r"^-?\d{1,3}(?:\.\d{3}){2,}$"  # 1.234.567
+_EN_FULL = r"^-?\d{1,3}(?:,\d{3})+\.\d+$"  # 1,234.5
+_EN_GROUPS = r"^-?\d{1,3}(?:,\d{3}){2,}$"  # 1,234,567
+_AMBIGUOUS = r"^-?\d{1,3},\d{3}$"  # 1,234
+_DECIMAL_COMMA = r"^-?\d+,\d+$"  # 1,5
+
+
+def quantity_parse(text: pl.Expr) -> pl.Expr:
+    """How a quantity's text reads: 'ok', 'ambiguous' or 'not_a_number' (null stays null)."""
+    t = text.str.replace_all(r"[\s\u00a0]", "")
+    readable = pl.any_horizontal(
+        t.str.contains(p) for p in (_PLAIN, _VI_FULL, _VI_GROUPS, _EN_FULL, _EN_GROUPS)
+    )
+    return (
+        pl.when(text.is_null())
+        .then(pl.lit(None, dtype=pl.String))
+        .when(readable)
+        .then(pl.lit("ok"))
+        .when(t.str.contains(_AMBIGUOUS))
+        .then(pl.lit("ambiguous"))
+        .when(t.str.contains(_DECIMAL_COMMA))
+        .then(pl.lit("ok"))
+        .otherwise(pl.lit("not_a_number"))
+    )
+
+
+def quantity_value(text: pl.Expr) -> pl.Expr:
+    """The number a quantity's text means, or null when it is not one (see quantity_parse)."""
+    t = text.str.replace_all(r"[\s\u00a0]", "")
+    vietnamese = t.str.contains(_VI_FULL) | t.str.contains(_VI_GROUPS)
+    english = t.str.contains(_EN_FULL) | t.str.contains(_EN_GROUPS)
+    decimal_comma = t.str.contains(_DECIMAL_COMMA) & ~t.str.contains(_AMBIGUOUS)
+    normalised = (
+        pl.when(t.str.contains(_PLAIN))
+        .then(t)
+        .when(vietnamese)
+        .then(t.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True))
+        .when(english)
+        .then(t.str.replace_all(",", "", literal=True))
+        .when(decimal_comma)
+        .then(t.str.replace(",", ".", literal=True))
+    )
+    return normalised.cast(pl.Float64, strict=False)

@@ -57,7 +57,13 @@ def test_good_lines_pass() -> None:
         ({"tax_code": None}, [("required_tax_code", "tax_code")]),
         ({"period": "10/2026"}, [("period_format", "period")]),
         ({"period": "2027-01"}, [("period_not_future", "period")]),
-        ({"quantity": "1.234,5"}, [("quantity_numeric", "quantity")]),
+        ({"quantity": "abc"}, [("quantity_numeric", "quantity")]),
+        ({"quantity": "NaN"}, [("quantity_numeric", "quantity")]),
+        ({"quantity": "inf"}, [("quantity_numeric", "quantity")]),
+        ({"quantity": "1e308"}, [("quantity_numeric", "quantity")]),
+        ({"quantity": "1,234"}, [("quantity_unambiguous", "quantity")]),
+        ({"quantity": "5" + "0" * 13}, [("quantity_plausible", "quantity")]),
+        ({"note": "x" * 10_000}, [("note_length", "note")]),
         ({"quantity": None}, [("required_quantity", "quantity")]),
         ({"revision": "2b"}, [("revision_format", "revision")]),
     ],
@@ -78,3 +84,27 @@ def test_every_failure_has_a_reason_in_both_languages() -> None:
     assert outcome.failures.height == 2
     for row in outcome.failures.iter_rows(named=True):
         assert row["reason_vi"] and row["reason_en"] and row["reason_vi"] != row["reason_en"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1234.5", 1234.5),
+        ("1.234,5", 1234.5),  # Vietnamese notation: unambiguous with both separators
+        ("1,234.5", 1234.5),  # English notation
+        ("1.234.567", 1234567.0),
+        ("1,234,567", 1234567.0),
+        ("1,5", 1.5),  # a decimal comma
+        ("1 234", 1234.0),  # spaces as thousands separators
+        ("1.234", 1.234),  # the contract's decimal point
+        ("1,234", None),  # 1234 or 1.234: refused, never guessed
+        ("1e308", None),
+        ("NaN", None),
+    ],
+)
+def test_quantity_notations(text: str, value: float | None) -> None:
+    """It reads Vietnamese and English number notations where they cannot be misread."""
+    from transforms.submission_contract import quantity_value
+
+    got = pl.select(quantity_value(pl.lit(text))).item()
+    assert got == (pytest.approx(value) if value is not None else None)

@@ -67,7 +67,7 @@ def test_semicolon_csv_with_bom_and_decomposed_text() -> None:
     [
         ("a.csv", b"", "The file is empty"),
         ("a.pdf", b"%PDF-1.7", "Unsupported file type"),
-        ("a.xlsx", b"this is not a spreadsheet", "Cannot read the Excel file"),
+        ("a.xlsx", b"this is not a spreadsheet", "Not a valid Excel (.xlsx) workbook"),
         ("a.json", b"{not json", "Invalid JSON"),
         ("a.json", b"[1, 2]", 'JSON must be an object with a "lines" list'),
         ("a.csv", b"ma,so\n1,2\n", "Missing required columns: tax_code"),

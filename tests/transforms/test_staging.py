@@ -16,7 +16,7 @@ def lines(*rows: tuple[str, float, str]) -> pl.LazyFrame:
             "reporting_month": [date(2023, 5, 1)] * len(rows),
             "line_no": list(range(2, len(rows) + 2)),
             "activity_code": [r[0] for r in rows],
-            "quantity": [r[1] for r in rows],
+            "quantity_text": [str(r[1]) for r in rows],
             "unit": [r[2] for r in rows],
         }
     )

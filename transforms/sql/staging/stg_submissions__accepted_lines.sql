@@ -41,8 +41,9 @@ final as (
         accepted.unit,
         accepted.note,
 
-        -- measures, in the submitted unit
-        cast(accepted.quantity as double) as quantity
+        -- measures, in the submitted unit, as text: staging.py reads the number with the
+        -- contract's own rule (transforms/submission_contract.py), the one validation used
+        accepted.quantity as quantity_text
     from accepted
     inner join files on accepted.sha256 = files.sha256
 )
