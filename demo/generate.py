@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from demo.register import PARKS, Enterprise, make_enterprises
-from demo.submissions import Line, month_lines, profile
+from demo.submissions import Line, Profile, month_lines, profile
 from demo.writers import WRITERS
 
 DEFAULT_SEED = 2050
@@ -24,6 +24,7 @@ DEFAULT_ENTERPRISES = 120
 DEFAULT_LAST_PERIOD = "2026-10"
 DEFAULT_MONTHS = 24
 MARKER = ".demo-generated"
+DEFECT_KINDS = 9
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,9 @@ def periods_ending(last: str, months: int) -> list[str]:
     return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - months + 1, index + 1)]
 
 
-def _write_register(folder: Path, enterprises: list[Enterprise]) -> None:
+def _write_register(
+    folder: Path, enterprises: list[Enterprise], profiles: dict[str, Profile]
+) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / "industrial_parks.csv").open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
@@ -71,9 +74,11 @@ def _write_register(folder: Path, enterprises: list[Enterprise]) -> None:
     fields = [f.name for f in dataclasses.fields(Enterprise) if f.name not in skip]
     with (folder / "enterprises.csv").open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow([*fields, "is_fictional"])
+        writer.writerow([*fields, "rooftop_solar_kwp", "is_fictional"])
         for e in enterprises:
-            writer.writerow([*(getattr(e, name) for name in fields), "true"])
+            prof = profiles[e.tax_code]
+            kwp = prof.solar_kwp if prof.solar_from else ""
+            writer.writerow([*(getattr(e, name) for name in fields), kwp, "true"])
 
 
 CONTRACT_FIELDS = (
@@ -133,18 +138,24 @@ def generate_demo(data_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[str, obje
     enterprises = make_enterprises(rng, spec.enterprises)
     periods = periods_ending(spec.last_period, spec.months)
     last, previous = periods[-1], periods[-2]
-    picks = rng.sample(enterprises, 8)
-    (neg, unknown_unit, misfit, missing, revised, duplicate, cp1258, restated) = picks
+    if len(enterprises) < DEFECT_KINDS or spec.months < 2:
+        raise ValueError(
+            f"the demo needs at least {DEFECT_KINDS} enterprises and 2 months "
+            "(one enterprise per deliberate defect)"
+        )
+    picks = rng.sample(enterprises, DEFECT_KINDS)
+    (neg, unknown_unit, misfit, missing, revised, duplicate, cp1258, restated, jump) = picks
     inbox = data_dir / "inbox"
     inbox.mkdir(parents=True, exist_ok=True)
-    _write_register(data_dir / "register", enterprises)
+    profiles = {ent.tax_code: profile(ent, spec.seed, periods) for ent in enterprises}
+    _write_register(data_dir / "register", enterprises, profiles)
 
     files = 0
     contracts = []
     for ent in enterprises:
         fmt = "csv" if ent is cp1258 else ent.submission_format
         write = WRITERS[fmt]
-        prof = profile(ent, spec.seed, periods)
+        prof = profiles[ent.tax_code]
         if prof.dppa_from:
             contracts.append((ent, prof.dppa_from))
         for period in periods:
@@ -154,6 +165,10 @@ def generate_demo(data_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[str, obje
             if period == last and ent is neg:
                 grid = next(ln for ln in lines if ln.activity_code == "ELEC_GRID")
                 lines = _replace(lines, "ELEC_GRID", quantity=-grid.quantity)
+            if period == last and ent is jump:
+                # A typing slip: the bill's kWh with an extra digit's worth of growth.
+                grid = next(ln for ln in lines if ln.activity_code == "ELEC_GRID")
+                lines = _replace(lines, "ELEC_GRID", quantity=round(grid.quantity * 3.5))
             if period == last and ent is unknown_unit:
                 lines = _replace(lines, "DIESEL_STATIONARY", unit="gallon")
             if period == last and ent is misfit:
@@ -205,6 +220,11 @@ def generate_demo(data_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[str, obje
             "unit": "L",
         },
         "missing_month": {"tax_code": missing.tax_code, "period": last},
+        "month_on_month_jump": {
+            "tax_code": jump.tax_code,
+            "period": last,
+            "activity_code": "ELEC_GRID",
+        },
         "revised_resubmission": {"tax_code": revised.tax_code, "period": last},
         "restated_previous_month": {"tax_code": restated.tax_code, "period": previous},
         "duplicate_file": {"tax_code": duplicate.tax_code, "period": last},

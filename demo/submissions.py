@@ -47,6 +47,9 @@ class Profile:
     irec_share: float
     dppa_from: str | None  # first period under a DPPA (Nghị định 57/2025); None: never
     dppa_share: float
+    waste_t_per_mwh: float  # a plant's waste, recycling and revenue ratios are its own
+    recycled_share: float
+    revenue_m_vnd_per_mwh: float
 
 
 def profile(ent: Enterprise, seed: int, periods: list[str]) -> Profile:
@@ -92,6 +95,9 @@ def profile(ent: Enterprise, seed: int, periods: list[str]) -> Profile:
         irec_share=rng.uniform(0.2, 0.6),
         dppa_from=rng.choice(dppa_months) if large and dppa_months and rng.random() < 0.2 else None,
         dppa_share=rng.uniform(0.3, 0.5),
+        waste_t_per_mwh=rng.uniform(0.02, 0.08),
+        recycled_share=rng.uniform(0.3, 0.85),
+        revenue_m_vnd_per_mwh=rng.uniform(120, 380),
     )
 
 
@@ -199,12 +205,12 @@ def month_lines(ent: Enterprise, prof: Profile, period: str, seed: int) -> list[
         )
     lines.append(Line("WASTEWATER", round(water * rng.uniform(0.75, 0.85)), "m3"))
 
-    waste_t = demand_mwh * rng.uniform(0.02, 0.08)
+    waste_t = demand_mwh * prof.waste_t_per_mwh * rng.uniform(0.85, 1.15)
     lines.append(Line("WASTE_GENERATED", round(waste_t * 1000), "kg"))
     lines.append(
         Line(
             "WASTE_RECYCLED",
-            round(waste_t * rng.uniform(0.3, 0.85) * 1000),
+            round(waste_t * prof.recycled_share * rng.uniform(0.9, 1.1) * 1000),
             "kg",
             "Bán phế liệu cho đơn vị tái chế",
         )
@@ -226,5 +232,6 @@ def month_lines(ent: Enterprise, prof: Profile, period: str, seed: int) -> list[
         )
     )
     if prof.reports_revenue:
-        lines.append(Line("REVENUE", round(demand_mwh * rng.uniform(120, 380)), "mVND"))
+        revenue = demand_mwh * prof.revenue_m_vnd_per_mwh * rng.uniform(0.9, 1.1)
+        lines.append(Line("REVENUE", round(revenue), "mVND"))
     return lines

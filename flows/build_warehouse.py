@@ -10,7 +10,7 @@ from prefect import task
 
 from flows import warehouse as wh
 from flows.settings import Settings
-from transforms import dictionary, marts, reports, staging, targets
+from transforms import dictionary, marts, quality, reports, staging, targets
 from transforms.periods import periods_between
 
 STAGING_SQL_MODELS = ("stg_submissions__files", "stg_submissions__accepted_lines")
@@ -112,6 +112,14 @@ def build_warehouse(settings: Settings) -> list[str]:
             table("reference.ref_enterprises"),
             table("reference.ref_industrial_parks"),
             table("reference.ref_sectors"),
+        )
+        _materialise(
+            con,
+            "marts.int_quality_checks",
+            quality.int_quality_checks,
+            activity,
+            enterprises,
+            table("reference.ref_quality_thresholds"),
         )
         periods = _periods(activity)
         status = _materialise(

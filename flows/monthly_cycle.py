@@ -16,7 +16,7 @@ from flows.publish import publish
 from flows.receipts import receipt_common, write_receipts
 from flows.render_reports import render_reports
 from flows.settings import settings_from_env
-from flows.validate import validate_marts, validate_submissions
+from flows.validate import validate_marts, validate_submissions, validate_warnings
 
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -33,8 +33,9 @@ def monthly_cycle(period: str | None = None, data_dir: str | None = None) -> run
         load_reference(settings)
         landed = ingest_inbox(settings, run_id)
         quarantined = validate_submissions(settings, run_id)
-        write_receipts(settings, run_id, receipt_common(settings, run_id))
         periods = build_warehouse(settings)
+        validate_warnings(settings, run_id)
+        write_receipts(settings, run_id, receipt_common(settings, run_id))
         validate_marts(settings, run_id)
         period = period or runs.latest(periods)
         runs.set_period(settings, run_id, period)

@@ -47,12 +47,25 @@ def _safe(name: str) -> str:
     return re.sub(r"[^0-9A-Za-z._-]+", "_", Path(name).name)[:80] or "file"
 
 
-def outcome(status: str, lines: int, rejected_lines: int) -> str:
+WARNINGS = """
+    select files.sha256, w.activity_code, w.rule, w.quantity, w.unit, w.compared_with,
+           w.reason_vi, w.reason_en
+    from marts.fct_data_quality_warnings as w
+    inner join staging.stg_submissions__files as files
+        on w.tax_code = files.tax_code and w.period = files.period and files.is_current
+    where files.sha256 in (select sha256 from ops.file_ledger where run_id = ?)
+    order by files.sha256, w.activity_code, w.rule
+"""
+
+
+def outcome(status: str, lines: int, rejected_lines: int, warnings: int = 0) -> str:
     if status == "duplicate":
         return "duplicate"
     if status == "rejected" or (lines and rejected_lines == lines):
         return "rejected"
-    return "partly_rejected" if rejected_lines else "accepted"
+    if rejected_lines:
+        return "partly_rejected"
+    return "accepted_with_warnings" if warnings else "accepted"
 
 
 @task
@@ -61,6 +74,12 @@ def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -
     with wh.connect(settings.warehouse, read_only=True) as con:
         seen = wh.query(con, SEEN, [run_id]).to_dicts()
         issues = wh.query(con, ISSUES, [run_id])
+        # An intake-only run (no build yet) has no warnings to tell.
+        warnings = (
+            wh.query(con, WARNINGS, [run_id])
+            if wh.table_exists(con, "marts.fct_data_quality_warnings")
+            else pl.DataFrame(schema={"sha256": pl.String})
+        )
     if not seen:
         return settings.outbox / "receipts"
     folder = settings.outbox / "receipts" / seen[0]["seen_at"].strftime("%Y-%m-%d")
@@ -69,7 +88,8 @@ def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -
         mine = issues.filter(pl.col("sha256") == file["sha256"])
         lines = file["line_count"] or 0
         rejected = mine.filter(pl.col("line_no").is_not_null())["line_no"].n_unique()
-        result = outcome(file["status"], lines, rejected)
+        flagged = warnings.filter(pl.col("sha256") == file["sha256"]).to_dicts()
+        result = outcome(file["status"], lines, rejected, len(flagged))
         stem = f"{file['sha256'][:12]}_{_safe(file['file_name'])}"
         context = common | {
             "receipt": file
@@ -82,6 +102,7 @@ def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -
                 "outcome_msgid": RECEIPT_OUTCOME_MSGIDS[result],
                 "todo_msgid": RECEIPT_TODO_MSGIDS[result],
                 "issues": mine.to_dicts(),
+                "warnings": flagged,
             }
         }
         (folder / f"{stem}.html").write_text(render_html("receipt", context), encoding="utf-8")

@@ -38,6 +38,7 @@ def render_reports(settings: Settings, period: str, run_id: str) -> Path:
                 data.quality,
                 data.duplicates,
                 data.restatements,
+                data.warnings,
             ),
             staging / f"province_{period}.html",
             staging / f"province_{period}.pdf",
@@ -62,6 +63,7 @@ def render_reports(settings: Settings, period: str, run_id: str) -> Path:
             data.trends.get(ent["tax_code"], []),
             [q for q in data.quality if q["tax_code"] == ent["tax_code"]],
             [r for r in data.restatements if r["tax_code"] == ent["tax_code"]],
+            [w for w in data.warnings if w["tax_code"] == ent["tax_code"]],
         )
         jobs.append(
             ("enterprise_monthly", context, staging / f"{name}.html", staging / f"{name}.pdf")

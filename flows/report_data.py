@@ -51,6 +51,15 @@ RESTATEMENTS = """
 """
 
 
+WARNINGS = """
+    select w.*, d.name_vi
+    from marts.fct_data_quality_warnings as w
+    inner join marts.dim_enterprises as d using (tax_code)
+    where w.period = ?
+    order by w.tax_code, w.activity_code, w.rule
+"""
+
+
 class NoDataForPeriod(LookupError):
     pass
 
@@ -66,6 +75,7 @@ class ReportData:
     duplicates: list[str]
     restatements: list[Row]
     factor_users: dict[str, set[str]]
+    warnings: list[Row]
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> list[Row]:
@@ -108,6 +118,7 @@ def load(
         duplicates=[r["file_name"] for r in _rows(con, DUPLICATES, [period])],
         restatements=_rows(con, RESTATEMENTS, [period]),
         factor_users=factor_users(con, period),
+        warnings=_rows(con, WARNINGS, [period]),
     )
 
 

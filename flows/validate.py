@@ -9,10 +9,12 @@ import polars as pl
 from prefect import task
 
 from expectations import marts as marts_suites
+from expectations import quality as quality_suite
 from expectations import run_suite
 from expectations import submission_lines as lines_suite
 from flows import warehouse as wh
 from flows.settings import Settings
+from transforms import dictionary
 
 PENDING_LINES = """
     select lines.*, files.file_name
@@ -106,6 +108,64 @@ def quarantine_rows(prepared: pl.DataFrame, failures: pl.DataFrame) -> pl.DataFr
         "reason_vi",
         "reason_en",
     ).sort("file_name", "line_no", "rule")
+
+
+WARNING_COLUMNS = [
+    "tax_code",
+    "period",
+    "activity_code",
+    "rule",
+    "severity",
+    "quantity",
+    "unit",
+    "compared_with",
+    "reason_vi",
+    "reason_en",
+    "suite_version",
+]
+
+
+@task
+def validate_warnings(settings: Settings, run_id: str) -> int:
+    """Run the warning suite on this build's quality checks; returns the warnings found."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with wh.connect(settings.warehouse) as con:
+        checks = wh.read_table(con, "marts.int_quality_checks").with_row_index("row_key")
+        checks = checks.with_columns(pl.col("row_key").cast(pl.Int64))
+        outcome = run_suite(checks, quality_suite.suite())
+        compared = (
+            pl.when(pl.col("rule") == "mom_change")
+            .then(pl.col("previous_quantity"))
+            .when(pl.col("rule") == "far_from_history")
+            .then(pl.col("history_median"))
+            .when(pl.col("rule") == "solar_implausible")
+            .then(pl.col("solar_yield_kwh_per_kwp"))
+        )
+        warnings = (
+            outcome.failures.join(checks, on="row_key", how="left")
+            .with_columns(compared_with=compared, suite_version=pl.lit(quality_suite.SUITE_VERSION))
+            .select(WARNING_COLUMNS)
+            .sort("tax_code", "period", "activity_code", "rule")
+        )
+        wh.replace_table(
+            con,
+            warnings,
+            "marts.fct_data_quality_warnings",
+            comment="One row per enterprise, month, activity and warning rule: accepted figures "
+            "worth a second look (GX warning suite on marts.int_quality_checks).",
+        )
+        wh.append_rows(
+            con,
+            outcome.results.with_columns(
+                run_id=pl.lit(run_id),
+                suite_name=pl.lit(outcome.suite_name),
+                suite_version=pl.lit(quality_suite.SUITE_VERSION),
+                validated_at=pl.lit(now),
+            ),
+            "ops.validation_results",
+        )
+        wh.comment_columns(con, ("marts",), dictionary.describe)
+    return warnings.height
 
 
 @task

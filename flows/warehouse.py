@@ -116,3 +116,13 @@ def comment_columns(
             continue
         con.execute(f'comment on column {schema}.{table}."{column}" is {_sql_string(text)}')
     return missing
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    schema, name = table.split(".")
+    found = scalar(
+        con,
+        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+        [schema, name],
+    )
+    return bool(found)

@@ -216,8 +216,25 @@ def with_status(row: Row) -> Row:
     return row | {"status_msgid": STATUS_MSGIDS[row["submission_status"]]}
 
 
+WARNING_MSGIDS = {
+    "mom_change": N_("Large change from the previous month"),
+    "far_from_history": N_("Far from the enterprise's own history"),
+    "solar_implausible": N_("Solar beyond the registered capacity"),
+    "zero_electricity": N_("Zero electricity in an operating month"),
+}
+
+
+def warning_rows(warnings: list[Row]) -> list[Row]:
+    return [w | {"label_msgid": WARNING_MSGIDS[w["rule"]]} for w in warnings]
+
+
 def enterprise_context(
-    common: Row, row: Row, trend: list[Row], quality: list[Row], restatements: list[Row]
+    common: Row,
+    row: Row,
+    trend: list[Row],
+    quality: list[Row],
+    restatements: list[Row],
+    warnings: list[Row] = (),  # type: ignore[assignment]
 ) -> Row:
     """Context of one enterprise's monthly report."""
     return common | {
@@ -238,6 +255,7 @@ def enterprise_context(
         "progress": progress(row),
         "notes": notes(row),
         "restatements": restatements,
+        "warnings": warning_rows(list(warnings)),
     }
 
 
@@ -263,6 +281,7 @@ def province_context(
     quality: list[Row],
     duplicates: list[str],
     restatements: list[Row],
+    warnings: list[Row] = (),  # type: ignore[assignment]
 ) -> Row:
     """Context of the provincial summary."""
     return common | {
@@ -277,6 +296,7 @@ def province_context(
         "duplicates": duplicates,
         "restatements": restatements,
         "notes": notes(province),
+        "warnings": warning_rows(list(warnings)),
     }
 
 
@@ -308,12 +328,17 @@ def method(
 
 RECEIPT_OUTCOME_MSGIDS = {
     "accepted": N_("Accepted"),
+    "accepted_with_warnings": N_("Accepted, with figures to confirm"),
     "partly_rejected": N_("Accepted in part: some lines were rejected"),
     "rejected": N_("Rejected"),
     "duplicate": N_("Already received: this exact file was recorded before"),
 }
 RECEIPT_TODO_MSGIDS = {
     "accepted": N_("Nothing: the figures will appear in the next monthly report."),
+    "accepted_with_warnings": N_(
+        "The figures are accepted and will appear in the report with a data-quality note. "
+        "If a flagged figure is wrong, send the month again with the next revision number."
+    ),
     "partly_rejected": N_(
         "Correct the lines listed above and send the whole month again with the next revision "
         "number; the accepted lines count until then."

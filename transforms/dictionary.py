@@ -187,6 +187,26 @@ COLUMNS: dict[str, str] = {
     "sectors_total": "Sum over sectors.",
     "province_total": "Province total.",
     "abs_difference": "Largest gap between the levels (must be ~0; infinite if one is absent).",
+    # data quality
+    "rooftop_solar_kwp": "Declared rooftop solar capacity, kWp (register).",
+    "previous_quantity": "The activity's quantity in the previous calendar month.",
+    "mom_threshold": "Allowed month-on-month change t (ref_quality_thresholds).",
+    "history_months": "Known months among the 12 before.",
+    "history_median": "Median of the 12 previous months.",
+    "history_mad": "Median absolute deviation of the 12 previous months.",
+    "solar_yield_kwh_per_kwp": "Solar generation (self-consumed + exported) per kWp, kWh.",
+    "solar_ceiling": "Plausible ceiling, kWh per kWp per month (ref_quality_thresholds).",
+    "mom_change": "Warning: beyond the allowed month-on-month change.",
+    "far_from_history": "Warning: far from the enterprise's own history (robust z).",
+    "solar_implausible": "Warning: solar beyond what the declared capacity can produce.",
+    "zero_electricity": "Warning: zero grid electricity in a month with output.",
+    "rule": "The rule that flagged the row.",
+    "severity": "error (line rejected) or warning (accepted, flagged).",
+    "compared_with": "What the quantity was compared with (previous month, history median, "
+    "or kWh/kWp).",
+    "reason_vi": "Reason, Vietnamese.",
+    "reason_en": "Reason, English.",
+    "suite_version": "Version of the GX suite that produced the row.",
     # restatements
     "previous_revision": "The revision this one replaced.",
     "named_in_period": "Period whose reports name the restatement.",
@@ -216,6 +236,8 @@ REFERENCE_TABLES: dict[str, str] = {
     "ref_enterprises": "The register: one row per enterprise expected to submit, with its "
     "park, sector, baseline and target.",
     "ref_industrial_parks": "The register: one row per industrial park.",
+    "ref_quality_thresholds": "One row per warning rule and activity: the threshold, its "
+    "unit and why (project choices, stated as such).",
     "ref_electricity_contracts": "The register: one row per DPPA contract on file, with the "
     "seller's documented factor (TT 38/2023 App. II §2 pt 3) and validity.",
 }

@@ -16,6 +16,7 @@ ENTERPRISES: dict[str, type[pl.DataType]] = {
     "target_year": pl.Int64,
     "target_reduction_pct": pl.Float64,
     "net_zero_year": pl.Int64,
+    "rooftop_solar_kwp": pl.Float64,
 }
 INDUSTRIAL_PARKS: dict[str, type[pl.DataType]] = {"park_code": pl.String}
 # DPPA contracts with the supplier factor the seller documented (TT 38/2023 App. II §2 pt 3).

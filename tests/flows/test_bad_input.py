@@ -32,7 +32,7 @@ class Intake:
     """A register of 8 fictional enterprises and an empty inbox; run() lands what is in it."""
 
     def __init__(self, root: Path, settings: Settings | None = None) -> None:
-        generate_demo(root, DemoSpec(enterprises=8, months=2))
+        generate_demo(root, DemoSpec(enterprises=9, months=2))
         for path in (root / "inbox").iterdir():
             path.unlink()
         self.settings = settings or Settings(data_dir=root)

@@ -17,7 +17,7 @@ def test_run_with_nothing_accepted_says_so_and_fails(tmp_path: Path, prefect_ser
     from demo.generate import DemoSpec, generate_demo
 
     data = tmp_path / "data"
-    generate_demo(data, DemoSpec(enterprises=8, months=2))
+    generate_demo(data, DemoSpec(enterprises=9, months=2))
     for path in (data / "inbox").iterdir():
         path.unlink()
     result = CliRunner().invoke(app, ["run", "--data-dir", str(data)])

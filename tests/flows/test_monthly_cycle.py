@@ -207,6 +207,44 @@ def test_every_file_seen_gets_a_bilingual_receipt(province) -> None:
     )
 
 
+def test_an_unusual_figure_is_accepted_with_a_warning_everywhere(province) -> None:
+    """It accepts the demo's ×3.5 grid electricity, flags it as a month-on-month change, says
+    so in the receipt and in the enterprise and province reports."""
+    data, demo, _ = province
+    jump = demo["defects"]["month_on_month_jump"]
+    rules = sql(
+        data,
+        "select rule from marts.fct_data_quality_warnings where activity_code = 'ELEC_GRID' "
+        f"and tax_code = '{jump['tax_code']}' and period = '{jump['period']}'",
+    )
+    assert ("mom_change",) in rules
+    assert (
+        sql(
+            data,
+            "select count(*) from ops.validation_results "
+            "where suite_name = 'marts.int_quality_checks.warning'",
+        )[0][0]
+        == 4
+    )
+    sha = sql(
+        data,
+        "select sha256 from staging.stg_submissions__files "
+        f"where tax_code = '{jump['tax_code']}' and period = '{jump['period']}'",
+    )[0][0]
+    receipt = next((data / "outbox" / "receipts").glob(f"*/{sha[:12]}_*.html"))
+    assert "Được chấp nhận, có số liệu cần xác nhận" in receipt.read_text(encoding="utf-8")
+    outbox = data / "outbox" / "2026-10"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(outbox / "province_2026-10.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Số liệu cần xác nhận" in text and "Figures to confirm" in text
+    page = (outbox / "enterprises" / f"{jump['tax_code']}_2026-10.html").read_text()
+    assert "Thay đổi lớn so với tháng trước" in page
+
+
 def test_cp1258_submission_lands_as_nfc_vietnamese(province) -> None:
     """It lands the Windows-1258 CSV's notes as proper NFC Vietnamese."""
     data, demo, _ = province

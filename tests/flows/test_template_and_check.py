@@ -29,7 +29,7 @@ LINES = [
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("check") / "data"
-    generate_demo(root, DemoSpec(enterprises=8, months=2))
+    generate_demo(root, DemoSpec(enterprises=9, months=2))
     return root
 
 

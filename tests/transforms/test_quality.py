@@ -1,0 +1,84 @@
+"""Warning masks by hand: month-on-month, own history, solar capacity, zero electricity."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from tests.conftest import reference
+from transforms.quality import int_quality_checks
+
+
+def checks(rows: list[tuple[str, str, float, str]], kwp: float | None = None) -> pl.DataFrame:
+    """Masks for enterprise E01 from (period, activity, canonical quantity, unit) rows."""
+    lines = pl.LazyFrame(
+        [("E01", p, a, q, u) for p, a, q, u in rows],
+        schema={
+            "tax_code": pl.String,
+            "period": pl.String,
+            "activity_code": pl.String,
+            "quantity_canonical": pl.Float64,
+            "canonical_unit": pl.String,
+        },
+        orient="row",
+    )
+    dim = pl.LazyFrame(
+        {"tax_code": ["E01"], "rooftop_solar_kwp": [kwp]},
+        schema={"tax_code": pl.String, "rooftop_solar_kwp": pl.Float64},
+    )
+    return int_quality_checks(lines, dim, reference("ref_quality_thresholds")).collect()
+
+
+def flagged(frame: pl.DataFrame, rule: str) -> list[tuple[str, str]]:
+    return frame.filter(pl.col(rule)).select("period", "activity_code").rows()
+
+
+def test_month_on_month_uses_the_activity_threshold() -> None:
+    """It flags grid electricity beyond ×1.6 (threshold 0.6) and water beyond ×2 (default 1.0),
+    and says nothing without a previous month."""
+    result = checks(
+        [
+            ("2026-08", "ELEC_GRID", 100.0, "MWh"),
+            ("2026-09", "ELEC_GRID", 150.0, "MWh"),  # ×1.5: fine
+            ("2026-10", "ELEC_GRID", 350.0, "MWh"),  # ×2.33: flagged
+            ("2026-09", "WATER_SUPPLY", 100.0, "m3"),
+            ("2026-10", "WATER_SUPPLY", 190.0, "m3"),  # ×1.9: fine for water
+        ]
+    )
+    assert flagged(result, "mom_change") == [("2026-10", "ELEC_GRID")]
+    row = result.filter(pl.col("period") == "2026-10", pl.col("activity_code") == "ELEC_GRID")
+    assert row["previous_quantity"].item() == 150.0
+
+
+def test_far_from_its_own_history() -> None:
+    """It flags a month 6 robust deviations from the 12 before (median 100, MAD 2)."""
+    history = [
+        (f"2025-{m:02d}", "WATER_SUPPLY", 100.0 + (m % 3) * 2 - 2, "m3") for m in range(1, 13)
+    ]
+    result = checks([*history, ("2026-01", "WATER_SUPPLY", 130.0, "m3")])
+    # |130 − 100| / (1.4826 × 2) ≈ 10.1 > 6
+    assert flagged(result, "far_from_history") == [("2026-01", "WATER_SUPPLY")]
+    assert result.row(-1, named=True)["history_median"] == 100.0
+
+
+def test_solar_beyond_the_installed_capacity() -> None:
+    """It flags 20 MWh self-consumed + 1 MWh exported from 100 kWp: 210 kWh/kWp > 180."""
+    rows = [
+        ("2026-10", "ELEC_SOLAR_SELF", 20.0, "MWh"),
+        ("2026-10", "ELEC_SOLAR_EXPORTED", 1.0, "MWh"),
+    ]
+    result = checks(rows, kwp=100.0)
+    assert flagged(result, "solar_implausible") == [("2026-10", "ELEC_SOLAR_SELF")]
+    assert checks(rows, kwp=200.0)["solar_implausible"].sum() == 0
+    assert checks(rows, kwp=None)["solar_implausible"].sum() == 0
+
+
+def test_zero_electricity_in_an_operating_month() -> None:
+    """It flags zero grid electricity when the month has production output."""
+    result = checks(
+        [
+            ("2026-10", "ELEC_GRID", 0.0, "MWh"),
+            ("2026-10", "PRODUCTION_OUTPUT", 5000.0, "pcs"),
+            ("2026-09", "ELEC_GRID", 0.0, "MWh"),  # no output: closed, not suspicious
+        ]
+    )
+    assert flagged(result, "zero_electricity") == [("2026-10", "ELEC_GRID")]

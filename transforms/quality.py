@@ -1,0 +1,150 @@
+"""Data-quality warnings: accepted lines that deserve a second look. No IO here.
+
+One row per enterprise, month and activity (canonical quantities summed), with a boolean
+mask per warning rule and the value it was compared with. The GX warning suite
+(expectations/quality.py) reports on the masks; flagged rows become
+marts.fct_data_quality_warnings. Thresholds are reference data
+(reference.ref_quality_thresholds), project choices stated as such.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+WARNING_COLUMNS = ("mom_change", "far_from_history", "solar_implausible", "zero_electricity")
+MAD_TO_SIGMA = 1.4826  # the MAD of a normal distribution × 1.4826 = its standard deviation
+
+
+def _threshold(thresholds: pl.LazyFrame, rule: str) -> pl.LazyFrame:
+    return thresholds.filter(pl.col("rule") == rule).select("activity_code", "threshold")
+
+
+def int_quality_checks(
+    stg_submissions__activity_lines: pl.LazyFrame,
+    dim_enterprises: pl.LazyFrame,
+    ref_quality_thresholds: pl.LazyFrame,
+) -> pl.LazyFrame:
+    """One row per enterprise, month and activity: quantity, what it was compared with, and
+    one flag per warning rule (true: worth a second look)."""
+    keys = ["tax_code", "period", "activity_code"]
+    monthly = (
+        stg_submissions__activity_lines.group_by(keys)
+        .agg(quantity=pl.col("quantity_canonical").sum(), unit=pl.col("canonical_unit").first())
+        .sort(keys)
+    )
+    # Month-on-month: against the previous calendar month, when it was submitted.
+    previous_period = (
+        pl.col("period").str.strptime(pl.Date, "%Y-%m").dt.offset_by("-1mo").dt.strftime("%Y-%m")
+    )
+    previous = monthly.select(
+        "tax_code",
+        "activity_code",
+        pl.col("period").alias("previous_period"),
+        pl.col("quantity").alias("previous_quantity"),
+    )
+    mom = _threshold(ref_quality_thresholds, "mom_change")
+    default_mom = mom.filter(pl.col("activity_code") == "*").select(
+        pl.col("threshold").alias("default_mom")
+    )
+    frame = (
+        monthly.with_columns(previous_period=previous_period)
+        .join(previous, on=["tax_code", "activity_code", "previous_period"], how="left")
+        .join(mom.rename({"threshold": "mom_threshold"}), on="activity_code", how="left")
+        .join(default_mom, how="cross")
+        .with_columns(pl.coalesce("mom_threshold", "default_mom").alias("mom_threshold"))
+        .drop("default_mom", "previous_period")
+    )
+    ratio = 1 + pl.col("mom_threshold")
+    mom_change = (
+        pl.col("previous_quantity").is_not_null()
+        & (pl.col("previous_quantity") > 0)
+        & (
+            (pl.col("quantity") > pl.col("previous_quantity") * ratio)
+            | (pl.col("quantity") < pl.col("previous_quantity") / ratio)
+        )
+    )
+    # Own history: the 12 months before, robustly (median and MAD), at least 6 known.
+    limits = _threshold(ref_quality_thresholds, "history")
+    default_limit = limits.filter(pl.col("activity_code") == "*").select(
+        pl.col("threshold").alias("default_limit")
+    )
+    history = (
+        frame.select(*keys, "quantity")
+        .sort(keys)
+        .with_columns(
+            index=pl.col("period").str.slice(0, 4).cast(pl.Int32) * 12
+            + pl.col("period").str.slice(5, 2).cast(pl.Int32)
+        )
+    )
+    past = history.join(
+        history.select("tax_code", "activity_code", past_index="index", past_quantity="quantity"),
+        on=["tax_code", "activity_code"],
+        how="inner",
+    ).filter(
+        (pl.col("past_index") < pl.col("index")) & (pl.col("past_index") >= pl.col("index") - 12)
+    )
+    spread = (
+        past.group_by(keys)
+        .agg(
+            history_months=pl.len(),
+            history_median=pl.col("past_quantity").median(),
+            history_mad=(pl.col("past_quantity") - pl.col("past_quantity").median()).abs().median(),
+        )
+        .join(limits.rename({"threshold": "history_limit"}), on="activity_code", how="left")
+        .join(default_limit, how="cross")
+        .with_columns(pl.coalesce("history_limit", "default_limit").alias("history_limit"))
+        .drop("default_limit")
+    )
+    robust_z = (pl.col("quantity") - pl.col("history_median")).abs() / (
+        MAD_TO_SIGMA * pl.col("history_mad")
+    )
+    far = (
+        (pl.col("history_months") >= 6)
+        & (pl.col("history_mad") > 0)
+        & (robust_z > pl.col("history_limit"))
+    ).fill_null(False)
+    # Solar: generation (self-consumed + exported) against the declared installed capacity.
+    solar_limit = _threshold(ref_quality_thresholds, "solar_yield").filter(
+        pl.col("activity_code") == "ELEC_SOLAR_SELF"
+    )
+    exported = monthly.filter(pl.col("activity_code") == "ELEC_SOLAR_EXPORTED").select(
+        "tax_code", "period", exported_mwh="quantity"
+    )
+    capacity = dim_enterprises.select("tax_code", "rooftop_solar_kwp")
+    solar_yield = (
+        (pl.col("quantity") + pl.col("exported_mwh").fill_null(0))
+        * 1000
+        / pl.col("rooftop_solar_kwp")
+    )
+    solar = (
+        (pl.col("activity_code") == "ELEC_SOLAR_SELF")
+        & (pl.col("rooftop_solar_kwp") > 0)
+        & (solar_yield > pl.col("solar_ceiling"))
+    ).fill_null(False)
+    # Zero electricity in a month the enterprise reports output: operating, so suspicious.
+    operating = monthly.filter(
+        (pl.col("activity_code") == "PRODUCTION_OUTPUT") & (pl.col("quantity") > 0)
+    ).select("tax_code", "period", operating=pl.lit(True))
+    zero = (
+        (pl.col("activity_code") == "ELEC_GRID")
+        & (pl.col("quantity") == 0)
+        & pl.col("operating").fill_null(False)
+    )
+    return (
+        frame.join(spread, on=keys, how="left")
+        .join(exported, on=["tax_code", "period"], how="left")
+        .join(capacity, on="tax_code", how="left")
+        .join(solar_limit.select(solar_ceiling="threshold"), how="cross")
+        .join(operating, on=["tax_code", "period"], how="left")
+        .with_columns(
+            mom_change=mom_change,
+            far_from_history=far,
+            solar_yield_kwh_per_kwp=pl.when(pl.col("activity_code") == "ELEC_SOLAR_SELF").then(
+                solar_yield
+            ),
+            solar_implausible=solar,
+            zero_electricity=zero,
+        )
+        .drop("exported_mwh", "operating", "history_limit")
+        .sort(keys)
+    )
