@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import json
+import os
 import random
 import shutil
 from dataclasses import dataclass
@@ -125,6 +127,37 @@ def _write_contracts(folder: Path, contracts: list[tuple[Enterprise, str]]) -> N
             )
 
 
+def _slips(lines: list[Line], ent: Enterprise, **who: Enterprise) -> list[Line]:
+    """The last month's deliberate mistakes, each made by its own enterprise."""
+    grid = next(ln for ln in lines if ln.activity_code == "ELEC_GRID")
+    if ent is who["neg"]:
+        return _replace(lines, "ELEC_GRID", quantity=-grid.quantity)
+    if ent is who["jump"]:
+        # A typing slip: the bill's kWh with an extra digit's worth of growth.
+        return _replace(lines, "ELEC_GRID", quantity=round(grid.quantity * 3.5))
+    if ent is who["gallon"]:
+        return _replace(lines, "DIESEL_STATIONARY", unit="gallon")
+    if ent is who["litre"]:
+        return _replace(
+            lines, "LPG_STATIONARY", quantity=1850.0, unit="L", note="Khí hóa lỏng ghi theo lít"
+        )
+    return lines
+
+
+def _arrived(path: Path, period: str, rng: random.Random, later: bool = False) -> None:
+    """Date the file as the day it reached the inbox: most within the first two weeks of the
+    next month, about one in ten after the 15th (late), revisions a few weeks on."""
+    year, month = int(period[:4]), int(period[5:7])
+    first = dt.datetime(year + month // 12, month % 12 + 1, 1, 9, 0, tzinfo=dt.UTC)
+    days = (
+        rng.uniform(18, 40)
+        if later
+        else rng.choice([rng.uniform(2, 13)] * 9 + [rng.uniform(16, 30)])
+    )
+    stamp = (first + dt.timedelta(days=days)).timestamp()
+    os.utime(path, (stamp, stamp))
+
+
 def _replace(lines: list[Line], code: str, **changes: object) -> list[Line]:
     found = [ln for ln in lines if ln.activity_code == code]
     base = found[0] if found else Line(code, 250.0, "L")
@@ -162,26 +195,12 @@ def generate_demo(data_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[str, obje
             if ent is missing and period == last:
                 continue
             lines = month_lines(ent, prof, period, spec.seed)
-            if period == last and ent is neg:
-                grid = next(ln for ln in lines if ln.activity_code == "ELEC_GRID")
-                lines = _replace(lines, "ELEC_GRID", quantity=-grid.quantity)
-            if period == last and ent is jump:
-                # A typing slip: the bill's kWh with an extra digit's worth of growth.
-                grid = next(ln for ln in lines if ln.activity_code == "ELEC_GRID")
-                lines = _replace(lines, "ELEC_GRID", quantity=round(grid.quantity * 3.5))
-            if period == last and ent is unknown_unit:
-                lines = _replace(lines, "DIESEL_STATIONARY", unit="gallon")
-            if period == last and ent is misfit:
-                lines = _replace(
-                    lines,
-                    "LPG_STATIONARY",
-                    quantity=1850.0,
-                    unit="L",
-                    note="Khí hóa lỏng ghi theo lít",
-                )
+            if period == last:
+                lines = _slips(lines, ent, neg=neg, jump=jump, gallon=unknown_unit, litre=misfit)
             path = inbox / f"{ent.tax_code}_{period}.{fmt}"
             kwargs = {"encoding": "cp1258"} if ent is cp1258 else {}
             write(path, ent.tax_code, period, 1, lines, **kwargs)  # type: ignore[operator]
+            _arrived(path, period, rng)
             files += 1
             if (ent is revised and period == last) or (ent is restated and period == previous):
                 grid = next(ln for ln in lines if ln.activity_code == "ELEC_GRID")
@@ -199,6 +218,7 @@ def generate_demo(data_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[str, obje
                     fixed,
                     **kwargs,
                 )  # type: ignore[operator]
+                _arrived(inbox / f"{ent.tax_code}_{period}_r2.{fmt}", period, rng, later=True)
                 files += 1
             if ent is duplicate and period == last:
                 shutil.copyfile(path, inbox / f"{ent.tax_code}_{period} (copy).{fmt}")

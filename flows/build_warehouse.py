@@ -129,6 +129,7 @@ def build_warehouse(settings: Settings) -> list[str]:
             enterprises,
             table("staging.stg_submissions__files"),
             periods=periods,
+            due_day=settings.due_day,
         )
         _materialise(
             con,

@@ -55,7 +55,7 @@ def ingest_inbox(settings: Settings, run_id: str) -> IngestResult:
         )
         batch = _Batch(run_id, now, settings.data_dir, settings.limits)
         for path in paths:
-            batch.add(path, path.read_bytes(), landed_names)
+            batch.add(path, path.read_bytes(), landed_names, _received_at(path))
         con.begin()
         wh.append_rows(con, batch.frame("files"), "raw.submission_files")
         wh.append_rows(con, batch.frame("lines"), "raw.submission_lines")
@@ -77,6 +77,11 @@ def ingest_inbox(settings: Settings, run_id: str) -> IngestResult:
 # else in the inbox is read, and answered (landed, duplicate or rejected with a reason).
 IN_PROGRESS_PREFIXES = (".~lock.", "~$")
 IN_PROGRESS_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload")
+
+
+def _received_at(path: Path) -> datetime:
+    """When the file reached the inbox: its modification time (UTC, naive)."""
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
 
 
 def _in_progress(path: Path) -> bool:
@@ -103,7 +108,9 @@ class _Batch:
         self.moves: list[tuple[Path, Path]] = []
         self.landed = self.rejected = self.skipped = self.line_count = 0
 
-    def add(self, path: Path, data: bytes, landed_names: dict[str, str]) -> None:
+    def add(
+        self, path: Path, data: bytes, landed_names: dict[str, str], received_at: datetime
+    ) -> None:
         sha = hashlib.sha256(data).hexdigest()
         archive = self.archive
         if sha in landed_names:
@@ -134,6 +141,7 @@ class _Batch:
                 "line_count": parsed.lines.height,
                 "landed_at": self.now,
                 "run_id": self.run_id,
+                "received_at": received_at,
             }
         )
         self.lines.append(parsed.lines.with_columns(sha256=pl.lit(sha)))

@@ -139,6 +139,7 @@ def _common(
     )
     return {
         "period": period,
+        "due_day": settings.due_day,
         "demo": bool(demo),
         "jurisdiction": {
             "agency_vi": settings.agency_vi,

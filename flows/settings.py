@@ -19,6 +19,8 @@ class Settings:
     gwp_set: str = "AR5"
     # How far from the path still counts as on track (0.05: within ±5 %).
     progress_tolerance: float = 0.05
+    # A month's file is due by this day of the following month (Asia/Ho_Chi_Minh).
+    due_day: int = 15
     # What one submitted file may weigh (NETZERO_MAX_FILE_MB, _MAX_LINES, _MAX_UNZIPPED_MB).
     max_file_mb: float = 20
     max_lines: int = 10_000
@@ -35,6 +37,8 @@ class Settings:
                 f"NETZERO_GRID_FACTOR_POLICY must be one of {GRID_FACTOR_POLICIES}, "
                 f"not {self.grid_factor_policy!r}"
             )
+        if not 1 <= self.due_day <= 28:
+            raise ValueError(f"NETZERO_DUE_DAY must be between 1 and 28, not {self.due_day!r}")
         if not 0 <= self.progress_tolerance < 1:
             raise ValueError(
                 "NETZERO_PROGRESS_TOLERANCE must be a share between 0 and 1 (0.05 = ±5 %), "
@@ -77,6 +81,7 @@ def settings_from_env(data_dir: Path | None = None) -> Settings:
         grid_factor_policy=os.environ.get("NETZERO_GRID_FACTOR_POLICY", "provisional_latest"),
         gwp_set=os.environ.get("NETZERO_GWP_SET", "AR5"),
         progress_tolerance=float(os.environ.get("NETZERO_PROGRESS_TOLERANCE", "0.05")),
+        due_day=int(os.environ.get("NETZERO_DUE_DAY", "15")),
         max_file_mb=float(os.environ.get("NETZERO_MAX_FILE_MB", "20")),
         max_lines=int(os.environ.get("NETZERO_MAX_LINES", "10000")),
         max_unzipped_mb=float(os.environ.get("NETZERO_MAX_UNZIPPED_MB", "200")),

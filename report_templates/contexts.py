@@ -22,8 +22,10 @@ OBLIGATION_MSGIDS = {
     None: N_("Not yet determined (months missing)"),
 }
 STATUS_MSGIDS = {
-    "submitted": N_("Submitted"),
+    "on_time": N_("On time"),
+    "late": N_("Late"),
     "revised": N_("Revised"),
+    "rejected": N_("Rejected"),
     "missing": N_("Missing"),
 }
 GRID_FACTOR_PUBLISHED = N_(

@@ -42,7 +42,17 @@ COLUMNS: dict[str, str] = {
     "files_for_month": "Files landed for this enterprise and month, all revisions.",
     "files_received": "Files received for this enterprise and period, all revisions.",
     "lines_quarantined": "Lines rejected with an error (ops.quarantine).",
-    "submission_status": "submitted, revised or missing for this enterprise and period.",
+    "submission_status": (
+        "on_time, late, revised, rejected (every line of the revision in force rejected) or "
+        "missing, for this enterprise and period."
+    ),
+    "received_at": "When the file reached the inbox (its modification time, UTC).",
+    "first_received_at": "When the month's first file reached the inbox (UTC).",
+    "due_at": "End of the due day in the following month (NETZERO_DUE_DAY), as UTC.",
+    "is_late": "True when the first file arrived after the due day.",
+    "enterprises_on_time": "Enterprises whose file arrived on time.",
+    "enterprises_late": "Enterprises whose file arrived after the due day.",
+    "enterprises_rejected": "Enterprises whose month had every line rejected.",
     "activity_code": "Activity submitted (reference.ref_activities).",
     "unit": "Unit as submitted.",
     "note": "Free-text note as submitted.",

@@ -433,30 +433,64 @@ def dim_enterprises(
     )
 
 
+SUBMISSION_STATUSES = ("on_time", "late", "revised", "rejected", "missing")
+
+
+def due_at(period: pl.Expr, due_day: int) -> pl.Expr:
+    """The end of the due day in the month after ``period``, Asia/Ho_Chi_Minh, as naive UTC:
+    23:59:59 ICT (UTC+7, no daylight saving) is 16:59:59 UTC, so due = next month, due_day,
+    17:00 UTC, exclusive."""
+    first = period.str.strptime(pl.Datetime("us"), "%Y-%m")
+    return first.dt.offset_by(f"1mo{due_day - 1}d17h")
+
+
 def fct_submission_status(
-    dim_enterprises: pl.LazyFrame, stg_submissions__files: pl.LazyFrame, periods: list[str]
+    dim_enterprises: pl.LazyFrame,
+    stg_submissions__files: pl.LazyFrame,
+    periods: list[str],
+    due_day: int = 15,
 ) -> pl.LazyFrame:
-    """One row per registered enterprise and period: submitted, revised or missing."""
+    """One row per registered enterprise and period: on time, late, revised, rejected or
+    missing, with when the first file arrived and when it was due.
+
+    Precedence: missing (no file); rejected (files, but every line of the revision in force
+    was rejected); revised (the revision in force is 2 or more); late (the first file arrived
+    after the due day of the following month); on time.
+    """
     expected = dim_enterprises.select("tax_code", "park_code").join(
         pl.LazyFrame({"period": periods}, schema={"period": pl.String}), how="cross"
     )
+    current = pl.col("is_current")
     received = stg_submissions__files.group_by("tax_code", "period").agg(
         files_received=pl.len(),
-        revision=pl.col("revision").filter(pl.col("is_current")).first(),
-        file_name=pl.col("file_name").filter(pl.col("is_current")).first(),
-        lines_quarantined=pl.col("lines_quarantined").filter(pl.col("is_current")).first(),
+        first_received_at=pl.col("received_at").min(),
+        revision=pl.col("revision").filter(current).first(),
+        file_name=pl.col("file_name").filter(current).first(),
+        lines_quarantined=pl.col("lines_quarantined").filter(current).first(),
+        line_count=pl.col("line_count").filter(current).first(),
     )
+    late = pl.col("first_received_at") >= pl.col("due_at")
     status = (
         pl.when(pl.col("files_received").is_null())
         .then(pl.lit("missing"))
+        .when(pl.col("lines_quarantined") >= pl.col("line_count"))
+        .then(pl.lit("rejected"))
         .when(pl.col("revision") > 1)
         .then(pl.lit("revised"))
-        .otherwise(pl.lit("submitted"))
+        .when(late)
+        .then(pl.lit("late"))
+        .otherwise(pl.lit("on_time"))
     )
-    return expected.join(received, on=["tax_code", "period"], how="left").with_columns(
-        submission_status=status,
-        files_received=pl.col("files_received").fill_null(0),
-        lines_quarantined=pl.col("lines_quarantined").fill_null(0),
+    return (
+        expected.join(received, on=["tax_code", "period"], how="left")
+        .with_columns(due_at=due_at(pl.col("period"), due_day))
+        .with_columns(
+            submission_status=status,
+            is_late=late.fill_null(False),
+            files_received=pl.col("files_received").fill_null(0),
+            lines_quarantined=pl.col("lines_quarantined").fill_null(0),
+        )
+        .drop("line_count")
     )
 
 

@@ -127,6 +127,9 @@ def _rollup(rows: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
             enterprises_submitted=(status != "missing").sum(),
             enterprises_missing=(status == "missing").sum(),
             enterprises_revised=(status == "revised").sum(),
+            enterprises_on_time=(status == "on_time").sum(),
+            enterprises_late=(status == "late").sum(),
+            enterprises_rejected=(status == "rejected").sum(),
             # Coverage: what the totals rest on (a sum skips what was not reported).
             enterprises_with_emissions=pl.col("emissions_tco2e").is_not_null().sum(),
             enterprise_months_ytd=pl.col("months_reported_ytd").sum(),

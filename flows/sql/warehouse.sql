@@ -16,6 +16,8 @@ create table if not exists raw.submission_files (
     landed_at timestamp not null,
     run_id varchar not null
 );
+-- When the file reached the inbox (its modification time): what "on time" is judged by.
+alter table raw.submission_files add column if not exists received_at timestamp;
 comment on table raw.submission_files is 'One row per landed submission file, as received (append-only). Grain: file (sha256).';
 
 create table if not exists raw.submission_lines (

@@ -245,6 +245,41 @@ def test_an_unusual_figure_is_accepted_with_a_warning_everywhere(province) -> No
     assert "Thay đổi lớn so với tháng trước" in page
 
 
+def test_completeness_knows_on_time_late_revised_and_missing(province) -> None:
+    """It judges each month by when its first file reached the inbox (the demo dates its
+    files), with revised and missing taking precedence, and prints the matrix."""
+    data, demo, _ = province
+    rows = sql(
+        data,
+        "select tax_code, submission_status, is_late, first_received_at < due_at "
+        "from marts.fct_submission_status where period = '2026-10'",
+    )
+    status = {tax: s for tax, s, *_ in rows}
+    d = demo["defects"]
+    assert status[d["missing_month"]["tax_code"]] == "missing"
+    assert status[d["revised_resubmission"]["tax_code"]] == "revised"
+    assert all(
+        (s == "late") == (late and s != "revised")
+        for _, s, late, _ in rows
+        if s in {"on_time", "late"}
+    )
+    assert all(on_time is not None for _, s, _, on_time in rows if s != "missing")
+    over_all = {
+        s
+        for (s,) in sql(data, "select distinct submission_status from marts.fct_submission_status")
+    }
+    assert {"on_time", "late", "revised", "missing"} <= over_all
+    html = (data / "outbox" / "2026-10" / "province_2026-10.html").read_text(encoding="utf-8")
+    assert 'class="completeness"' in html and "Đúng hạn" in html and "Nộp muộn" in html
+    text = subprocess.run(
+        ["pdftotext", str(data / "outbox" / "2026-10" / "province_2026-10.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "due by the due day of the following month" in " ".join(text.split())
+
+
 def test_cp1258_submission_lands_as_nfc_vietnamese(province) -> None:
     """It lands the Windows-1258 CSV's notes as proper NFC Vietnamese."""
     data, demo, _ = province

@@ -50,7 +50,7 @@ ENTERPRISE = {
     "target_year": 2030,
     "target_reduction_pct": 30.0,
     "net_zero_year": 2050,
-    "submission_status": "submitted",
+    "submission_status": "on_time",
     "file_name": "3700000001_2026-10.csv",
     "scope1_tco2e": 2.659695168,
     "emissions_tco2e": 1234.5678,

@@ -47,6 +47,7 @@ ranked as (
         files.encoding,
         file_keys.revision,
         files.landed_at,
+        coalesce(files.received_at, files.landed_at) as received_at,
         files.run_id,
 
         -- measures
