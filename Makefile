@@ -13,7 +13,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 PY := .venv/bin/python
 NETZERO := .venv/bin/netzero
 
-.PHONY: help setup run test lint demo clean
+.PHONY: help setup run test lint demo bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ run: demo  ## run the monthly cycle for the latest demo month (PERIOD=yyyy-mm to
 
 test: setup  ## run the test suite
 	@$(PY) -m pytest
+
+bench: setup  ## benchmarks (ratios against a floor measured in the same run) → bench/results/
+	@$(PY) -m bench.validation --lines 1000000
 
 lint: setup  ## ruff and mypy
 	@.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
