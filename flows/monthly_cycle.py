@@ -13,7 +13,7 @@ from flows import runs
 from flows.build_warehouse import build_warehouse
 from flows.ingest import ingest_inbox, load_reference
 from flows.publish import publish
-from flows.receipts import receipt_common, write_receipts
+from flows.receipts import receipt_common, write_receipts, write_validation_page
 from flows.render_reports import render_reports
 from flows.settings import settings_from_env
 from flows.validate import validate_marts, validate_submissions, validate_warnings
@@ -36,7 +36,11 @@ def monthly_cycle(period: str | None = None, data_dir: str | None = None) -> run
         periods = build_warehouse(settings)
         validate_warnings(settings, run_id)
         write_receipts(settings, run_id, receipt_common(settings, run_id))
-        validate_marts(settings, run_id)
+        try:
+            validate_marts(settings, run_id)
+        finally:
+            # Written whether or not the marts pass: a failed run is when analysts need it.
+            write_validation_page(settings, run_id, receipt_common(settings, run_id))
         period = period or runs.latest(periods)
         runs.set_period(settings, run_id, period)
         outbox = publish(settings, period, render_reports(settings, period, run_id), run_id)

@@ -125,3 +125,38 @@ def receipt_common(settings: Settings, run_id: str) -> dict[str, object]:
             "suite_version": SUITE_VERSION,
         },
     }
+
+
+RESULTS = """
+    select suite_name, suite_version, rule, column_name, success, element_count,
+           unexpected_count, validated_at
+    from ops.validation_results where run_id = ?
+    order by suite_name, rule, column_name
+"""
+
+
+@task
+def write_validation_page(settings: Settings, run_id: str, common: dict[str, object]) -> Path:
+    """The run's validation results as one offline page for the agency's analysts:
+    outbox/validation/<run id>.html (every suite, rule, rows checked and flagged)."""
+    with wh.connect(settings.warehouse, read_only=True) as con:
+        results = wh.query(con, RESULTS, [run_id])
+    suites = [
+        {
+            "suite_name": name,
+            "suite_version": group["suite_version"][0],
+            "success": bool(group["success"].all()),
+            "rules": group.to_dicts(),
+        }
+        for (name,), group in results.group_by("suite_name", maintain_order=True)
+    ]
+    folder = settings.outbox / "validation"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{_safe(run_id)}.html"
+    validated = results["validated_at"].max() if not results.is_empty() else None
+    context = common | {
+        "suites": suites,
+        "validated_at": validated.strftime("%Y-%m-%d %H:%M") if validated else "–",  # type: ignore[union-attr]
+    }
+    target.write_text(render_html("validation", context), encoding="utf-8")
+    return target

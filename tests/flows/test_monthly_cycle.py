@@ -280,6 +280,21 @@ def test_completeness_knows_on_time_late_revised_and_missing(province) -> None:
     assert "due by the due day of the following month" in " ".join(text.split())
 
 
+def test_the_run_leaves_a_validation_page_for_analysts(province) -> None:
+    """It writes one offline page per run with every suite and rule, rows checked and flagged."""
+    data, _, summary = province
+    page = data / "outbox" / "validation" / f"{summary.run_id}.html"
+    html = page.read_text(encoding="utf-8")
+    for suite in (
+        "raw.submission_lines.error",
+        "marts.int_quality_checks.warning",
+        "reports.rpt_rollup_reconciliation.critical",
+    ):
+        assert suite in html
+    assert "Kết quả kiểm tra số liệu" in html and "quantity_non_negative" in html
+    assert "http" not in html
+
+
 def test_cp1258_submission_lands_as_nfc_vietnamese(province) -> None:
     """It lands the Windows-1258 CSV's notes as proper NFC Vietnamese."""
     data, demo, _ = province
