@@ -12,10 +12,11 @@ from transforms.submission_contract import MAX_QUANTITY, quantity_parse, quantit
 
 SUITE_NAME = "raw.submission_lines.error"
 # Bump when a rule changes: it is recorded with every validation result.
-SUITE_VERSION = "2026.11.2"
+SUITE_VERSION = "2026.11.3"
 
 PERIOD_PATTERN = r"^\d{4}-(?:0[1-9]|1[0-2])$"
 MAX_NOTE = 1000
+DUPLICATE_KEY = ("tax_code", "period", "revision", "activity_code", "quantity", "unit", "note")
 REVISION_PATTERN = r"^[1-9]\d*$"
 
 
@@ -112,6 +113,15 @@ QUANTITY_PLAUSIBLE = Rule(
     "Số lượng lớn bất thường (trên 1.000 tỷ): kiểm tra lại đơn vị và số chữ số",
     "Quantity implausibly large (over 10^12): check the unit and the digits",
 )
+DUPLICATE_LINE = Rule(
+    "line_not_duplicated",
+    "activity_code",
+    "error",
+    "Dòng trùng lặp với một dòng phía trên trong cùng tệp (cùng hoạt động, số lượng, đơn vị, "
+    "ghi chú); nếu có hai đồng hồ, ghi rõ ở cột ghi chú",
+    "Duplicate of a line above in the same file (same activity, quantity, unit and note); "
+    "for two meters, say which in the note",
+)
 NOTE_LENGTH = Rule(
     "note_length",
     "note",
@@ -154,6 +164,9 @@ def prepared_lines(raw_lines: pl.DataFrame, known: KnownCodes) -> pl.DataFrame:
     return raw_lines.with_row_index("row_key").with_columns(
         pl.col("row_key").cast(pl.Int64),
         quantity_parse=quantity_parse(quantity),
+        # A line identical to an earlier one of its file: counted twice otherwise.
+        is_duplicate_line=pl.int_range(pl.len()).over("sha256", *DUPLICATE_KEY, order_by="line_no")
+        > 0,
         quantity_value=quantity_value(quantity),
         period_index=period_index,
         activity_unit=activity_unit,
@@ -199,6 +212,9 @@ def suite(known: KnownCodes) -> Any:
         ),
         gxe.ExpectColumnValuesToBeBetween(
             column="quantity_value", max_value=MAX_QUANTITY, meta=meta(QUANTITY_PLAUSIBLE)
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="is_duplicate_line", value_set=[False], meta=meta(DUPLICATE_LINE)
         ),
         gxe.ExpectColumnValueLengthsToBeBetween(
             column="note", max_value=MAX_NOTE, meta=meta(NOTE_LENGTH)

@@ -20,6 +20,7 @@ KNOWN = KnownCodes(
     latest_period_index=2026 * 12 + 10,  # 2026-11
 )
 GOOD = {
+    "sha256": "ab" * 32,
     "tax_code": "3700000001",
     "period": "2026-10",
     "revision": "1",
@@ -32,7 +33,7 @@ GOOD = {
 
 def failures(**changes: str | None) -> list[tuple[str, str]]:
     """(rule, field) for each failure of one good line changed as given."""
-    rows = [GOOD, GOOD | changes]
+    rows = [GOOD | {"note": "the good line"}, GOOD | changes]
     raw = pl.DataFrame(rows, schema=dict.fromkeys(GOOD, pl.String)).with_columns(
         line_no=pl.Series([2, 3], dtype=pl.Int32)
     )

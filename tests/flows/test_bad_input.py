@@ -326,3 +326,15 @@ def test_files_still_being_written_are_left_alone(intake: Intake) -> None:
     intake.put(".hidden.csv", csv_bytes(intake.tax, "ELEC_GRID,5,kWh,"))
     intake.run(left=frozenset({".~lock.a.xlsx#", "b.csv.part"}))
     assert intake.ledger(".hidden.csv")[0] == "landed"
+
+
+def test_a_duplicated_line_is_rejected_once(intake: Intake) -> None:
+    """It rejects the second of two identical lines and keeps the first and a second meter."""
+    intake.put(
+        "dup.csv",
+        csv_bytes(
+            intake.tax, "ELEC_GRID,100,kWh,", "ELEC_GRID,100,kWh,", "ELEC_GRID,100,kWh,meter 2"
+        ),
+    )
+    intake.run()
+    assert intake.rejected_lines() == {(3, "line_not_duplicated", "ELEC_GRID")}
