@@ -7,6 +7,7 @@ the file's sha256 prefix: an enterprise's file name never becomes a path of ours
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from importlib.metadata import version
 from pathlib import Path
@@ -24,12 +25,15 @@ CSV_COLUMNS = ["line_no", "field", "value", "rule", "reason_vi", "reason_en"]
 
 SEEN = """
     select ledger.file_name, ledger.sha256, ledger.status, ledger.reason_vi, ledger.reason_en,
-           ledger.seen_at, files.line_count, keys.tax_code, keys.period, keys.revision
+           ledger.seen_at, files.line_count, files.received_at, keys.tax_code, keys.period,
+           keys.revision, keys.notation_lines
     from ops.file_ledger as ledger
     left join raw.submission_files as files on ledger.sha256 = files.sha256
     left join (
         select sha256, mode(tax_code) as tax_code, mode(period) as period,
-               max(revision) as revision
+               max(revision) as revision,
+               -- quantities read through a separator or a decimal comma (info only)
+               count(*) filter (where regexp_matches(quantity, '[, ]')) as notation_lines
         from raw.submission_lines group by sha256
     ) as keys on ledger.sha256 = keys.sha256
     where ledger.run_id = ? and ledger.status <> 'already_landed'
@@ -68,6 +72,46 @@ def outcome(status: str, lines: int, rejected_lines: int, warnings: int = 0) -> 
     return "accepted_with_warnings" if warnings else "accepted"
 
 
+def notices(file: dict[str, object], due_day: int) -> list[dict[str, str]]:
+    """Info for the receipt only: nothing wrong, but worth knowing."""
+    out = []
+    revision = (
+        int(str(file.get("revision") or 1)) if str(file.get("revision") or "1").isdigit() else 1
+    )
+    if file["status"] == "landed" and revision > 1:
+        out.append(
+            {
+                "vi": f"Tệp này thay thế lần nộp {revision - 1} của tháng; bản trước vẫn được lưu.",
+                "en": f"This file replaces revision {revision - 1} of the month; "
+                "the earlier one is kept.",
+            }
+        )
+    if file.get("notation_lines"):
+        n = file["notation_lines"]
+        out.append(
+            {
+                "vi": f"{n} số lượng có dấu phân cách hoặc dấu phẩy thập phân đã được đọc "
+                "thành số; lần sau hãy viết dạng 1234.5.",
+                "en": f"{n} quantities with separators or a decimal comma were read as numbers; "
+                "next time write them as 1234.5.",
+            }
+        )
+    period, received = file.get("period"), file.get("received_at")
+    if isinstance(period, str) and received is not None and len(period) == 7:
+        year, month = int(period[:4]), int(period[5:7])
+        due = dt.datetime(year + month // 12, month % 12 + 1, due_day, 17)  # 24:00 ICT, UTC
+        if received >= due:  # type: ignore[operator]
+            out.append(
+                {
+                    "vi": f"Tệp đến sau ngày hạn {due_day} của tháng sau: "
+                    "được ghi nhận là nộp muộn.",
+                    "en": f"The file arrived after day {due_day} of the following month: "
+                    "recorded as late.",
+                }
+            )
+    return out
+
+
 @task
 def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -> Path:
     """Write this run's receipts; returns their folder."""
@@ -103,6 +147,7 @@ def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -
                 "todo_msgid": RECEIPT_TODO_MSGIDS[result],
                 "issues": mine.to_dicts(),
                 "warnings": flagged,
+                "notices": notices(file, settings.due_day),
             }
         }
         (folder / f"{stem}.html").write_text(render_html("receipt", context), encoding="utf-8")
