@@ -164,6 +164,44 @@ def fct_enterprise_progress() -> Any:
     )
 
 
+def dim_enterprises() -> Any:
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    return gx.ExpectationSuite(
+        name="marts.dim_enterprises.critical",
+        expectations=[
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="park_name_vi",
+                meta=_rule(
+                    "known_park",
+                    "park_code",
+                    "an enterprise in the register names an unknown industrial park",
+                    "doanh nghiệp trong sổ đăng ký thuộc khu công nghiệp không có trong danh sách",
+                ),
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="sector_label_vi",
+                meta=_rule(
+                    "known_sector",
+                    "vsic_code",
+                    "an enterprise in the register has an unknown VSIC sector code",
+                    "doanh nghiệp trong sổ đăng ký có mã ngành VSIC không có trong danh mục",
+                ),
+            ),
+            gxe.ExpectColumnValuesToBeUnique(
+                column="tax_code",
+                meta=_rule(
+                    "register_tax_code_unique",
+                    "tax_code",
+                    "a tax code appears twice in the register",
+                    "mã số thuế xuất hiện hai lần trong sổ đăng ký",
+                ),
+            ),
+        ],
+    )
+
+
 def _unflagged(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.filter(~pl.col("is_factor_provisional"))
 
@@ -174,6 +212,7 @@ def _all(frame: pl.DataFrame) -> pl.DataFrame:
 
 # table → (suite, the rows it is run on)
 SUITES: dict[str, tuple[Callable[[], Any], Callable[[pl.DataFrame], pl.DataFrame]]] = {
+    "marts.dim_enterprises": (dim_enterprises, _all),
     "marts.fct_enterprise_monthly": (fct_enterprise_monthly, _all),
     "marts.fct_emissions": (fct_emissions, _unflagged),
     "marts.fct_enterprise_progress": (fct_enterprise_progress, _all),

@@ -104,3 +104,25 @@ def test_progress_suite_stops_an_unknown_status_and_a_missing_target() -> None:
     assert passes(good)
     assert not passes(good.with_columns(progress_status=pl.lit("fine")))
     assert not passes(good.with_columns(target_type=pl.lit(None, dtype=pl.String)))
+
+
+def test_register_suite_stops_an_unknown_park_or_sector_or_a_repeated_tax_code() -> None:
+    """It fails a register row whose park or sector is unknown, or a tax code listed twice."""
+    from expectations.marts import dim_enterprises as suite
+
+    good = pl.DataFrame(
+        {
+            "tax_code": ["E1", "E2"],
+            "park_name_vi": ["KCN A", "KCN B"],
+            "sector_label_vi": ["x", "y"],
+        }
+    )
+
+    def passes(frame: pl.DataFrame) -> bool:
+        keyed = frame.with_row_index("row_key").with_columns(pl.col("row_key").cast(pl.Int64))
+        return run_suite(keyed, suite()).success
+
+    assert passes(good)
+    assert not passes(good.with_columns(park_name_vi=pl.Series([None, "KCN B"])))
+    assert not passes(good.with_columns(sector_label_vi=pl.Series(["x", None])))
+    assert not passes(good.with_columns(tax_code=pl.lit("E1")))
