@@ -65,12 +65,21 @@ def run(
         typer.Option(help="Kỳ báo cáo YYYY-MM / reporting period (mặc định / default: latest)."),
     ] = None,
     data_dir: DataDir = Path("data"),
+    edition: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Thêm bản đơn ngữ vi hoặc en (lặp lại được) / also write a monolingual "
+            "edition, vi or en (repeatable); the bilingual edition is always written."
+        ),
+    ] = None,
 ) -> None:
     """Chạy chu trình hằng tháng / run the monthly cycle.
 
     Ingest → validate → build → render → publish, in Prefect's embedded mode.
     """
     _quiet_defaults(data_dir)
+    if edition:
+        os.environ["NETZERO_REPORT_EDITIONS"] = ",".join(edition)
     from flows.monthly_cycle import monthly_cycle
     from flows.report_data import NoDataForPeriod
 

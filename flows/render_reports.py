@@ -17,7 +17,12 @@ from flows.settings import Settings
 from report_templates import contexts
 from report_templates.render import render_to_files
 
-Job = tuple[str, dict[str, Any], Path, Path]
+Job = tuple[str, dict[str, Any], Path, Path, str]
+
+
+def suffix(edition: str) -> str:
+    """File name suffix: none for the standard bilingual edition, ".vi" / ".en" otherwise."""
+    return "" if edition == "bilingual" else f".{edition}"
 
 
 @task
@@ -27,7 +32,7 @@ def render_reports(settings: Settings, period: str, run_id: str) -> Path:
     shutil.rmtree(staging, ignore_errors=True)
     with wh.connect(settings.warehouse) as con:
         data = report_data.load(con, settings, period, run_id)
-    jobs: list[Job] = [
+    reports: list[tuple[str, dict[str, Any], str]] = [
         (
             "province_monthly",
             contexts.province_context(
@@ -39,24 +44,25 @@ def render_reports(settings: Settings, period: str, run_id: str) -> Path:
                 data.duplicates,
                 data.restatements,
                 data.warnings,
+                data.province_trend,
+                data.pathway,
+                data.annual,
             ),
-            staging / f"province_{period}.html",
-            staging / f"province_{period}.pdf",
+            f"province_{period}",
         )
     ]
     for park in data.parks:
         members = [e for e in data.enterprises if e["park_code"] == park["park_code"]]
-        name = f"parks/{park['park_code']}_{period}"
-        jobs.append(
+        reports.append(
             (
                 "park_monthly",
-                contexts.park_context(data.common, park, members),
-                staging / f"{name}.html",
-                staging / f"{name}.pdf",
+                contexts.park_context(
+                    data.common, park, members, data.park_trends.get(park["park_code"], [])
+                ),
+                f"parks/{park['park_code']}_{period}",
             )
         )
     for ent in data.enterprises:
-        name = f"enterprises/{ent['tax_code']}_{period}"
         context = contexts.enterprise_context(
             contexts.for_enterprise(data.common, ent["tax_code"], data.factor_users),
             ent,
@@ -65,21 +71,30 @@ def render_reports(settings: Settings, period: str, run_id: str) -> Path:
             [r for r in data.restatements if r["tax_code"] == ent["tax_code"]],
             [w for w in data.warnings if w["tax_code"] == ent["tax_code"]],
         )
-        jobs.append(
-            ("enterprise_monthly", context, staging / f"{name}.html", staging / f"{name}.pdf")
+        reports.append(("enterprise_monthly", context, f"enterprises/{ent['tax_code']}_{period}"))
+    jobs: list[Job] = [
+        (
+            report,
+            context,
+            staging / f"{name}{suffix(edition)}.html",
+            staging / f"{name}{suffix(edition)}.pdf",
+            edition,
         )
-    _render_all(jobs)
+        for report, context, name in reports
+        for edition in settings.editions
+    ]
+    render_all(jobs)
     return staging
 
 
-def _render_all(jobs: list[Job]) -> None:
+def render_all(jobs: list[Job], workers: int | None = None) -> None:
     """WeasyPrint holds the GIL: one worker process per core, never threads."""
-    workers = max(1, min(os.cpu_count() or 1, len(jobs)))
+    workers = workers or max(1, min(os.cpu_count() or 1, len(jobs)))
     if workers == 1:
         for job in jobs:
-            render_to_files(*job)
+            render_to_files(*job)  # type: ignore[arg-type]
         return
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
-        for future in [pool.submit(render_to_files, *job) for job in jobs]:
+        for future in [pool.submit(render_to_files, *job) for job in jobs]:  # type: ignore[arg-type]
             future.result()

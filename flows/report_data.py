@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib.metadata import version
 from typing import Any
 
 import duckdb
+import polars as pl
 
 from expectations.submission_lines import SUITE_VERSION
 from flows import warehouse as wh
 from flows.settings import Settings
 from report_templates import contexts
-from report_templates.render import num
+from transforms import reports
 from transforms.periods import period_from_index, period_index
 
 Row = dict[str, Any]
@@ -60,6 +63,26 @@ WARNINGS = """
 """
 
 
+# Complete calendar years before the period's year, and the 12 months ending at the period:
+# the actual points of the province's long-range pathway chart.
+ANNUAL = """
+    select cast(substr(period, 1, 4) as integer) as year, sum(emissions_tco2e) as tco2e,
+           count(*) as months, min(enterprises_with_emissions) as min_enterprises_with_emissions,
+           'calendar' as kind
+    from reports.rpt_province_monthly
+    where substr(period, 1, 4) < ?
+    group by 1
+    having count(*) = 12
+    union all
+    select cast(substr(max(period), 1, 4) as integer), sum(emissions_tco2e), count(*),
+           min(enterprises_with_emissions), 'rolling_12m'
+    from (select * from reports.rpt_province_monthly where period <= ?
+          order by period desc limit 12)
+    order by year, kind
+"""
+TREND_MONTHS = 24
+
+
 class NoDataForPeriod(LookupError):
     pass
 
@@ -76,6 +99,10 @@ class ReportData:
     restatements: list[Row]
     factor_users: dict[str, set[str]]
     warnings: list[Row]
+    park_trends: dict[str, list[Row]]
+    province_trend: list[Row]
+    pathway: list[Row]
+    annual: list[Row]
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> list[Row]:
@@ -90,7 +117,7 @@ def load(
         raise NoDataForPeriod(
             f"Không có số liệu cho kỳ {period} / No accepted data for period {period}"
         )
-    first = period_from_index(period_index(period) - 11)
+    first = period_from_index(period_index(period) - (TREND_MONTHS - 1))
     trends: dict[str, list[Row]] = defaultdict(list)
     for row in _rows(
         con,
@@ -99,6 +126,19 @@ def load(
         [first, period],
     ):
         trends[row["tax_code"]].append(row)
+    park_trends: dict[str, list[Row]] = defaultdict(list)
+    for row in _rows(
+        con,
+        "select * from reports.rpt_park_monthly where period between ? and ? "
+        "order by park_code, period",
+        [first, period],
+    ):
+        park_trends[row["park_code"]].append(row)
+    last_12 = period_from_index(period_index(period) - 11)
+    window = pl.DataFrame(
+        [r for rows in trends.values() for r in rows if r["period"] >= last_12],
+        infer_schema_length=None,
+    )
     return ReportData(
         common=_common(con, settings, period, run_id, province[0]),
         province=province[0],
@@ -119,6 +159,15 @@ def load(
         restatements=_rows(con, RESTATEMENTS, [period]),
         factor_users=factor_users(con, period),
         warnings=_rows(con, WARNINGS, [period]),
+        park_trends=dict(park_trends),
+        province_trend=_rows(
+            con,
+            "select * from reports.rpt_province_monthly where period between ? and ? "
+            "order by period",
+            [first, period],
+        ),
+        pathway=reports.province_pathway(window, period).to_dicts() if len(window) else [],
+        annual=_rows(con, ANNUAL, [period[:4], period]),
     )
 
 
@@ -134,12 +183,12 @@ def _common(
         "select gas, gwp_100yr from reference.ref_gwp where gwp_set = ? order by gas",
         [settings.gwp_set],
     )
-    gwp_values = " · ".join(
-        f"{g['gas']} {num(g['gwp_100yr'], 0 if g['gwp_100yr'] % 1 == 0 else 1)}" for g in gwp
-    )
+    gwp_values = [(g["gas"], g["gwp_100yr"], 0 if g["gwp_100yr"] % 1 == 0 else 1) for g in gwp]
+    as_of = _as_of(con, period)
     return {
         "period": period,
         "due_day": settings.due_day,
+        "as_of_date": as_of.date(),
         "demo": bool(demo),
         "jurisdiction": {
             "agency_vi": settings.agency_vi,
@@ -156,16 +205,34 @@ def _common(
         ),
         "stamp": {
             "generator": f"netzero {version('netzero')}",
-            "run_id": run_id,
+            "as_of": as_of.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "registry_version": registry,
             "suite_version": SUITE_VERSION,
         },
     }
 
 
-def _factor(value: float) -> str:
+def _as_of(con: duckdb.DuckDBPyConnection, period: str) -> datetime:
+    """When the data behind the period's reports last changed: SOURCE_DATE_EPOCH when set
+    (reproducible builds), else the latest arrival of a file for this or an earlier month.
+    Never the clock: the same data gives the same reports, byte for byte."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    latest = wh.scalar(
+        con,
+        "select max(coalesce(received_at, landed_at)) from staging.stg_submissions__files "
+        "where period <= ?",
+        [period],
+    )
+    if latest is None:
+        return datetime(int(period[:4]), int(period[5:7]), 1, tzinfo=UTC)
+    return latest if latest.tzinfo else latest.replace(tzinfo=UTC)
+
+
+def _digits(value: float) -> int:
     """A factor as published: no decimals it does not have (3.9 stays 3,9, 74,100 stays)."""
-    return num(value, 0 if value % 1 == 0 else len(f"{value:g}".split(".")[1]))
+    return 0 if value % 1 == 0 else len(f"{value:g}".split(".")[1])
 
 
 FACTOR_USERS = """
@@ -242,7 +309,7 @@ def _factors(con: duckdb.DuckDBPyConnection, period: str) -> list[Row]:
     rows = [
         {
             "factor_id": g["factor_id"],
-            "value": num(g["ef_tco2_per_mwh"], 4),
+            "parts": [("", g["ef_tco2_per_mwh"], 4)],
             "unit": f"tCO₂/MWh ({g['grid_year']})",
             "source": "; ".join(filter(None, [g["publishing_document"], g["source"]])),
         }
@@ -251,8 +318,12 @@ def _factors(con: duckdb.DuckDBPyConnection, period: str) -> list[Row]:
     rows += [
         {
             "factor_id": f["factor_id"],
-            "value": f"NCV {num(f['ncv_tj_per_gg'], 1)} · CO₂ {_factor(f['co2_kg_per_tj'])}"
-            f" · CH₄ {_factor(f['ch4_kg_per_tj'])} · N₂O {_factor(f['n2o_kg_per_tj'])}",
+            "parts": [
+                ("NCV", f["ncv_tj_per_gg"], 1),
+                ("CO₂", f["co2_kg_per_tj"], _digits(f["co2_kg_per_tj"])),
+                ("CH₄", f["ch4_kg_per_tj"], _digits(f["ch4_kg_per_tj"])),
+                ("N₂O", f["n2o_kg_per_tj"], _digits(f["n2o_kg_per_tj"])),
+            ],
             "unit": "TJ/Gg · kg/TJ",
             "source": f["source"],
         }
@@ -261,7 +332,7 @@ def _factors(con: duckdb.DuckDBPyConnection, period: str) -> list[Row]:
     rows += [
         {
             "factor_id": i["factor_id"],
-            "value": num(i["ef_tco2_per_mwh"], 4) if i["ef_tco2_per_mwh"] is not None else "–",
+            "parts": [("", i["ef_tco2_per_mwh"], 4)],
             "unit": "tCO₂/MWh",
             "source": i["source"],
         }
@@ -270,7 +341,7 @@ def _factors(con: duckdb.DuckDBPyConnection, period: str) -> list[Row]:
     rows += [
         {
             "factor_id": d["density_id"],
-            "value": num(d["density_t_per_m3"], 5),
+            "parts": [("", d["density_t_per_m3"], 5)],
             "unit": "t/m³",
             "source": f"{d['source']}. {d['note']}",
         }

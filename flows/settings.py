@@ -9,6 +9,7 @@ from pathlib import Path
 from flows.parsers import IntakeLimits
 
 GRID_FACTOR_POLICIES = ("provisional_latest", "leave_empty")
+EDITIONS = ("bilingual", "vi", "en")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,9 @@ class Settings:
     agency_en: str = "Ho Chi Minh City Department of Agriculture and Environment"
     province_vi: str = "Thành phố Hồ Chí Minh – khu vực Bình Dương cũ"
     province_en: str = "Ho Chi Minh City – former Binh Duong province"
+    # Report editions to write (NETZERO_REPORT_EDITIONS, comma-separated): the bilingual
+    # standard edition always; "vi" and "en" monolingual editions on request.
+    editions: tuple[str, ...] = ("bilingual",)
 
     def __post_init__(self) -> None:
         if self.grid_factor_policy not in GRID_FACTOR_POLICIES:
@@ -39,6 +43,12 @@ class Settings:
             )
         if not 1 <= self.due_day <= 28:
             raise ValueError(f"NETZERO_DUE_DAY must be between 1 and 28, not {self.due_day!r}")
+        unknown = set(self.editions) - set(EDITIONS)
+        if unknown or "bilingual" not in self.editions:
+            raise ValueError(
+                f"NETZERO_REPORT_EDITIONS must list bilingual and any of vi, en, not "
+                f"{','.join(self.editions)!r}"
+            )
         if not 0 <= self.progress_tolerance < 1:
             raise ValueError(
                 "NETZERO_PROGRESS_TOLERANCE must be a share between 0 and 1 (0.05 = ±5 %), "
@@ -85,4 +95,11 @@ def settings_from_env(data_dir: Path | None = None) -> Settings:
         max_file_mb=float(os.environ.get("NETZERO_MAX_FILE_MB", "20")),
         max_lines=int(os.environ.get("NETZERO_MAX_LINES", "10000")),
         max_unzipped_mb=float(os.environ.get("NETZERO_MAX_UNZIPPED_MB", "200")),
+        editions=editions_from(os.environ.get("NETZERO_REPORT_EDITIONS", "bilingual")),
     )
+
+
+def editions_from(text: str) -> tuple[str, ...]:
+    """ "vi,en" → ("bilingual", "vi", "en"): the standard edition is always written."""
+    asked = [e.strip() for e in text.split(",") if e.strip()]
+    return tuple(dict.fromkeys(["bilingual", *asked]))

@@ -230,6 +230,119 @@ def warning_rows(warnings: list[Row]) -> list[Row]:
     return [w | {"label_msgid": WARNING_MSGIDS[w["rule"]]} for w in warnings]
 
 
+TREND_TABLE_MONTHS = 12
+TOP_EMITTERS = 5
+LARGEST_CHANGES = 10
+
+
+def trend_chart(rows: list[Row], period: str, months: int = 24) -> Row:
+    """The last ``months`` months ending at ``period``: emissions and the path, gaps kept."""
+    end = int(period[:4]) * 12 + int(period[5:7]) - 1
+    by_period = {r["period"]: r for r in rows}
+    labels = [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(end - months + 1, end + 1)]
+    return {
+        "months": labels,
+        "actual": [by_period.get(p, {}).get("emissions_tco2e") for p in labels],
+        "path": [by_period.get(p, {}).get("path_month_tco2e") for p in labels],
+    }
+
+
+def scope_split(row: Row) -> list[tuple[str, Any]]:
+    stationary = row.get("scope1_stationary_tco2e")
+    if stationary is None and row.get("scope1_tco2e") is not None:
+        stationary = (row.get("scope1_tco2e") or 0) - (row.get("scope1_mobile_tco2e") or 0)
+    return [
+        (N_("Scope 1, stationary combustion"), stationary),
+        (N_("Scope 1, mobile combustion"), row.get("scope1_mobile_tco2e")),
+        (N_("Scope 2, location-based"), row.get("scope2_location_tco2e")),
+    ]
+
+
+def green_initiatives(row: Row) -> list[Row]:
+    """Rooftop solar, rainwater reuse, EV charging, recycling, instruments: what the
+    enterprise (or the group) does, this month and year to date where kept."""
+    items = [
+        (N_("Rooftop solar capacity declared"), row.get("rooftop_solar_kwp"), None, "kWp", 0),
+        (
+            N_("Rooftop solar, self-consumed"),
+            row.get("solar_self_consumed_mwh"),
+            row.get("ytd_solar_self_consumed_mwh"),
+            "MWh",
+            1,
+        ),
+        (
+            N_("Rooftop solar exported (not subtracted)"),
+            row.get("solar_exported_mwh"),
+            None,
+            "MWh",
+            1,
+        ),
+        (N_("Renewable share of electricity"), row.get("renewable_share"), None, "%", -1),
+        (
+            N_("Grid electricity covered by retired I-RECs"),
+            row.get("irec_retired_mwh"),
+            None,
+            "MWh",
+            1,
+        ),
+        (N_("Electricity bought under a DPPA"), row.get("dppa_mwh"), None, "MWh", 1),
+        (N_("Rainwater reused"), row.get("rainwater_reused_m3"), None, "m³", 0),
+        (N_("Share of water reused"), row.get("water_reuse_share"), None, "%", -1),
+        (N_("EV charging on site"), row.get("ev_charging_mwh"), None, "MWh", 1),
+        (N_("Solid waste recycled"), row.get("waste_recycled_t"), None, "t", 2),
+        (N_("Share of solid waste recycled"), row.get("waste_recycling_share"), None, "%", -1),
+    ]
+    return [
+        {"label": label, "month": month, "ytd": ytd, "unit": unit, "digits": digits}
+        for label, month, ytd, unit, digits in items
+        if month
+    ]
+
+
+def indicator_rows(items: list[Row]) -> list[Row]:
+    """Indicators as machine-readable rows for the CSV attached to the PDF."""
+    return [
+        {
+            "indicator": m["label"],
+            "unit": m["unit"],
+            "this_month": m["month"],
+            "year_to_date": m.get("ytd"),
+            "same_month_last_year": m.get("year_ago"),
+        }
+        for m in items
+    ]
+
+
+TREND_COLUMNS = (
+    "period",
+    "submission_status",
+    "emissions_tco2e",
+    "path_month_tco2e",
+    "scope1_tco2e",
+    "scope2_location_tco2e",
+    "scope2_market_tco2e",
+    "grid_electricity_mwh",
+    "solar_self_consumed_mwh",
+    "energy_toe",
+)
+
+
+def trend_rows(rows: list[Row]) -> list[Row]:
+    return [{c: r.get(c) for c in TREND_COLUMNS} for r in rows]
+
+
+def factor_rows(method_row: Row) -> list[Row]:
+    return [
+        {
+            "factor_id": f["factor_id"],
+            "value": " ".join(f"{label}={value}".lstrip("=") for label, value, _ in f["parts"]),
+            "unit": f["unit"],
+            "source": f["source"],
+        }
+        for f in method_row["factors"]
+    ]
+
+
 def enterprise_context(
     common: Row,
     row: Row,
@@ -239,40 +352,155 @@ def enterprise_context(
     warnings: list[Row] = (),  # type: ignore[assignment]
 ) -> Row:
     """Context of one enterprise's monthly report."""
+    items = metrics(row, with_year_ago=True)
+    table = [with_status(t) for t in trend[-TREND_TABLE_MONTHS:]]
     return common | {
         "title": TITLES["enterprise_monthly"],
+        "report_kind": "enterprise",
+        "subject_plain": f"{row['name_vi']} ({row['tax_code']})",
         "enterprise": row,
         "submission": {
             "status": row["submission_status"],
             "status_msgid": STATUS_MSGIDS[row["submission_status"]],
             "file_name": row.get("file_name"),
         },
-        "metrics": metrics(row, with_year_ago=True),
+        "metrics": items,
         "obligations": obligations(row),
         "renewable_share": row.get("renewable_share"),
         "ytd_months": row.get("months_reported_ytd") or 0,
         "month_of_year": int(common["period"][5:7]),
-        "trend": [with_status(t) for t in trend],
+        "trend": table,
+        "trend_chart": trend_chart(trend, common["period"]),
+        "scope_split": scope_split(row),
+        "green": green_initiatives(row),
         "quality": quality,
         "progress": progress(row),
         "notes": notes(row),
         "restatements": restatements,
         "warnings": warning_rows(list(warnings)),
+        "data_files": [
+            ("indicators", N_("The report's indicators for the month"), indicator_rows(items)),
+            ("trend", N_("Monthly emissions and the path, last 24 months"), trend_rows(trend)),
+            ("factors", N_("Emission factors applied"), factor_rows(common["method"])),
+        ],
     }
 
 
-def park_context(common: Row, park: Row, enterprises: list[Row]) -> Row:
+def top_emitters(enterprises: list[Row], total: float | None, n: int = TOP_EMITTERS) -> list[Row]:
+    ranked = sorted(
+        (e for e in enterprises if e.get("emissions_tco2e") is not None),
+        key=lambda e: (-e["emissions_tco2e"], e["tax_code"]),
+    )[:n]
+    return [e | {"share": e["emissions_tco2e"] / total if total else None} for e in ranked]
+
+
+def largest_changes(enterprises: list[Row], n: int = LARGEST_CHANGES) -> list[Row]:
+    """Enterprises whose emissions moved most from the previous month (absolute tCO2e)."""
+    moved = [
+        e
+        | {
+            "change_tco2e": e["emissions_tco2e"] - e["prior_month_emissions_tco2e"],
+            "change_pct": (e["emissions_tco2e"] / e["prior_month_emissions_tco2e"] - 1) * 100
+            if e["prior_month_emissions_tco2e"]
+            else None,
+        }
+        for e in enterprises
+        if e.get("emissions_tco2e") is not None and e.get("prior_month_emissions_tco2e") is not None
+    ]
+    return sorted(moved, key=lambda e: (-abs(e["change_tco2e"]), e["tax_code"]))[:n]
+
+
+ENTERPRISE_TABLE_COLUMNS = (
+    "tax_code",
+    "name_vi",
+    "name_en",
+    "park_code",
+    "vsic_code",
+    "submission_status",
+    "emissions_tco2e",
+    "emissions_market_tco2e",
+    "scope1_tco2e",
+    "scope2_location_tco2e",
+    "grid_electricity_mwh",
+    "solar_self_consumed_mwh",
+    "renewable_share",
+    "energy_toe",
+    "progress_status",
+    "ytd_vs_path_pct",
+    "ghg_inventory_rolling",
+    "key_energy_user_rolling",
+)
+
+
+def enterprise_rows(enterprises: list[Row]) -> list[Row]:
+    return [{c: e.get(c) for c in ENTERPRISE_TABLE_COLUMNS} for e in enterprises]
+
+
+def park_context(
+    common: Row,
+    park: Row,
+    enterprises: list[Row],
+    trend: list[Row] = (),  # type: ignore[assignment]
+) -> Row:
     """Context of one industrial park's monthly report."""
+    items = metrics(park)
+    members = [
+        with_status(e) | {"progress_msgid": PROGRESS_MSGIDS[e.get("progress_status")]}
+        for e in enterprises
+    ]
     return common | {
         "title": TITLES["park_monthly"],
+        "report_kind": "park",
+        "subject_plain": park["park_name_vi"],
         "park": park,
-        "metrics": metrics(park),
-        "enterprises": [
-            with_status(e) | {"progress_msgid": PROGRESS_MSGIDS[e.get("progress_status")]}
-            for e in enterprises
+        "metrics": items,
+        "enterprises": members,
+        "eco": green_initiatives(park)
+        + [
+            {
+                "label": N_("Enterprises with rooftop solar in use"),
+                "month": sum(1 for e in enterprises if e.get("solar_self_consumed_mwh")),
+                "ytd": None,
+                "unit": f"/ {len(enterprises)}",
+                "digits": 0,
+            }
         ],
+        "top_emitters": top_emitters(members, park.get("emissions_tco2e")),
+        "trend_chart": trend_chart(list(trend), common["period"]),
         "notes": notes(park),
+        "data_files": [
+            ("indicators", N_("The report's indicators for the month"), indicator_rows(items)),
+            (
+                "enterprises",
+                N_("Every enterprise of the report, one row each"),
+                enterprise_rows(enterprises),
+            ),
+            (
+                "trend",
+                N_("Monthly emissions and the path, last 24 months"),
+                trend_rows(list(trend)),
+            ),
+        ],
     }
+
+
+PARK_TABLE_COLUMNS = (
+    "park_code",
+    "park_name_vi",
+    "park_name_en",
+    "enterprises",
+    "enterprises_submitted",
+    "enterprises_on_time",
+    "enterprises_late",
+    "enterprises_revised",
+    "enterprises_rejected",
+    "enterprises_missing",
+    "emissions_tco2e",
+    "ytd_emissions_tco2e",
+    "renewable_share",
+    "water_reuse_share",
+    "waste_recycling_share",
+)
 
 
 def province_context(
@@ -284,21 +512,54 @@ def province_context(
     duplicates: list[str],
     restatements: list[Row],
     warnings: list[Row] = (),  # type: ignore[assignment]
+    trend: list[Row] = (),  # type: ignore[assignment]
+    pathway: list[Row] = (),  # type: ignore[assignment]
+    annual: list[Row] = (),  # type: ignore[assignment]
 ) -> Row:
     """Context of the provincial summary."""
+    items = metrics(province)
     return common | {
         "title": TITLES["province_monthly"],
+        "report_kind": "province",
+        "subject_plain": common["jurisdiction"]["province_vi"],
         "province": province,
-        "metrics": metrics(province),
+        "metrics": items,
         "parks": parks,
+        "park_chart": [
+            (p["park_name_vi"], p.get("emissions_tco2e"), p.get("renewable_share")) for p in parks
+        ],
         "missing": [e for e in enterprises if e["submission_status"] == "missing"],
         "obligated": [e for e in enterprises if e.get("ghg_inventory_rolling") == "over"],
         "revised": [e for e in enterprises if e["submission_status"] == "revised"],
+        "changes": largest_changes(enterprises),
         "quality": quality,
         "duplicates": duplicates,
         "restatements": restatements,
         "notes": notes(province),
         "warnings": warning_rows(list(warnings)),
+        "trend_chart": trend_chart(list(trend), common["period"]),
+        "pathway": {
+            "years": [p["year"] for p in pathway],
+            "path": [p["path_tco2e"] for p in pathway],
+            "actual": [
+                (a["year"], a["tco2e"], a["kind"]) for a in annual if a.get("tco2e") is not None
+            ],
+            "without_output": max((p["enterprises_without_output"] for p in pathway), default=0),
+        },
+        "data_files": [
+            ("indicators", N_("The report's indicators for the month"), indicator_rows(items)),
+            (
+                "parks",
+                N_("Industrial parks side by side"),
+                [{c: p.get(c) for c in PARK_TABLE_COLUMNS} for p in parks],
+            ),
+            (
+                "enterprises",
+                N_("Every enterprise of the report, one row each"),
+                enterprise_rows(enterprises),
+            ),
+            ("pathway", N_("The province's path to net zero by year"), list(pathway)),
+        ],
     }
 
 
@@ -314,7 +575,11 @@ def for_enterprise(common: Row, tax_code: str, factor_users: dict[str, set[str]]
 
 
 def method(
-    grid_policy: str, provisional: bool, gwp_set: str, gwp_values: str, factors: list[Row]
+    grid_policy: str,
+    provisional: bool,
+    gwp_set: str,
+    gwp_values: list[tuple[str, float, int]],
+    factors: list[Row],
 ) -> Row:
     return {
         "grid_policy": grid_policy,

@@ -1,131 +1,332 @@
-"""Report context in, HTML out (pure), then PDF (the edge). Templates and catalogs live here.
+"""Report context in, HTML out (pure), then PDF/A (the edge). Templates, catalogs and
+editions live here.
 
-The standard edition is bilingual: every label shows Vietnamese first and English under
-it. Words come from the gettext catalog (English msgids, ``locale/vi/.../messages.po``);
-numbers are formatted by Babel in Vietnamese style (``1.234,5``), as an agency files them.
+Words come from the gettext catalogs (``locale/<lang>/LC_MESSAGES/messages.po``, English
+msgids) through Jinja2's i18n extension: templates write ``{{ _("Scope 1") }}``. What ``_``
+returns depends on the *edition*:
+
+- ``bilingual`` (the standard edition): Vietnamese first, English beside or under it
+  (``<span lang="vi">…</span><span lang="en">…</span>``; CSS places the English);
+  numbers and dates in Vietnamese notation (``1.234,5``, ``dd/MM/yyyy``), as an agency
+  files them;
+- ``vi``: Vietnamese only, Vietnamese notation;
+- ``en``: English only, English notation (``1,234.5``, ``22 Nov 2026``).
+
+A msgid the Vietnamese catalog lacks stops the rendering (``MissingTranslation``); it never
+falls back to English silently.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import unicodedata
-from datetime import date
-from functools import cache
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from babel.dates import format_date
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from report_templates import charts
+
 HERE = Path(__file__).parent
-CATALOG = HERE / "locale" / "vi" / "LC_MESSAGES" / "messages.po"
+LOCALE = HERE / "locale"
 REPORTS = ("enterprise_monthly", "park_monthly", "province_monthly")
-NUMBER_LOCALE = "vi_VN"
+Edition = Literal["bilingual", "vi", "en"]
+EDITIONS: tuple[Edition, ...] = ("bilingual", "vi", "en")
+NUMBER_LOCALES = {"bilingual": "vi_VN", "vi": "vi_VN", "en": "en_US"}
+DATE_FORMATS = {"bilingual": "dd/MM/yyyy", "vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
+HTML_LANG = {"bilingual": "vi", "vi": "vi", "en": "en"}
 
 
 class MissingTranslation(KeyError):
     pass
 
 
+def catalog_path(lang: str) -> Path:
+    return LOCALE / lang / "LC_MESSAGES" / "messages.po"
+
+
 @cache
-def vietnamese() -> dict[str, str]:
-    """msgid → Vietnamese msgstr, NFC, from the committed .po file."""
-    with CATALOG.open("rb") as handle:
-        catalog = read_po(handle, locale="vi")
+def catalog(lang: str) -> dict[str, str]:
+    """msgid → msgstr (NFC) of one language's catalog, translated entries only."""
+    with catalog_path(lang).open("rb") as handle:
+        messages = read_po(handle, locale=lang)
     return {
-        str(m.id): unicodedata.normalize("NFC", str(m.string)) for m in catalog if m.id and m.string
+        str(m.id): unicodedata.normalize("NFC", str(m.string))
+        for m in messages
+        if m.id and isinstance(m.id, str) and m.string
     }
+
+
+def vietnamese() -> dict[str, str]:
+    return catalog("vi")
 
 
 def vi(msgid: str) -> str:
     try:
-        return vietnamese()[msgid]
+        return catalog("vi")[msgid]
     except KeyError:
         raise MissingTranslation(f"no Vietnamese translation for {msgid!r}") from None
 
 
-def bi(msgid: str) -> Markup:
-    """A label in both languages: Vietnamese, then English."""
+def en(msgid: str) -> str:
+    """English wording: the en catalog may reword a msgid; otherwise the msgid is the text."""
+    return catalog("en").get(msgid, msgid)
+
+
+def bilingual_html(vi_text: str, en_text: str) -> Markup:
     return Markup(
         '<span class="vi" lang="vi">{}</span><span class="en" lang="en">{}</span>'
-    ).format(vi(msgid), msgid)
+    ).format(vi_text, en_text)
 
 
-def num(value: float | int | None, digits: int = 1) -> str:
+def translate(edition: Edition, msgid: str) -> Markup:
+    """The msgid as this edition shows it, escaped."""
+    if edition == "en":
+        return escape(en(msgid))
+    if edition == "vi":
+        return escape(vi(msgid))
+    return bilingual_html(vi(msgid), en(msgid))
+
+
+def plain(edition: Edition, msgid: str) -> str:
+    """Text without markup, for <title>, metadata, chart labels and CSS strings."""
+    if edition == "en":
+        return en(msgid)
+    if edition == "vi":
+        return vi(msgid)
+    return f"{vi(msgid)} / {en(msgid)}"
+
+
+def pair(edition: Edition, vi_text: object, en_text: object) -> Markup:
+    """A value the data holds in both languages (a name, a reason)."""
+    vi_s, en_s = str(vi_text or ""), str(en_text or "") or str(vi_text or "")
+    if edition == "en":
+        return escape(en_s)
+    if edition == "vi" or not en_s or en_s == vi_s:
+        return escape(vi_s)
+    return bilingual_html(vi_s, en_s)
+
+
+def num(value: float | int | None, digits: int = 1, locale: str = "vi_VN") -> str:
     if value is None:
         return "–"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=NUMBER_LOCALE)
+    return format_decimal(value, format=pattern, locale=locale)
 
 
-def pct(value: float | None, digits: int = 1) -> str:
+def pct(value: float | None, digits: int = 1, locale: str = "vi_VN") -> str:
     if value is None:
         return "–"
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + " %"
-    return format_percent(value, format=pattern, locale=NUMBER_LOCALE)
+    return format_percent(value, format=pattern, locale=locale)
 
 
 def period_label(period: str) -> str:
     return f"{period[5:7]}/{period[:4]}"
 
 
-def day(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
+def day(value: date | datetime, fmt: str = "dd/MM/yyyy", locale: str = "vi_VN") -> str:
+    return format_date(value, fmt, locale=locale)
 
 
 @cache
-def environment() -> Environment:
+def environment(edition: Edition = "bilingual") -> Environment:
     env = Environment(
         loader=FileSystemLoader(HERE),
         autoescape=select_autoescape(["j2", "html"]),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.globals.update(bi=bi, vi=vi)
+    locale = NUMBER_LOCALES[edition]
+
+    def gettext(msgid: str) -> str:
+        return str(translate(edition, msgid))
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return gettext(singular if n == 1 else plural)
+
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(_chart_globals(edition))
+    env.globals.update(
+        glossary=glossary(),
+        edition=edition,
+        html_lang=HTML_LANG[edition],
+        plain=partial(plain, edition),
+        pair=partial(pair, edition),
+        number_locale=locale,
+    )
     env.filters.update(
-        num=num,
-        pct=pct,
+        num=partial(num, locale=locale),
+        pct=partial(pct, locale=locale),
         period=period_label,
-        day=day,
+        day=partial(day, fmt=DATE_FORMATS[edition], locale=locale),
         nfc=lambda s: escape(unicodedata.normalize("NFC", str(s))),
     )
     return env
 
 
-def render_html(report: str, context: dict[str, Any]) -> str:
-    """Same context gives the same HTML: it is what the golden tests pin."""
+@cache
+def glossary() -> list[dict[str, str]]:
+    """The official terms (domain-facts §9) the reports use, one glossary for all."""
+    with (HERE / "glossary.csv").open(encoding="utf-8", newline="") as handle:
+        return [
+            {k: unicodedata.normalize("NFC", v) for k, v in row.items()}
+            for row in csv.DictReader(handle)
+        ]
+
+
+def _chart_globals(edition: Edition) -> dict[str, Callable[..., Markup]]:
+    """Chart functions for templates, speaking this edition's language and notation."""
+    text = partial(plain, edition)
+    locale = NUMBER_LOCALES[edition]
+
+    def fmt(value: float) -> str:
+        return num(value, 0 if abs(value) >= 100 or value == int(value) else 1, locale)
+
+    trend_labels = {
+        "actual": text("Emissions (Scope 1 + 2)"),
+        "path": text("Path to the target"),
+        "missing": text("No data"),
+    }
+
+    def chart_trend(data: dict[str, Any], uid: str, title: str) -> Markup:
+        return charts.trend_vs_path(
+            data["months"], data["actual"], data["path"],
+            uid=uid, title=text(title), labels=trend_labels, fmt=fmt,
+        )  # fmt: skip
+
+    def chart_split(parts: list[tuple[str, Any]], uid: str, title: str) -> Markup:
+        return charts.split_bar(
+            [(text(label), value) for label, value in parts], uid=uid, title=text(title), fmt=fmt
+        )
+
+    def chart_ranked(items: list[tuple[str, Any, Any]], uid: str, title: str) -> Markup:
+        """(label, value, share): the share is printed in brackets after the value."""
+        noted = [
+            (label, value, f"({pct(share, 1, locale)})" if share is not None else "")
+            for label, value, share in items
+        ]
+        return charts.ranked_bars(noted, uid=uid, title=text(title), fmt=fmt)
+
+    def chart_pathway(data: dict[str, Any], uid: str, title: str) -> Markup:
+        notes = {"calendar": "", "rolling_12m": text("Last 12 months")}
+        return charts.pathway(
+            data["years"],
+            data["path"],
+            [
+                (year, value, f"{year} {notes[kind]}".strip())
+                for year, value, kind in data["actual"]
+            ],
+            uid=uid,
+            title=text(title),
+            labels={
+                "path": text("Path to net zero (sum of the enterprises' paths)"),
+                "actual": text("Emissions: calendar years, and the last 12 months"),
+            },
+            fmt=fmt,
+        )
+
+    return {
+        "chart_trend": chart_trend,
+        "chart_split": chart_split,
+        "chart_ranked": chart_ranked,
+        "chart_pathway": chart_pathway,
+    }
+
+
+def render_html(report: str, context: dict[str, Any], edition: Edition = "bilingual") -> str:
+    """Same context and edition give the same HTML: it is what the golden tests pin."""
     css = (HERE / "base.css").read_text(encoding="utf-8")
-    template = environment().get_template(f"{report}/report.html.j2")
-    return template.render(css=Markup(css), **context)
+    template = environment(edition).get_template(f"{report}/report.html.j2")
+    return unicodedata.normalize("NFC", template.render(css=Markup(css), **context))
+
+
+def csv_text(rows: list[dict[str, Any]]) -> str:
+    """Rows as CSV (UTF-8, comma, dot decimals): machine-readable, whatever the edition."""
+    if not rows:
+        return ""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def as_utc(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
 
 
 _fonts: Any = None
 
 
-def write_pdf(html: str, target: Path) -> None:
-    """Lay out and write the PDF; fonts come from report_templates/fonts only."""
+def write_pdf(html: str, target: Path, attachments: list[dict[str, Any]] = ()) -> None:  # type: ignore[assignment]
+    """Lay out and write a PDF/A-3b: fonts from report_templates/fonts only, nothing fetched,
+    the report's own data attached as CSV files (relationship "Data"), metadata from the
+    HTML head. Attachment dates come from the HTML's ``dcterms.created``, so the same HTML
+    gives the same bytes."""
     global _fonts  # noqa: PLW0603 - one FontConfiguration per process, reused across reports
-    from weasyprint import CSS, HTML
+    from weasyprint import CSS, HTML, Attachment
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher
 
     if _fonts is None:
         _fonts = FontConfiguration()
-    # Rendering fetches nothing from the network: local files and data: URLs only.
     fetcher = URLFetcher(allowed_protocols=["file", "data"])
     document = HTML(string=html, base_url=str(HERE), url_fetcher=fetcher)
     fonts_css = CSS(filename=str(HERE / "fonts.css"), font_config=_fonts, url_fetcher=fetcher)
-    document.write_pdf(target, stylesheets=[fonts_css], font_config=_fonts, pdf_variant="pdf/a-3u")
+    files = [
+        Attachment(
+            string=a["content"].encode("utf-8"),
+            name=a["name"],
+            description=a["description"],
+            created=a["created"],
+            modified=a["created"],
+            relationship="Data",
+            url_fetcher=fetcher,
+        )
+        for a in attachments
+    ]
+    document.write_pdf(
+        target,
+        stylesheets=[fonts_css],
+        font_config=_fonts,
+        pdf_variant="pdf/a-3b",
+        attachments=files,
+        custom_metadata=True,
+        uncompressed_pdf=False,
+    )
 
 
 def render_to_files(
-    report: str, context: dict[str, Any], html_path: Path, pdf_path: Path
+    report: str,
+    context: dict[str, Any],
+    html_path: Path,
+    pdf_path: Path,
+    edition: Edition = "bilingual",
 ) -> tuple[Path, Path]:
-    """Write one report as self-contained HTML and as PDF/A-3u (one process's work)."""
-    html = render_html(report, context)
+    """Write one report as self-contained HTML and as PDF/A-3b (one process's work)."""
+    html = render_html(report, context, edition)
     html_path.parent.mkdir(parents=True, exist_ok=True)
     html_path.write_text(html, encoding="utf-8")
-    write_pdf(html, pdf_path)
+    created = as_utc(context["stamp"]["as_of"])
+    attachments = [
+        {
+            "name": f"{name}.csv",
+            "description": plain(edition, description),
+            "content": csv_text(rows),
+            "created": created,
+        }
+        for name, description, rows in context.get("data_files", [])
+    ]
+    write_pdf(html, pdf_path, attachments)
     return html_path, pdf_path

@@ -217,6 +217,9 @@ COLUMNS: dict[str, str] = {
     "reason_vi": "Reason, Vietnamese.",
     "reason_en": "Reason, English.",
     "suite_version": "Version of the GX suite that produced the row.",
+    "prior_month_emissions_tco2e": "Emissions of the previous calendar month, tCO2e.",
+    "water_reuse_share": "Rainwater reused ÷ (water withdrawn + rainwater reused), 0-1.",
+    "waste_recycling_share": "Solid waste recycled ÷ solid waste generated, 0-1.",
     # restatements
     "previous_revision": "The revision this one replaced.",
     "named_in_period": "Period whose reports name the restatement.",

@@ -38,6 +38,8 @@ SUMMED = [
     "energy_gj",
     "ytd_path_tco2e",
     "ytd_known_tco2e",
+    "path_month_tco2e",
+    "prior_month_emissions_tco2e",
 ]
 YTD = [
     "emissions_tco2e",
@@ -65,6 +67,7 @@ def rpt_enterprise_monthly(
         "tax_code",
         "period",
         "path_annual",
+        "path_month_tco2e",
         "ytd_months_known",
         pl.col("ytd_tco2e").alias("ytd_known_tco2e"),
         "ytd_path_tco2e",
@@ -89,7 +92,9 @@ def rpt_enterprise_monthly(
         pl.col(c).shift(12).over("tax_code").alias(f"year_ago_{c}")
         for c in ("emissions_tco2e", "grid_electricity_mwh")
     ]
-    return base.with_columns(*ytd, *year_ago).with_columns(
+    prior = pl.col("emissions_tco2e").shift(1).over("tax_code")
+    return base.with_columns(*ytd, *year_ago, prior_month_emissions_tco2e=prior).with_columns(
+        *_eco_shares(),
         months_reported_ytd=pl.col("emissions_tco2e")
         .is_not_null()
         .cast(pl.Int32)
@@ -146,11 +151,95 @@ def _rollup(rows: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
             enterprises_key_energy_user_over=(pl.col("key_energy_user_rolling") == "over").sum(),
         )
         .with_columns(
+            *_eco_shares(),
             renewable_share=pl.when(electricity > 0).then(
                 pl.col("solar_self_consumed_mwh") / electricity
-            )
+            ),
         )
         .sort(keys)
+    )
+
+
+def _eco_shares() -> list[pl.Expr]:
+    """Eco-industrial-park resource indicators (Decree 35/2022 themes): water reused and
+    waste recycled, as shares; null when there is nothing to divide by."""
+    water = pl.col("water_supply_m3").fill_null(0) + pl.col("rainwater_reused_m3").fill_null(0)
+    waste = pl.col("waste_generated_t").fill_null(0)
+    return [
+        pl.when(water > 0)
+        .then(pl.col("rainwater_reused_m3").fill_null(0) / water)
+        .alias("water_reuse_share"),
+        pl.when(waste > 0)
+        .then(pl.col("waste_recycled_t").fill_null(0) / waste)
+        .alias("waste_recycling_share"),
+    ]
+
+
+def province_pathway(
+    enterprises_12m: pl.DataFrame, period: str, last_year: int = 2050
+) -> pl.DataFrame:
+    """One row per calendar year from the earliest baseline year to ``last_year``: the
+    province's path in tCO2e, the sum of every enterprise's own path.
+
+    ``enterprises_12m`` holds rpt_enterprise_monthly rows of the 12 months ending at
+    ``period``. An absolute target's path is its tCO2e; an intensity target's path is its
+    path intensity × the enterprise's output of those months, annualised (months with
+    output × 12 ÷ their count): the output is held where it is now, a stated projection.
+    An intensity enterprise with no output in the 12 months adds nothing and is counted in
+    ``enterprises_without_output``.
+    """
+    from transforms.targets import path_value
+
+    latest = enterprises_12m.filter(pl.col("period") == period)
+    output = enterprises_12m.group_by("tax_code").agg(
+        output_annual=pl.when(pl.col("output_quantity").is_not_null().sum() > 0).then(
+            pl.col("output_quantity").sum() * 12 / pl.col("output_quantity").is_not_null().sum()
+        )
+    )
+    targets = latest.select(
+        "tax_code",
+        "target_type",
+        "baseline_year",
+        "baseline_tco2e",
+        "baseline_intensity",
+        "target_year",
+        "target_reduction_pct",
+        "net_zero_year",
+    ).join(output, on="tax_code", how="left")
+    if targets.is_empty():
+        return pl.DataFrame(
+            schema={
+                "year": pl.Int32,
+                "path_tco2e": pl.Float64,
+                "enterprises_in_path": pl.UInt32,
+                "enterprises_without_output": pl.UInt32,
+            }
+        )
+    first_year = int(targets["baseline_year"].min())  # type: ignore[arg-type]
+    years = pl.DataFrame({"year": pl.int_range(first_year, last_year + 1, eager=True)})
+    is_intensity = pl.col("target_type") == "intensity"
+    annual = path_value(
+        pl.col("year"),
+        pl.col("baseline_year"),
+        pl.when(is_intensity)
+        .then(pl.col("baseline_intensity"))
+        .otherwise(pl.col("baseline_tco2e")),
+        pl.col("target_year"),
+        pl.col("target_reduction_pct"),
+        pl.col("net_zero_year").fill_null(2050),
+    )
+    tco2e = pl.when(is_intensity).then(annual * pl.col("output_annual")).otherwise(annual)
+    return (
+        targets.join(years, how="cross")
+        .with_columns(path=tco2e)
+        .group_by("year")
+        .agg(
+            path_tco2e=pl.col("path").sum(),
+            enterprises_in_path=pl.col("path").is_not_null().sum(),
+            enterprises_without_output=(is_intensity & pl.col("output_annual").is_null()).sum(),
+        )
+        .with_columns(pl.col("year").cast(pl.Int32))
+        .sort("year")
     )
 
 

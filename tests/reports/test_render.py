@@ -1,6 +1,7 @@
 """Catalog completeness and the HTML the templates produce."""
 
 import unicodedata
+from datetime import date
 
 from report_templates import contexts
 from report_templates.catalog import missing_msgids, used_msgids
@@ -8,6 +9,8 @@ from report_templates.render import render_html
 
 COMMON = {
     "period": "2026-10",
+    "as_of_date": date(2026, 11, 15),
+    "due_day": 15,
     "demo": True,
     "jurisdiction": {
         "agency_vi": "Sở Nông nghiệp và Môi trường",
@@ -19,11 +22,11 @@ COMMON = {
         "provisional_latest",
         True,
         "AR5",
-        "CH4 28 · N2O 265",
+        [("CH4", 28, 0), ("N2O", 265, 0)],
         [
             {
                 "factor_id": "GRID-VN-2023",
-                "value": "0,6592",
+                "parts": [("", 0.6592, 4)],
                 "unit": "tCO₂/MWh (2023)",
                 "source": "CV 1726/BĐKH-PTCBT",
             }
@@ -31,7 +34,7 @@ COMMON = {
     ),
     "stamp": {
         "generator": "netzero test",
-        "run_id": "r1",
+        "as_of": "2026-11-15T03:00:00Z",
         "registry_version": "2026.11.1",
         "suite_version": "2026.11.1",
     },

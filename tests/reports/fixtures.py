@@ -1,0 +1,277 @@
+"""Small, fixed report contexts: one enterprise, its park and a province of two parks.
+
+Rows are report-table rows; a column the fixture does not set reads as null (``Row``), as
+an unreported figure would.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from report_templates import contexts
+
+
+class Row(dict[str, Any]):
+    def __missing__(self, key: str) -> None:
+        return None
+
+
+PERIOD = "2026-10"
+COMMON: dict[str, Any] = {
+    "period": PERIOD,
+    "as_of_date": date(2026, 11, 15),
+    "due_day": 15,
+    "demo": True,
+    "jurisdiction": {
+        "agency_vi": "Sở Nông nghiệp và Môi trường Thành phố Hồ Chí Minh",
+        "agency_en": "Ho Chi Minh City Department of Agriculture and Environment",
+        "province_vi": "Thành phố Hồ Chí Minh – khu vực Bình Dương cũ",
+        "province_en": "Ho Chi Minh City – former Binh Duong province",
+    },
+    "method": contexts.method(
+        "provisional_latest",
+        True,
+        "AR5",
+        [("CH4", 28, 0), ("N2O", 265, 0)],
+        [
+            {
+                "factor_id": "GRID-VN-2023",
+                "parts": [("", 0.6592, 4)],
+                "unit": "tCO₂/MWh (2023)",
+                "source": "CV 1726/BĐKH-PTCBT",
+            },
+            {
+                "factor_id": "IPCC2006-DIESEL-STATIONARY",
+                "parts": [("NCV", 43.0, 1), ("CO₂", 74100, 0), ("CH₄", 3, 0), ("N₂O", 0.6, 1)],
+                "unit": "TJ/Gg · kg/TJ",
+                "source": "IPCC 2006 Vol. 2 Tables 1.2, 2.2",
+            },
+        ],
+    ),
+    "stamp": {
+        "generator": "netzero 0.0.0",
+        "as_of": "2026-11-15T03:00:00Z",
+        "registry_version": "2026.11.1",
+        "suite_version": "2026.11.3",
+    },
+}
+
+
+def _trend(tax_code: str) -> list[Row]:
+    """24 months ending at the period: a gentle decline with one missing month."""
+    rows = []
+    for i in range(24):
+        year, month = divmod(2024 * 12 + 10 + i, 12)
+        period = f"{year:04d}-{month + 1:02d}"
+        missing = period == "2026-03"
+        rows.append(
+            Row(
+                tax_code=tax_code,
+                period=period,
+                submission_status="missing" if missing else "on_time",
+                emissions_tco2e=None if missing else 120.0 - i,
+                path_month_tco2e=110.0 - i * 0.4,
+                scope1_tco2e=None if missing else 20.0,
+                scope2_location_tco2e=None if missing else 100.0 - i,
+                grid_electricity_mwh=None if missing else 150.0 - i,
+                solar_self_consumed_mwh=None if missing else 12.5,
+            )
+        )
+    return rows
+
+
+ENTERPRISE = Row(
+    tax_code="3700000001",
+    name_vi="Công ty TNHH Giày Bình Dương <Demo>",
+    name_en="Binh Duong Footwear Co., Ltd. <Demo>",
+    park_code="VSIP1",
+    park_name_vi="KCN Việt Nam – Singapore (VSIP I)",
+    park_name_en="Vietnam–Singapore Industrial Park (VSIP I)",
+    vsic_code="1520",
+    sector_label_vi="Sản xuất giày, dép",
+    sector_label_en="Manufacture of footwear",
+    baseline_year=2022,
+    target_year=2030,
+    target_reduction_pct=30.0,
+    net_zero_year=2050,
+    submission_status="on_time",
+    file_name="3700000001_2026-10.xlsx",
+    scope1_tco2e=20.0,
+    scope1_stationary_tco2e=15.0,
+    scope1_mobile_tco2e=5.0,
+    scope2_location_tco2e=77.0,
+    scope2_market_tco2e=70.5,
+    emissions_tco2e=97.0,
+    emissions_market_tco2e=90.5,
+    ytd_emissions_tco2e=1001.25,
+    year_ago_emissions_tco2e=109.0,
+    grid_electricity_mwh=116.81,
+    irec_retired_mwh=10.0,
+    solar_self_consumed_mwh=12.5,
+    ytd_solar_self_consumed_mwh=118.0,
+    rooftop_solar_kwp=250,
+    energy_toe=20.6,
+    energy_gj=480.0,
+    diesel_mobile_t=1.55,
+    water_supply_m3=1200,
+    rainwater_reused_m3=300,
+    water_reuse_share=0.2,
+    waste_generated_t=8.0,
+    waste_recycled_t=2.0,
+    waste_recycling_share=0.25,
+    ev_charging_mwh=1.2,
+    renewable_share=12.5 / (116.81 + 12.5),
+    months_reported_ytd=9,
+    progress_status="ahead",
+    progress_status_rolling_12m="on_track",
+    progress_tolerance=0.05,
+    ytd_known_tco2e=1001.25,
+    ytd_path_tco2e=1100.0,
+    ytd_months_known=9,
+    ytd_vs_path_pct=-8.977,
+    rolling_12m_vs_path_pct=-3.2,
+    yoy_change_pct=-11.0,
+    rolling_12m_vs_baseline_pct=-14.5,
+    intensity_tco2e_per_output=0.0485,
+    output_unit="đôi",
+    intensity_tco2e_per_bn_vnd=1.234,
+    ghg_inventory_rolling="under",
+    ghg_inventory_calendar="undetermined",
+    key_energy_user_rolling="under",
+    key_energy_user_calendar="under",
+    rolling_12m_tco2e=1310.0,
+    rolling_12m_toe=250.0,
+    rolling_12m_months_known=11,
+    calendar_ytd_tco2e=1001.25,
+    calendar_ytd_toe=190.0,
+    calendar_ytd_months_known=9,
+    prior_month_emissions_tco2e=98.0,
+)
+LATE = Row(
+    ENTERPRISE,
+    tax_code="3700000002",
+    name_vi="Công ty Cổ phần Điện tử Đồng Nai",
+    name_en="Dong Nai Electronics JSC",
+    submission_status="late",
+    emissions_tco2e=3400.0,
+    prior_month_emissions_tco2e=3000.0,
+    ghg_inventory_rolling="over",
+    key_energy_user_rolling="over",
+    rolling_12m_tco2e=39000.0,
+    progress_status="behind",
+)
+MISSING = Row(
+    tax_code="3700000003",
+    name_vi="Công ty TNHH Nội thất Thủ Dầu Một",
+    name_en="Thu Dau Mot Furniture Co., Ltd.",
+    park_code="MYPHUOC3",
+    submission_status="missing",
+    progress_status="undetermined",
+)
+PARK = Row(
+    park_code="VSIP1",
+    park_name_vi="KCN Việt Nam – Singapore (VSIP I)",
+    park_name_en="Vietnam–Singapore Industrial Park (VSIP I)",
+    enterprises=2,
+    enterprises_submitted=2,
+    enterprises_on_time=1,
+    enterprises_late=1,
+    enterprises_revised=0,
+    enterprises_rejected=0,
+    enterprises_missing=0,
+    enterprises_with_emissions=2,
+    enterprise_months_ytd=18,
+    enterprise_months_expected_ytd=20,
+    enterprises_ahead=1,
+    enterprises_on_track=0,
+    enterprises_behind=1,
+    enterprises_undetermined=0,
+    lines_quarantined=1,
+    scope1_tco2e=40.0,
+    scope2_location_tco2e=3457.0,
+    emissions_tco2e=3497.0,
+    ytd_emissions_tco2e=31000.0,
+    grid_electricity_mwh=5300.0,
+    solar_self_consumed_mwh=25.0,
+    rainwater_reused_m3=600,
+    water_supply_m3=2400,
+    water_reuse_share=0.2,
+    waste_generated_t=16.0,
+    waste_recycled_t=4.0,
+    waste_recycling_share=0.25,
+    renewable_share=25.0 / 5325.0,
+)
+PARK_2 = Row(
+    park_code="MYPHUOC3",
+    park_name_vi="KCN Mỹ Phước 3",
+    park_name_en="My Phuoc 3 Industrial Park",
+    enterprises=1,
+    enterprises_submitted=0,
+    enterprises_missing=1,
+    enterprises_on_time=0,
+    enterprises_late=0,
+    enterprises_revised=0,
+    enterprises_rejected=0,
+)
+PROVINCE = Row(
+    PARK,
+    park_code=None,
+    enterprises=3,
+    enterprises_missing=1,
+    enterprises_undetermined=1,
+    enterprises_with_emissions=2,
+)
+
+
+def enterprise() -> dict[str, Any]:
+    return contexts.enterprise_context(
+        COMMON,
+        ENTERPRISE,
+        _trend(ENTERPRISE["tax_code"]),
+        [
+            Row(
+                tax_code=ENTERPRISE["tax_code"],
+                file_name="3700000001_2026-10.xlsx",
+                line_no=7,
+                field="quantity",
+                value="-5",
+                rule="quantity_not_negative",
+                reason_vi="Số lượng không được âm",
+                reason_en="Quantity must not be negative",
+            )
+        ],
+        [],
+    )
+
+
+def park() -> dict[str, Any]:
+    return contexts.park_context(COMMON, PARK, [ENTERPRISE, LATE], _trend("VSIP1"))
+
+
+def province() -> dict[str, Any]:
+    pathway = [
+        Row(year=y, path_tco2e=46000.0 * (2050 - y) / 28, enterprises_without_output=0)
+        for y in range(2022, 2051)
+    ]
+    annual = [
+        Row(year=2024, tco2e=44000.0, kind="calendar"),
+        Row(year=2025, tco2e=42500.0, kind="calendar"),
+        Row(year=2026, tco2e=41800.0, kind="rolling_12m"),
+    ]
+    return contexts.province_context(
+        COMMON,
+        PROVINCE,
+        [PARK, PARK_2],
+        [ENTERPRISE, LATE, MISSING],
+        [],
+        ["3700000001_2026-10 (1).xlsx"],
+        [],
+        [],
+        _trend("province"),
+        pathway,
+        annual,
+    )
+
+
+CONTEXTS = {"enterprise_monthly": enterprise, "park_monthly": park, "province_monthly": province}
