@@ -27,7 +27,8 @@ demo: setup  ## generate the demo province into data/ if it is not there yet
 run: demo  ## run the monthly cycle for the latest demo month (PERIOD=yyyy-mm to choose)
 	@$(NETZERO) run $(if $(PERIOD),--period $(PERIOD))
 
-test: setup  ## run the test suite
+test:  ## set up (with chromium for the HTML tests) and run the test suite
+	@scripts/setup.sh --test
 	@$(PY) -m pytest
 
 bench: setup  ## benchmarks (ratios against a floor measured in the same run) → bench/results/

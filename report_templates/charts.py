@@ -97,7 +97,8 @@ def _y_axis(frame: Frame, ticks: list[float], fmt: Fmt, unit: str) -> list[str]:
 
 
 def _item_width(label: str) -> float:
-    return 22 + 4.4 * len(label)
+    """Room a legend item takes: swatch, gap, and ~0.6 em per character at 7.5 units."""
+    return 24 + 4.5 * len(label)
 
 
 def _legend_lines(items: Sequence[tuple[str, str, str]], x: float, width: float) -> int:
@@ -308,7 +309,9 @@ def pathway(
     body = _y_axis(frame, ticks, fmt, unit)
     step = 5 if span > 15 else 1
     for year in years:
-        if year % step == 0 or year in (first, last):
+        on_step = year % step == 0
+        near_step = any((year + d) % step == 0 for d in range(-2, 3) if d)
+        if on_step or (year in (first, last) and not near_step):
             body.append(_text(x_of(year), base + 11, str(year), "middle", 7))
     points = [
         f"{_f(x_of(y))},{_f(y_of(float(v)))}"
@@ -329,7 +332,5 @@ def pathway(
         f'<line x1="{_f(frame.left)}" x2="{_f(width - frame.right)}" y1="{_f(base)}" '
         f'y2="{_f(base)}" stroke="{INK}" stroke-width="0.8"/>'
     )
-    body += _legend(
-        frame.left, height - 8, [("line", PATH, labels["path"]), ("dot", ACTUAL, labels["actual"])]
-    )
+    body += _legend(frame.left, height - 8 - extra, legend, width)
     return _svg(frame, uid, title, labels.get("desc", title), body)

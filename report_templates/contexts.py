@@ -357,7 +357,10 @@ def enterprise_context(
     return common | {
         "title": TITLES["enterprise_monthly"],
         "report_kind": "enterprise",
-        "subject_plain": f"{row['name_vi']} ({row['tax_code']})",
+        "subject": {
+            "name_vi": f"{row['name_vi']} ({row['tax_code']})",
+            "name_en": f"{row.get('name_en') or row['name_vi']} ({row['tax_code']})",
+        },
         "enterprise": row,
         "submission": {
             "status": row["submission_status"],
@@ -451,7 +454,7 @@ def park_context(
     return common | {
         "title": TITLES["park_monthly"],
         "report_kind": "park",
-        "subject_plain": park["park_name_vi"],
+        "subject": {"name_vi": park["park_name_vi"], "name_en": park.get("park_name_en")},
         "park": park,
         "metrics": items,
         "enterprises": members,
@@ -521,7 +524,10 @@ def province_context(
     return common | {
         "title": TITLES["province_monthly"],
         "report_kind": "province",
-        "subject_plain": common["jurisdiction"]["province_vi"],
+        "subject": {
+            "name_vi": common["jurisdiction"]["province_vi"],
+            "name_en": common["jurisdiction"]["province_en"],
+        },
         "province": province,
         "metrics": items,
         "parks": parks,

@@ -23,6 +23,7 @@ import io
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, partial
 from pathlib import Path
 from typing import Any, Literal
@@ -115,18 +116,34 @@ def pair(edition: Edition, vi_text: object, en_text: object) -> Markup:
     return bilingual_html(vi_s, en_s)
 
 
+def half_up(value: float | int, digits: int) -> Decimal:
+    """Round as a reader expects (1.25 → 1.3), not to even: from the shortest decimal form
+    of the float, so 1001.25 is 1001.25 and not 1001.2499…"""
+    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    return exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def local(edition: Edition, row: Any, field: str) -> str:
+    """One language of a value the data holds in both (``name`` → ``name_vi`` / ``name_en``):
+    English in the English edition when there is one, Vietnamese otherwise."""
+    get = row.get if isinstance(row, dict) else lambda key: getattr(row, key, None)
+    if edition == "en" and get(f"{field}_en"):
+        return str(get(f"{field}_en"))
+    return str(get(f"{field}_vi") or "")
+
+
 def num(value: float | int | None, digits: int = 1, locale: str = "vi_VN") -> str:
     if value is None:
         return "–"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=locale)
+    return format_decimal(half_up(value, digits), format=pattern, locale=locale)
 
 
 def pct(value: float | None, digits: int = 1, locale: str = "vi_VN") -> str:
     if value is None:
         return "–"
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + " %"
-    return format_percent(value, format=pattern, locale=locale)
+    return format_percent(half_up(value * 100, digits) / 100, format=pattern, locale=locale)
 
 
 def period_label(period: str) -> str:
@@ -163,6 +180,7 @@ def environment(edition: Edition = "bilingual") -> Environment:
         html_lang=HTML_LANG[edition],
         plain=partial(plain, edition),
         pair=partial(pair, edition),
+        local=partial(local, edition),
         number_locale=locale,
     )
     env.filters.update(

@@ -7,6 +7,11 @@ cd "$(dirname "$0")/.."
 UV_VERSION=0.13.9
 # Pango for WeasyPrint; HarfBuzz-subset makes PDF writing ~5x faster; poppler-utils for the PDF tests.
 DEBIAN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
+# `setup.sh --test` (make test): Debian's chromium too, for the HTML report tests (Playwright
+# drives it; no browser is ever downloaded).
+if [ "${1:-}" = "--test" ]; then
+  DEBIAN_PACKAGES+=(chromium)
+fi
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -1,0 +1,154 @@
+"""The PDFs as a reader and an archivist see them: text layer, fonts, PDF/A-3b metadata,
+the data attached as CSV, and the same bytes on every render."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from report_templates.render import render_to_files
+from tests.reports.fixtures import CONTEXTS
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler-utils not installed (make test sets it up)"
+)
+
+# Per report: Vietnamese words that must come out of the text layer with their diacritics,
+# and the key figures in Vietnamese notation.
+EXPECTED = {
+    "enterprise_monthly": (
+        [
+            "Báo cáo tiến độ giảm phát thải hằng tháng",
+            "Công ty TNHH Giày Bình Dương <Demo>",
+            "Phát thải KNK trực tiếp (phạm vi 1)",
+            "Sáng kiến xanh",
+            "Số lượng không được âm",
+            "Quantity must not be negative",
+            "hệ số phát thải lưới điện",
+        ],
+        ["97,0", "1.001,3", "-9,0 %", "0,6592", "74.100"],
+    ),
+    "park_monthly": (
+        [
+            "Báo cáo hằng tháng của khu công nghiệp",
+            "Chỉ số khu công nghiệp sinh thái",
+            "Công ty Cổ phần Điện tử Đồng Nai",
+        ],
+        ["3.497,0", "20,0 %", "25,0 %"],
+    ),
+    "province_monthly": (
+        [
+            "Lộ trình đến phát thải ròng bằng “0” năm 2050",
+            "Thay đổi lớn nhất so với tháng trước",
+            "Công ty Cổ phần Điện tử Đồng Nai",
+        ],
+        ["3.497,0", "3.400,0", "400,0"],
+    ),
+}
+
+
+def run(*args: str) -> str:
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("pdf")
+    for report, context in CONTEXTS.items():
+        render_to_files(report, context(), out / f"{report}.html", out / f"{report}.pdf")
+    return {report: out / f"{report}.pdf" for report in CONTEXTS}
+
+
+@pytest.mark.parametrize("report", sorted(EXPECTED))
+def test_text_layer_keeps_vietnamese_and_the_key_figures(
+    pdfs: dict[str, Path], report: str
+) -> None:
+    """It extracts the Vietnamese words with diacritics intact, and the figures."""
+    text = " ".join(run("pdftotext", "-enc", "UTF-8", str(pdfs[report]), "-").split())
+    words, figures = EXPECTED[report]
+    for expected in [*words, *figures]:
+        assert expected in text, expected
+
+
+@pytest.mark.parametrize("report", sorted(EXPECTED))
+def test_every_font_is_embedded_and_is_the_shipped_one(pdfs: dict[str, Path], report: str) -> None:
+    """It embeds (subsets of) the shipped Noto Sans and nothing else, so no reader substitutes."""
+    lines = run("pdffonts", str(pdfs[report])).splitlines()[2:]
+    assert lines
+    for line in lines:
+        name, *_rest = line.split()
+        assert "Noto-Sans" in name, line
+        assert line.split()[-5:-2] == ["yes", "yes", "yes"], line  # emb sub uni
+
+
+@pytest.mark.parametrize("report", sorted(EXPECTED))
+def test_pdf_a_3b_with_document_metadata(pdfs: dict[str, Path], report: str) -> None:
+    """It declares PDF/A-3b in XMP and carries title, author, dates from the data, and the
+    period, edition and factor version as document properties."""
+    meta = run("pdfinfo", "-meta", str(pdfs[report]))
+    assert 'pdfaid:part="3"' in meta and 'pdfaid:conformance="B"' in meta
+    assert "<xmp:CreateDate>2026-11-15T03:00:00Z</xmp:CreateDate>" in meta
+    assert "PDF version:     1.7" in run("pdfinfo", str(pdfs[report]))
+    info = dict(
+        (key.strip(), value.strip())
+        for key, _, value in (
+            line.partition(":")
+            for line in run("pdfinfo", "-custom", str(pdfs[report])).splitlines()
+        )
+    )
+    assert info["Author"] == "Sở Nông nghiệp và Môi trường Thành phố Hồ Chí Minh"
+    assert info["netzeroperiod"] == "2026-10"
+    assert info["netzerofactorversion"] == "2026.11.1"
+    assert info["netzeroedition"] == "bilingual"
+    assert info["netzerogwp"] == "AR5"
+
+
+def test_the_report_data_is_attached_as_csv(pdfs: dict[str, Path], tmp_path: Path) -> None:
+    """It attaches the enterprise report's own figures; the CSV equals the context."""
+    listing = run("pdfdetach", "-list", str(pdfs["enterprise_monthly"]))
+    assert {"indicators.csv", "trend.csv", "factors.csv"} <= {
+        line.split(": ", 1)[1] for line in listing.splitlines()[1:]
+    }
+    run("pdfdetach", "-saveall", "-o", str(tmp_path), str(pdfs["enterprise_monthly"]))
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "indicators.csv").read_text("utf-8"))))
+    total = next(r for r in rows if r["indicator"] == "Total emissions (Scope 1 + 2)")
+    assert (float(total["this_month"]), float(total["year_to_date"])) == (97.0, 1001.25)
+    trend = list(csv.DictReader(io.StringIO((tmp_path / "trend.csv").read_text("utf-8"))))
+    assert len(trend) == 24 and trend[-1]["period"] == "2026-10"
+
+
+def test_the_same_report_renders_to_the_same_bytes(tmp_path: Path) -> None:
+    """It is reproducible: dates come from the data, chart and font subsets are stable."""
+    digests = set()
+    for i in range(2):
+        pdf = tmp_path / f"{i}.pdf"
+        render_to_files(
+            "province_monthly", CONTEXTS["province_monthly"](), tmp_path / f"{i}.html", pdf
+        )
+        digests.add(hashlib.sha256(pdf.read_bytes()).hexdigest())
+    assert len(digests) == 1
+
+
+def test_monolingual_pdf_editions(tmp_path: Path) -> None:
+    """It writes an English-only PDF with English numbers and a Vietnamese-only one."""
+    context = CONTEXTS["enterprise_monthly"]()
+    for edition in ("en", "vi"):
+        render_to_files(
+            "enterprise_monthly",
+            context,
+            tmp_path / f"{edition}.html",
+            tmp_path / f"{edition}.pdf",
+            edition,
+        )
+    en = " ".join(run("pdftotext", str(tmp_path / "en.pdf"), "-").split())
+    vi = " ".join(run("pdftotext", str(tmp_path / "vi.pdf"), "-").split())
+    assert "Monthly emission-reduction progress report" in en and "1,001.3" in en
+    assert "Báo cáo tiến độ" not in en and "Page 1 of" in en
+    assert "Báo cáo tiến độ giảm phát thải hằng tháng" in vi and "1.001,3" in vi
+    assert "Monthly emission-reduction" not in vi and "Trang 1 /" in vi
