@@ -11,6 +11,8 @@ from typing import Literal
 
 import polars as pl
 
+from transforms.sums import stable_sum
+
 GridFactorPolicy = Literal["provisional_latest", "leave_empty"]
 
 # Activity code → the fct_enterprise_monthly column holding its canonical quantity.
@@ -240,8 +242,8 @@ def fct_scope2_market_emissions(
     )
     code = pl.col("activity_code")
     month = lines.group_by(keys).agg(
-        grid_mwh=pl.col("quantity_canonical").filter(code == "ELEC_GRID").sum(),
-        claimed_mwh=pl.col("quantity_canonical").filter(code != "ELEC_GRID").sum(),
+        grid_mwh=stable_sum(pl.col("quantity_canonical").filter(code == "ELEC_GRID")),
+        claimed_mwh=stable_sum(pl.col("quantity_canonical").filter(code != "ELEC_GRID")),
     )
     cap_share = (
         pl.when(pl.col("claimed_mwh") > pl.col("grid_mwh"))
@@ -332,7 +334,7 @@ def fct_emissions(*emission_facts: pl.LazyFrame) -> pl.LazyFrame:
 
 def _sum_or_null(which: pl.Expr, column: str = "quantity_canonical") -> pl.Expr:
     """The sum over matching lines; null when no line matches (not reported ≠ zero)."""
-    return pl.when(which.any()).then(pl.col(column).filter(which).sum())
+    return pl.when(which.any()).then(stable_sum(pl.col(column).filter(which)))
 
 
 def fct_enterprise_monthly(
@@ -380,7 +382,7 @@ def fct_enterprise_monthly(
         .any(),
         has_provisional_grid_factor=pl.col("is_factor_provisional").any(),
         has_dppa_grid_fallback=(pl.col("scope2_market_basis") == "dppa_grid_factor_fallback").any(),
-        fuel_energy_gj=pl.col("energy_tj").sum() * 1000,
+        fuel_energy_gj=stable_sum(pl.col("energy_tj")) * 1000,
     )
     # No solar line means no solar: it does not make the electricity total unknown.
     electricity = pl.col("grid_electricity_mwh") + pl.col("solar_self_consumed_mwh").fill_null(0)

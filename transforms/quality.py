@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from transforms.sums import stable_sum
+
 WARNING_COLUMNS = ("mom_change", "far_from_history", "solar_implausible", "zero_electricity")
 MAD_TO_SIGMA = 1.4826  # the MAD of a normal distribution × 1.4826 = its standard deviation
 
@@ -29,7 +31,9 @@ def int_quality_checks(
     keys = ["tax_code", "period", "activity_code"]
     monthly = (
         stg_submissions__activity_lines.group_by(keys)
-        .agg(quantity=pl.col("quantity_canonical").sum(), unit=pl.col("canonical_unit").first())
+        .agg(
+            quantity=stable_sum(pl.col("quantity_canonical")), unit=pl.col("canonical_unit").first()
+        )
         .sort(keys)
     )
     # Month-on-month: against the previous calendar month, when it was submitted.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from transforms.sums import stable_sum
+
 SUMMED = [
     "grid_electricity_mwh",
     "solar_self_consumed_mwh",
@@ -126,8 +128,8 @@ def _rollup(rows: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
     return (
         rows.group_by(keys)
         .agg(
-            *(pl.col(c).sum() for c in SUMMED),
-            *(pl.col(f"ytd_{c}").sum() for c in YTD),
+            *(stable_sum(pl.col(c)) for c in SUMMED),
+            *(stable_sum(pl.col(f"ytd_{c}")) for c in YTD),
             enterprises=pl.len(),
             enterprises_submitted=(status != "missing").sum(),
             enterprises_missing=(status == "missing").sum(),
@@ -234,7 +236,7 @@ def province_pathway(
         .with_columns(path=tco2e)
         .group_by("year")
         .agg(
-            path_tco2e=pl.col("path").sum(),
+            path_tco2e=stable_sum(pl.col("path")),
             enterprises_in_path=pl.col("path").is_not_null().sum(),
             enterprises_without_output=(is_intensity & pl.col("output_annual").is_null()).sum(),
         )
@@ -258,7 +260,7 @@ def rpt_rollup_reconciliation(
     def totals(frame: pl.LazyFrame, name: str) -> pl.LazyFrame:
         return (
             frame.group_by("period")
-            .agg(pl.col(c).sum() for c in SUMMED)
+            .agg(stable_sum(pl.col(c)) for c in SUMMED)
             .unpivot(index="period", variable_name="measure", value_name=name)
         )
 

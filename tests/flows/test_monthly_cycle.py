@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import shutil
@@ -346,17 +347,51 @@ def test_pdf_text_keeps_vietnamese_diacritics_and_fonts_are_embedded(province) -
     assert fonts and all(" yes " in line and "Noto" in line for line in fonts)
 
 
-def test_second_run_lands_nothing_and_duplicates_nothing(province) -> None:
-    """It skips a file already landed and leaves raw unchanged on a rerun."""
+def test_real_reports_show_the_warehouse_figures_and_attach_them(province, tmp_path) -> None:
+    """It prints the province total from the warehouse in the PDF text layer (Vietnamese
+    notation), attaches the same figure in CSV, and every report is PDF/A-3b."""
+    from report_templates.render import num
+
+    data, _, _ = province
+    total = sql(
+        data, "select emissions_tco2e from reports.rpt_province_monthly where period = '2026-10'"
+    )[0][0]
+    pdf = data / "outbox" / "2026-10" / "province_2026-10.pdf"
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert num(total) in text
+    subprocess.run(["pdfdetach", "-saveall", "-o", str(tmp_path), str(pdf)], check=True)
+    rows = list(csv.DictReader((tmp_path / "indicators.csv").open(encoding="utf-8")))
+    attached = next(r for r in rows if r["indicator"] == "Total emissions (Scope 1 + 2)")
+    assert float(attached["this_month"]) == pytest.approx(total, rel=1e-12)
+    assert {p.name for p in tmp_path.iterdir()} >= {"parks.csv", "enterprises.csv", "pathway.csv"}
+    for report in (data / "outbox" / "2026-10").rglob("*.pdf"):
+        meta = subprocess.run(
+            ["pdfinfo", "-meta", str(report)], capture_output=True, text=True, check=True
+        ).stdout
+        assert 'pdfaid:part="3" pdfaid:conformance="B"' in meta, report.name
+
+
+def test_second_run_lands_nothing_and_duplicates_nothing(province, monkeypatch) -> None:
+    """It skips a file already landed and leaves raw unchanged on a rerun; the same data
+    gives byte-identical reports, and monolingual editions come on request."""
     from flows.monthly_cycle import monthly_cycle
 
     data, demo, _ = province
+    outbox = data / "outbox" / "2026-10"
+    before_files = {
+        f["path"]: f["sha256"] for f in json.loads((outbox / "manifest.json").read_text())["files"]
+    }
     before = sql(data, "select count(*) from raw.submission_lines")[0][0]
     archived = sorted((data / "archive").iterdir())[0]
     original = sql(
         data, f"select file_name from raw.submission_files where sha256 = '{archived.stem}'"
     )[0][0]
     shutil.copyfile(archived, data / "inbox" / original)  # the same file dropped again
+    monkeypatch.setenv("NETZERO_REPORT_EDITIONS", "en")
     summary = monthly_cycle(data_dir=str(data))
     assert (summary.files_landed, summary.files_skipped) == (0, 1)
     assert sql(data, "select count(*) from raw.submission_lines")[0][0] == before
@@ -364,3 +399,18 @@ def test_second_run_lands_nothing_and_duplicates_nothing(province) -> None:
     assert sql(data, f"select status from ops.file_ledger where run_id = '{summary.run_id}'") == [
         ("already_landed",)
     ]
+    after = {
+        f["path"]: f["sha256"] for f in json.loads((outbox / "manifest.json").read_text())["files"]
+    }
+    changed = [p for p, digest in before_files.items() if after.get(p) != digest]
+    assert changed == [], "same data, same reports, byte for byte"
+    english = {p for p in after if p.endswith(".en.pdf") or p.endswith(".en.html")}
+    assert len(english) == 2 * len([p for p in before_files if p.endswith(".pdf")])
+    assert "province_2026-10.en.pdf" in english
+    text = subprocess.run(
+        ["pdftotext", str(outbox / "province_2026-10.en.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Provincial monthly net-zero summary" in text and "Báo cáo tổng hợp" not in text
