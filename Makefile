@@ -33,6 +33,7 @@ test:  ## set up (with chromium for the HTML tests) and run the test suite
 
 bench: setup  ## benchmarks (ratios against a floor measured in the same run) → bench/results/
 	@$(PY) -m bench.validation --lines 1000000
+	@$(PY) -m bench.render --enterprises 40
 
 lint: setup  ## ruff and mypy
 	@.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy

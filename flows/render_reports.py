@@ -32,6 +32,14 @@ def render_reports(settings: Settings, period: str, run_id: str) -> Path:
     shutil.rmtree(staging, ignore_errors=True)
     with wh.connect(settings.warehouse) as con:
         data = report_data.load(con, settings, period, run_id)
+    render_all(report_jobs(data, period, staging, settings.editions))
+    return staging
+
+
+def report_jobs(
+    data: report_data.ReportData, period: str, folder: Path, editions: tuple[str, ...]
+) -> list[Job]:
+    """Every report of the period, in every edition: (template, context, html, pdf, edition)."""
     reports: list[tuple[str, dict[str, Any], str]] = [
         (
             "province_monthly",
@@ -72,19 +80,17 @@ def render_reports(settings: Settings, period: str, run_id: str) -> Path:
             [w for w in data.warnings if w["tax_code"] == ent["tax_code"]],
         )
         reports.append(("enterprise_monthly", context, f"enterprises/{ent['tax_code']}_{period}"))
-    jobs: list[Job] = [
+    return [
         (
             report,
             context,
-            staging / f"{name}{suffix(edition)}.html",
-            staging / f"{name}{suffix(edition)}.pdf",
+            folder / f"{name}{suffix(edition)}.html",
+            folder / f"{name}{suffix(edition)}.pdf",
             edition,
         )
         for report, context, name in reports
-        for edition in settings.editions
+        for edition in editions
     ]
-    render_all(jobs)
-    return staging
 
 
 def render_all(jobs: list[Job], workers: int | None = None) -> None:

@@ -97,9 +97,10 @@ def _sql_string(text: str) -> str:
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> object:
-    """The single value a query returns (the result is drained: DuckDB 2 needs that)."""
-    rows = con.execute(sql, params or []).fetchall()
-    return rows[0][0] if rows else None
+    """The single value a query returns. Through a relation, not ``execute``: DuckDB 2 can
+    keep an ``execute`` result open after ``fetchall`` and refuse the next query."""
+    frame = query(con, sql, params)
+    return frame.item(0, 0) if frame.height else None
 
 
 def comment_columns(
