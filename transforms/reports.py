@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from transforms.sums import stable_sum
+from transforms.targets import IS_INTENSITY, TARGET_COLUMNS, declared_path
 
 SUMMED = [
     "grid_electricity_mwh",
@@ -190,7 +191,6 @@ def province_pathway(
     An intensity enterprise with no output in the 12 months adds nothing and is counted in
     ``enterprises_without_output``.
     """
-    from transforms.targets import path_value
 
     latest = enterprises_12m.filter(pl.col("period") == period)
     output = enterprises_12m.group_by("tax_code").agg(
@@ -198,16 +198,7 @@ def province_pathway(
             pl.col("output_quantity").sum() * 12 / pl.col("output_quantity").is_not_null().sum()
         )
     )
-    targets = latest.select(
-        "tax_code",
-        "target_type",
-        "baseline_year",
-        "baseline_tco2e",
-        "baseline_intensity",
-        "target_year",
-        "target_reduction_pct",
-        "net_zero_year",
-    ).join(output, on="tax_code", how="left")
+    targets = latest.select(TARGET_COLUMNS).join(output, on="tax_code", how="left")
     if targets.is_empty():
         return pl.DataFrame(
             schema={
@@ -219,17 +210,8 @@ def province_pathway(
         )
     first_year = int(targets["baseline_year"].min())  # type: ignore[arg-type]
     years = pl.DataFrame({"year": pl.int_range(first_year, last_year + 1, eager=True)})
-    is_intensity = pl.col("target_type") == "intensity"
-    annual = path_value(
-        pl.col("year"),
-        pl.col("baseline_year"),
-        pl.when(is_intensity)
-        .then(pl.col("baseline_intensity"))
-        .otherwise(pl.col("baseline_tco2e")),
-        pl.col("target_year"),
-        pl.col("target_reduction_pct"),
-        pl.col("net_zero_year").fill_null(2050),
-    )
+    is_intensity = IS_INTENSITY
+    annual = declared_path(pl.col("year"))
     tco2e = pl.when(is_intensity).then(annual * pl.col("output_annual")).otherwise(annual)
     return (
         targets.join(years, how="cross")

@@ -52,6 +52,34 @@ def path_value(
     )
 
 
+TARGET_COLUMNS = (
+    "tax_code",
+    "target_type",
+    "baseline_year",
+    "baseline_tco2e",
+    "baseline_intensity",
+    "target_year",
+    "target_reduction_pct",
+    "net_zero_year",
+)
+IS_INTENSITY = pl.col("target_type") == "intensity"
+
+
+def declared_path(year: pl.Expr) -> pl.Expr:
+    """``path_value`` of the enterprise's declared target (the TARGET_COLUMNS) for ``year``:
+    tCO2e for an absolute target, tCO2e per output unit for an intensity target."""
+    return path_value(
+        year,
+        pl.col("baseline_year"),
+        pl.when(IS_INTENSITY)
+        .then(pl.col("baseline_intensity"))
+        .otherwise(pl.col("baseline_tco2e")),
+        pl.col("target_year"),
+        pl.col("target_reduction_pct"),
+        pl.col("net_zero_year").fill_null(2050),
+    )
+
+
 def _status(ratio: pl.Expr, tolerance: float) -> pl.Expr:
     return (
         pl.when(ratio.is_null())
@@ -76,31 +104,13 @@ def fct_enterprise_progress(
 ) -> pl.LazyFrame:
     """One row per registered enterprise and period: path, year to date, rolling 12 months,
     year on year and against baseline, and the status (ahead / on_track / behind)."""
-    targets = dim_enterprises.select(
-        "tax_code",
-        "target_type",
-        "baseline_year",
-        "baseline_tco2e",
-        "baseline_intensity",
-        "target_year",
-        "target_reduction_pct",
-        "net_zero_year",
-    )
+    targets = dim_enterprises.select(TARGET_COLUMNS)
     monthly = fct_enterprise_monthly.select(
         "tax_code", "period", "emissions_tco2e", "output_quantity"
     )
-    is_intensity = pl.col("target_type") == "intensity"
+    is_intensity = IS_INTENSITY
     year = pl.col("period").str.slice(0, 4).cast(pl.Int32)
-    annual = path_value(
-        year,
-        pl.col("baseline_year"),
-        pl.when(is_intensity)
-        .then(pl.col("baseline_intensity"))
-        .otherwise(pl.col("baseline_tco2e")),
-        pl.col("target_year"),
-        pl.col("target_reduction_pct"),
-        pl.col("net_zero_year").fill_null(2050),
-    )
+    annual = declared_path(year)
     path_month = (
         pl.when(is_intensity)
         .then(pl.col("path_annual") * pl.col("output_quantity"))

@@ -1,64 +1,18 @@
 """Catalog completeness and the HTML the templates produce."""
 
 import unicodedata
-from datetime import date
 
 from report_templates import contexts
 from report_templates.catalog import missing_msgids, used_msgids
 from report_templates.render import render_html
+from tests.reports import fixtures
 
-COMMON = {
-    "period": "2026-10",
-    "as_of_date": date(2026, 11, 15),
-    "due_day": 15,
-    "demo": True,
-    "jurisdiction": {
-        "agency_vi": "Sở Nông nghiệp và Môi trường",
-        "agency_en": "Department",
-        "province_vi": "Thành phố Hồ Chí Minh",
-        "province_en": "Ho Chi Minh City",
-    },
-    "method": contexts.method(
-        "provisional_latest",
-        True,
-        "AR5",
-        [("CH4", 28, 0), ("N2O", 265, 0)],
-        [
-            {
-                "factor_id": "GRID-VN-2023",
-                "parts": [("", 0.6592, 4)],
-                "unit": "tCO₂/MWh (2023)",
-                "source": "CV 1726/BĐKH-PTCBT",
-            }
-        ],
-    ),
-    "stamp": {
-        "generator": "netzero test",
-        "as_of": "2026-11-15T03:00:00Z",
-        "registry_version": "2026.11.1",
-        "suite_version": "2026.11.1",
-    },
-}
-ENTERPRISE = {
-    "tax_code": "3700000001",
-    "name_vi": "Công ty TNHH <script>alert(1)</script> Giày",
-    "name_en": "Test Footwear Co., Ltd.",
-    "park_code": "VSIP3",
-    "park_name_vi": "KCN VSIP III",
-    "park_name_en": "VSIP III",
-    "vsic_code": "1520",
-    "sector_label_vi": "Sản xuất giày, dép",
-    "sector_label_en": "Manufacture of footwear",
-    "baseline_year": 2020,
-    "target_year": 2030,
-    "target_reduction_pct": 30.0,
-    "net_zero_year": 2050,
-    "submission_status": "on_time",
-    "file_name": "3700000001_2026-10.csv",
-    "scope1_tco2e": 2.659695168,
-    "emissions_tco2e": 1234.5678,
-    "renewable_share": 0.125,
-}
+ENTERPRISE = fixtures.Row(
+    fixtures.ENTERPRISE,
+    name_vi="Công ty TNHH <script>alert(1)</script> Giày",
+    emissions_tco2e=1234.5678,
+)
+COMMON = fixtures.COMMON
 
 
 def test_every_msgid_has_a_vietnamese_translation() -> None:
