@@ -146,13 +146,14 @@ def _slips(lines: list[Line], ent: Enterprise, **who: Enterprise) -> list[Line]:
 
 def _arrived(path: Path, period: str, rng: random.Random, later: bool = False) -> None:
     """Date the file as the day it reached the inbox: most within the first two weeks of the
-    next month, about one in ten after the 15th (late), revisions a few weeks on."""
+    next month, about one in ten after the 15th (late), revisions a little later; all by the
+    21st, so the last demo month (2026-10) has fully arrived by the time it is reported on."""
     year, month = int(period[:4]), int(period[5:7])
     first = dt.datetime(year + month // 12, month % 12 + 1, 1, 9, 0, tzinfo=dt.UTC)
     days = (
-        rng.uniform(18, 40)
+        rng.uniform(17, 20)
         if later
-        else rng.choice([rng.uniform(2, 13)] * 9 + [rng.uniform(16, 30)])
+        else rng.choice([rng.uniform(2, 13)] * 9 + [rng.uniform(15, 19)])
     )
     stamp = (first + dt.timedelta(days=days)).timestamp()
     os.utime(path, (stamp, stamp))
