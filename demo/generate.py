@@ -222,7 +222,8 @@ def generate_demo(data_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[str, obje
                 _arrived(inbox / f"{ent.tax_code}_{period}_r2.{fmt}", period, rng, later=True)
                 files += 1
             if ent is duplicate and period == last:
-                shutil.copyfile(path, inbox / f"{ent.tax_code}_{period} (copy).{fmt}")
+                # The same file sent twice: same bytes, same arrival time.
+                shutil.copy2(path, inbox / f"{ent.tax_code}_{period} (copy).{fmt}")
                 files += 1
 
     _write_contracts(data_dir / "register", contracts)
