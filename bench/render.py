@@ -74,7 +74,7 @@ def main() -> None:
         settings = settings_from_env(data)
         with wh.connect(settings.warehouse, read_only=True) as con:
             period = str(wh.scalar(con, "select max(period) from reports.rpt_province_monthly"))
-            loaded = report_data.load(con, settings, period, "bench")
+            loaded = report_data.load(con, settings, period)
         jobs = report_jobs(loaded, period, Path(tmp) / "out", ("bilingual",))
 
         # 1. One process, one report after another (after one warm-up render of each kind).

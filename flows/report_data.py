@@ -109,9 +109,9 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> lis
     return wh.query(con, sql, params).to_dicts()
 
 
-def load(
-    con: duckdb.DuckDBPyConnection, settings: Settings, period: str, run_id: str
-) -> ReportData:
+def load(con: duckdb.DuckDBPyConnection, settings: Settings, period: str) -> ReportData:
+    """Everything the period's reports need. Nothing run-specific: the same data gives the
+    same reports whichever run renders them."""
     province = _rows(con, "select * from reports.rpt_province_monthly where period = ?", [period])
     if not province:
         raise NoDataForPeriod(
@@ -140,7 +140,7 @@ def load(
         infer_schema_length=None,
     )
     return ReportData(
-        common=_common(con, settings, period, run_id, province[0]),
+        common=_common(con, settings, period, province[0]),
         province=province[0],
         parks=_rows(
             con,
@@ -171,9 +171,7 @@ def load(
     )
 
 
-def _common(
-    con: duckdb.DuckDBPyConnection, settings: Settings, period: str, run_id: str, province: Row
-) -> Row:
+def _common(con: duckdb.DuckDBPyConnection, settings: Settings, period: str, province: Row) -> Row:
     demo = wh.scalar(con, "select bool_or(is_fictional) from reference.ref_enterprises")
     registry = wh.scalar(
         con, "select max(registry_version) from reference.ref_grid_emission_factors"

@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, partial
@@ -108,10 +108,11 @@ def plain(edition: Edition, msgid: str) -> str:
 
 def pair(edition: Edition, vi_text: object, en_text: object) -> Markup:
     """A value the data holds in both languages (a name, a reason)."""
-    vi_s, en_s = str(vi_text or ""), str(en_text or "") or str(vi_text or "")
+    vi_s = str(vi_text or "")
+    en_s = str(en_text or "") or vi_s
     if edition == "en":
         return escape(en_s)
-    if edition == "vi" or not en_s or en_s == vi_s:
+    if edition == "vi" or en_s == vi_s:
         return escape(vi_s)
     return bilingual_html(vi_s, en_s)
 
@@ -181,14 +182,12 @@ def environment(edition: Edition = "bilingual") -> Environment:
         plain=partial(plain, edition),
         pair=partial(pair, edition),
         local=partial(local, edition),
-        number_locale=locale,
     )
     env.filters.update(
         num=partial(num, locale=locale),
         pct=partial(pct, locale=locale),
         period=period_label,
         day=partial(day, fmt=DATE_FORMATS[edition], locale=locale),
-        nfc=lambda s: escape(unicodedata.normalize("NFC", str(s))),
     )
     return env
 
@@ -287,7 +286,7 @@ def as_utc(stamp: str) -> datetime:
 _fonts: Any = None
 
 
-def write_pdf(html: str, target: Path, attachments: list[dict[str, Any]] = ()) -> None:  # type: ignore[assignment]
+def write_pdf(html: str, target: Path, attachments: Sequence[dict[str, Any]] = ()) -> None:
     """Lay out and write a PDF/A-3b: fonts from report_templates/fonts only, nothing fetched,
     the report's own data attached as CSV files (relationship "Data"), metadata from the
     HTML head. Attachment dates come from the HTML's ``dcterms.created``, so the same HTML
