@@ -90,17 +90,8 @@ def run(
         console.print(f"[bold red]netzero run:[/] {exc}")
         raise typer.Exit(1) from None
     table = Table(title=f"netzero — {summary.period}", show_header=False)
-    for label, value in (
-        ("Tệp đã nhận / files landed", summary.files_landed),
-        ("Tệp bị từ chối / files rejected", summary.files_rejected),
-        ("Tệp bỏ qua (đã có) / files skipped (already landed or duplicate)", summary.files_skipped),
-        ("Dòng đã nhận / lines landed", summary.lines_landed),
-        ("Dòng bị cách ly / lines quarantined", summary.lines_quarantined),
-        ("Báo cáo PDF / PDF reports written", summary.reports_written),
-        ("Hộp thư đi / outbox", summary.outbox),
-        ("Kho dữ liệu / warehouse", summary.warehouse),
-    ):
-        table.add_row(label, str(value))
+    for label, value in summary.rows():
+        table.add_row(label, value)
     console.print(table)
 
 

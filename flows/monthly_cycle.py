@@ -12,7 +12,7 @@ from prefect.runtime import flow_run
 from flows import runs
 from flows.build_warehouse import build_warehouse
 from flows.ingest import ingest_inbox, load_reference
-from flows.publish import publish
+from flows.publish import publish, publish_warehouse
 from flows.receipts import receipt_common, write_receipts, write_validation_page
 from flows.render_reports import render_reports
 from flows.settings import settings_from_env
@@ -28,22 +28,32 @@ def monthly_cycle(period: str | None = None, data_dir: str | None = None) -> run
         raise ValueError(f"Kỳ phải có dạng YYYY-MM / period must be YYYY-MM, not {period!r}")
     settings = settings_from_env(Path(data_dir) if data_dir else None)
     run_id = str(flow_run.id or uuid.uuid4())
+    clock = runs.StageClock()
     with runs.exclusive(settings):
         runs.start(settings, run_id, period)
-        load_reference(settings)
-        landed = ingest_inbox(settings, run_id)
-        quarantined = validate_submissions(settings, run_id)
-        periods = build_warehouse(settings)
-        validate_warnings(settings, run_id)
-        write_receipts(settings, run_id, receipt_common(settings, run_id))
-        try:
-            validate_marts(settings, run_id)
-        finally:
-            # Written whether or not the marts pass: a failed run is when analysts need it.
-            write_validation_page(settings, run_id, receipt_common(settings, run_id))
+        with clock("land"):
+            load_reference(settings)
+            landed = ingest_inbox(settings, run_id)
+        with clock("validate"):
+            quarantined = validate_submissions(settings, run_id)
+        with clock("build"):
+            periods = build_warehouse(settings)
+            warnings = validate_warnings(settings, run_id)
+        with clock("receipts"):
+            write_receipts(settings, run_id, receipt_common(settings, run_id))
+        with clock("check"):
+            try:
+                validate_marts(settings, run_id)
+            finally:
+                # Written whether or not the marts pass: a failed run is when analysts need it.
+                write_validation_page(settings, run_id, receipt_common(settings, run_id))
         period = period or runs.latest(periods)
         runs.set_period(settings, run_id, period)
-        outbox = publish(settings, period, render_reports(settings, period), run_id)
+        with clock("render"):
+            rendered = render_reports(settings, period)
+        with clock("publish"):
+            outbox = publish(settings, period, rendered, run_id)
+            published = publish_warehouse(settings, run_id)
         summary = runs.RunSummary(
             run_id=run_id,
             period=period,
@@ -52,9 +62,14 @@ def monthly_cycle(period: str | None = None, data_dir: str | None = None) -> run
             files_skipped=landed.skipped,
             lines_landed=landed.lines,
             lines_quarantined=quarantined,
+            warnings=warnings,
             reports_written=runs.count_reports(outbox),
+            reports_rendered=len(rendered.rendered),
             outbox=str(outbox),
             warehouse=str(settings.warehouse),
+            published=str(published),
+            stage_seconds=clock.seconds,
         )
         runs.finish(settings, summary)
+    runs.summary_artifact(summary)
     return summary

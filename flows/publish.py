@@ -10,14 +10,30 @@ from pathlib import Path
 
 from prefect import task
 
+from flows import warehouse as wh
+from flows.render_reports import Rendered
 from flows.settings import Settings
 
 
-def manifest(folder: Path, period: str, run_id: str) -> dict[str, object]:
+def manifest(
+    folder: Path, period: str, run_id: str, rendered: Rendered | None = None
+) -> dict[str, object]:
+    """Every file with its sha256; which reports this run rendered and which it kept
+    unchanged (and the fingerprints the next run compares with)."""
     files = sorted(p for p in folder.rglob("*") if p.is_file())
+    changes = (
+        {
+            "rendered": sorted(rendered.rendered),
+            "unchanged": sorted(rendered.reused),
+            "fingerprints": dict(sorted(rendered.fingerprints.items())),
+        }
+        if rendered
+        else {}
+    )
     return {
         "period": period,
         "run_id": run_id,
+        **changes,
         "files": [
             {
                 "path": p.relative_to(folder).as_posix(),
@@ -30,9 +46,10 @@ def manifest(folder: Path, period: str, run_id: str) -> dict[str, object]:
 
 
 @task(retries=2, retry_delay_seconds=[2, 10])
-def publish(settings: Settings, period: str, staging: Path, run_id: str) -> Path:
+def publish(settings: Settings, period: str, rendered: Rendered, run_id: str) -> Path:
     """Write manifest.json and SHA256SUMS, then swap the folder in as outbox/<period>."""
-    content = manifest(staging, period, run_id)
+    staging = rendered.staging
+    content = manifest(staging, period, run_id, rendered)
     (staging / "manifest.json").write_text(
         json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
@@ -46,3 +63,34 @@ def publish(settings: Settings, period: str, staging: Path, run_id: str) -> Path
     os.replace(staging, final)
     shutil.rmtree(previous, ignore_errors=True)
     return final
+
+
+PARQUET_SCHEMAS = ("marts", "reports", "reference")
+
+
+@task(retries=2, retry_delay_seconds=[2, 10])
+def publish_warehouse(settings: Settings, run_id: str) -> Path:
+    """What analysts read: ``published/netzero.duckdb``, a read-only snapshot swapped in
+    atomically, and ``published/parquet/`` (marts, reports, reference as Parquet), a symlink
+    swapped to a new folder. Readers keep the version they opened; nothing is rewritten
+    under them."""
+    root = settings.published
+    database = root / "netzero.duckdb"
+    wh.snapshot(settings.warehouse, database)
+    folder = root / f"parquet-{run_id}"
+    shutil.rmtree(folder, ignore_errors=True)
+    wh.export_parquet(database, folder, PARQUET_SCHEMAS)
+    link = root / "parquet"
+    partial = root / f".parquet-{run_id}.link"
+    partial.unlink(missing_ok=True)
+    partial.symlink_to(folder.name)
+    os.replace(partial, link)
+    # Keep the folder just replaced for readers still in it; older ones go.
+    keep = {folder.name}
+    folders = sorted(
+        (p for p in root.glob("parquet-*") if p.is_dir() and p.name not in keep),
+        key=lambda p: p.stat().st_mtime,
+    )
+    for old in folders[:-1]:
+        shutil.rmtree(old, ignore_errors=True)
+    return root

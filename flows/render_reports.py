@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +20,7 @@ from flows import report_data
 from flows import warehouse as wh
 from flows.settings import Settings
 from report_templates import contexts
+from report_templates.render import HERE as TEMPLATES
 from report_templates.render import render_to_files
 
 Job = tuple[str, dict[str, Any], Path, Path, str]
@@ -25,15 +31,84 @@ def suffix(edition: str) -> str:
     return "" if edition == "bilingual" else f".{edition}"
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """What render_reports left in ``staging``: which reports it rendered, and which it
+    took unchanged from the published folder (same inputs, same bytes)."""
+
+    staging: Path
+    fingerprints: dict[str, str]  # report file stem → fingerprint of its inputs
+    rendered: list[str]
+    reused: list[str]
+
+
 @task
-def render_reports(settings: Settings, period: str) -> Path:
-    """Write the period's reports into a staging folder; publish() swaps it in."""
+def render_reports(settings: Settings, period: str) -> Rendered:
+    """Write the period's reports into a staging folder; publish() swaps it in.
+
+    Incremental: a report whose inputs (its context, edition and the rendering code) have
+    the same fingerprint as in the published manifest is linked from the published folder,
+    not rendered again. Reports carry no clock time, so this is exact."""
     staging = settings.outbox / f".staging-{period}"
     shutil.rmtree(staging, ignore_errors=True)
     with wh.connect(settings.warehouse) as con:
         data = report_data.load(con, settings, period)
-    render_all(report_jobs(data, period, staging, settings.editions))
-    return staging
+    jobs = report_jobs(data, period, staging, settings.editions)
+    published = settings.outbox / period
+    before = previous_fingerprints(published)
+    fingerprints: dict[str, str] = {}
+    to_render: list[Job] = []
+    reused: list[str] = []
+    for job in jobs:
+        stem = job[2].relative_to(staging).with_suffix("").as_posix()
+        fingerprints[stem] = fingerprint(job)
+        old = [published / p.relative_to(staging) for p in (job[2], job[3])]
+        if before.get(stem) == fingerprints[stem] and all(p.exists() for p in old):
+            for source, target in zip(old, (job[2], job[3]), strict=True):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _link_or_copy(source, target)
+            reused.append(stem)
+        else:
+            to_render.append(job)
+    render_all(to_render)
+    rendered = [j[2].relative_to(staging).with_suffix("").as_posix() for j in to_render]
+    return Rendered(staging, fingerprints, rendered, reused)
+
+
+def previous_fingerprints(published: Path) -> dict[str, str]:
+    try:
+        manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return dict(manifest.get("fingerprints", {}))
+
+
+@cache
+def code_fingerprint() -> str:
+    """Everything besides the context that decides a report's bytes: templates, CSS,
+    catalogs, glossary, fonts, chart and render code, and the WeasyPrint version."""
+    digest = hashlib.sha256(version("weasyprint").encode())
+    for path in sorted(
+        p for p in TEMPLATES.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    ):
+        digest.update(path.relative_to(TEMPLATES).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(job: Job) -> str:
+    report, context, _html, _pdf, edition = job
+    payload = json.dumps(
+        [report, edition, context], sort_keys=True, default=str, ensure_ascii=False
+    )
+    return hashlib.sha256((code_fingerprint() + payload).encode()).hexdigest()
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def report_jobs(
@@ -61,18 +136,23 @@ def report_jobs(
     ]
     for park in data.parks:
         members = [e for e in data.enterprises if e["park_code"] == park["park_code"]]
+        arrived = [data.arrivals[e["tax_code"]] for e in members if e["tax_code"] in data.arrivals]
         reports.append(
             (
                 "park_monthly",
                 contexts.park_context(
-                    data.common, park, members, data.park_trends.get(park["park_code"], [])
+                    contexts.dated(data.common, max(arrived, default=None)),
+                    park,
+                    members,
+                    data.park_trends.get(park["park_code"], []),
                 ),
                 f"parks/{park['park_code']}_{period}",
             )
         )
     for ent in data.enterprises:
+        common = contexts.dated(data.common, data.arrivals.get(ent["tax_code"]))
         context = contexts.enterprise_context(
-            contexts.for_enterprise(data.common, ent["tax_code"], data.factor_users),
+            contexts.for_enterprise(common, ent["tax_code"], data.factor_users),
             ent,
             data.trends.get(ent["tax_code"], []),
             [q for q in data.quality if q["tax_code"] == ent["tax_code"]],
@@ -95,6 +175,8 @@ def report_jobs(
 
 def render_all(jobs: list[Job], workers: int | None = None) -> None:
     """WeasyPrint holds the GIL: one worker process per core, never threads."""
+    if not jobs:
+        return
     workers = workers or max(1, min(os.cpu_count() or 1, len(jobs)))
     if workers == 1:
         for job in jobs:

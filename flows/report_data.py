@@ -103,6 +103,8 @@ class ReportData:
     province_trend: list[Row]
     pathway: list[Row]
     annual: list[Row]
+    # tax code → when its data last changed (latest arrival of its files up to the period)
+    arrivals: dict[str, datetime]
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> list[Row]:
@@ -168,6 +170,7 @@ def load(con: duckdb.DuckDBPyConnection, settings: Settings, period: str) -> Rep
         ),
         pathway=reports.province_pathway(window, period).to_dicts() if len(window) else [],
         annual=_rows(con, ANNUAL, [period[:4], period]),
+        arrivals=_arrivals(con, period),
     )
 
 
@@ -226,6 +229,23 @@ def _as_of(con: duckdb.DuckDBPyConnection, period: str) -> datetime:
     if latest is None:
         return datetime(int(period[:4]), int(period[5:7]), 1, tzinfo=UTC)
     return latest if latest.tzinfo else latest.replace(tzinfo=UTC)
+
+
+def _arrivals(con: duckdb.DuckDBPyConnection, period: str) -> dict[str, datetime]:
+    """Per enterprise, when its data up to the period last changed; empty under
+    SOURCE_DATE_EPOCH (every report then carries that date)."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return {}
+    rows = _rows(
+        con,
+        "select tax_code, max(coalesce(received_at, landed_at)) as latest "
+        "from staging.stg_submissions__files where period <= ? group by tax_code",
+        [period],
+    )
+    return {
+        r["tax_code"]: r["latest"] if r["latest"].tzinfo else r["latest"].replace(tzinfo=UTC)
+        for r in rows
+    }
 
 
 def _digits(value: float) -> int:

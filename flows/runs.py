@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,9 +29,74 @@ class RunSummary:
     files_skipped: int
     lines_landed: int
     lines_quarantined: int
+    warnings: int
     reports_written: int
+    reports_rendered: int
     outbox: str
     warehouse: str
+    published: str
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def duration_s(self) -> float:
+        return round(sum(self.stage_seconds.values()), 2)
+
+    def rows(self) -> list[tuple[str, str]]:
+        """The summary as (bilingual label, value) rows: the CLI and the artifact show these."""
+        out = [
+            ("Kỳ báo cáo / period", self.period),
+            ("Tệp đã nhận / files landed", str(self.files_landed)),
+            ("Tệp bị từ chối / files rejected", str(self.files_rejected)),
+            (
+                "Tệp bỏ qua (đã có) / files skipped (already landed or duplicate)",
+                str(self.files_skipped),
+            ),
+            ("Dòng đã nhận / lines landed", str(self.lines_landed)),
+            ("Dòng bị cách ly / lines quarantined", str(self.lines_quarantined)),
+            ("Cảnh báo số liệu (mọi kỳ) / data-quality warnings (all periods)", str(self.warnings)),
+            ("Báo cáo PDF trong kỳ / PDF reports for the period", str(self.reports_written)),
+            ("Báo cáo dựng lại lần này / reports rendered by this run", str(self.reports_rendered)),
+        ]
+        out += [
+            (f"Thời gian / seconds: {stage}", f"{seconds:.2f}")
+            for stage, seconds in self.stage_seconds.items()
+        ]
+        out += [
+            ("Tổng thời gian / total seconds", f"{self.duration_s:.2f}"),
+            ("Hộp thư đi / outbox", self.outbox),
+            ("Bản công bố cho phân tích / published for analysts", self.published),
+        ]
+        return out
+
+    def markdown(self) -> str:
+        body = "\n".join(f"| {label} | {value} |" for label, value in self.rows())
+        return f"# netzero {self.period} · run {self.run_id}\n\n| | |\n|---|---|\n{body}\n"
+
+
+class StageClock:
+    """Seconds per stage of a run, in the order the stages ran."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = round(time.perf_counter() - start, 2)
+
+
+def summary_artifact(summary: RunSummary) -> None:
+    """The run summary as a Prefect markdown artifact (in the UI under the flow run)."""
+    from prefect.artifacts import create_markdown_artifact
+
+    create_markdown_artifact(
+        key="netzero-run-summary",
+        markdown=summary.markdown(),
+        description=f"netzero monthly cycle {summary.period}",
+    )
 
 
 @contextmanager
@@ -81,7 +148,8 @@ def finish(settings: Settings, summary: RunSummary) -> None:
             """
             update ops.runs set period = ?, finished_at = ?, status = 'completed',
                 files_landed = ?, files_rejected = ?, files_skipped = ?, lines_landed = ?,
-                lines_quarantined = ?, reports_written = ?, outbox = ?
+                lines_quarantined = ?, warnings = ?, reports_written = ?, reports_rendered = ?,
+                outbox = ?, stage_seconds = ?, duration_s = ?
             where run_id = ?""",
             [
                 values["period"],
@@ -91,8 +159,12 @@ def finish(settings: Settings, summary: RunSummary) -> None:
                 values["files_skipped"],
                 values["lines_landed"],
                 values["lines_quarantined"],
+                values["warnings"],
                 values["reports_written"],
+                values["reports_rendered"],
                 values["outbox"],
+                json.dumps(values["stage_seconds"]),
+                summary.duration_s,
                 values["run_id"],
             ],
         )

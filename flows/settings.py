@@ -83,6 +83,11 @@ class Settings:
     def outbox(self) -> Path:
         return self.data_dir / "outbox"
 
+    @property
+    def published(self) -> Path:
+        """What analysts read: a read-only warehouse snapshot and Parquet exports."""
+        return self.data_dir / "published"
+
 
 def settings_from_env(data_dir: Path | None = None) -> Settings:
     root = data_dir or Path(os.environ.get("NETZERO_DATA_DIR", "data"))

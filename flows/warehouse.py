@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -130,3 +132,37 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
         [schema, name],
     )
     return bool(found)
+
+
+def snapshot(source: Path, target: Path) -> None:
+    """Copy the warehouse to ``target`` as a consistent file, then swap it in atomically:
+    readers that opened the old snapshot keep reading it; new readers see the new one.
+    Call while holding the run lock (no other writer)."""
+    with connect(source) as con:
+        con.execute("checkpoint")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    shutil.copyfile(source, partial)
+    with duckdb.connect(str(partial), read_only=True) as check:  # opens, or the swap waits
+        check.execute("select count(*) from ops.runs").fetchall()
+    os.replace(partial, target)
+
+
+def export_parquet(database: Path, folder: Path, schemas: tuple[str, ...]) -> list[Path]:
+    """Every table of ``schemas`` as ``folder/<schema>/<table>.parquet``."""
+    written = []
+    with duckdb.connect(str(database), read_only=True) as con:
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where schema_name in (select unnest(?)) order by all",
+            [list(schemas)],
+        ).fetchall()
+        for schema, table in tables:
+            target = folder / schema / f"{table}.parquet"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            con.execute(
+                f"copy (select * from {schema}.{table}) to {_sql_string(str(target))} "
+                "(format parquet)"
+            )
+            written.append(target)
+    return written

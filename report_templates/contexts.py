@@ -6,6 +6,7 @@ templates translate them with ``bi()``.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 Row = dict[str, Any]
@@ -566,6 +567,17 @@ def province_context(
             ),
             ("pathway", N_("The province's path to net zero by year"), list(pathway)),
         ],
+    }
+
+
+def dated(common: Row, when: datetime | None) -> Row:
+    """The common context dated by ``when``: a report carries the date its own data last
+    changed, so new data for one enterprise leaves the other enterprises' reports unchanged."""
+    if when is None:
+        return common
+    return common | {
+        "as_of_date": when.date(),
+        "stamp": common["stamp"] | {"as_of": when.strftime("%Y-%m-%dT%H:%M:%SZ")},
     }
 
 

@@ -48,7 +48,12 @@ create table if not exists ops.runs (
     reports_written integer,
     outbox varchar
 );
-comment on table ops.runs is 'One row per monthly-cycle run, with what it did.';
+-- Added after the first release: existing warehouses gain them in place.
+alter table ops.runs add column if not exists warnings integer;
+alter table ops.runs add column if not exists reports_rendered integer;
+alter table ops.runs add column if not exists stage_seconds varchar; -- JSON: {"stage": seconds}
+alter table ops.runs add column if not exists duration_s double;
+comment on table ops.runs is 'One row per monthly-cycle run, with what it did and seconds per stage.';
 
 create table if not exists ops.file_ledger (
     run_id varchar not null,

@@ -404,6 +404,9 @@ def test_second_run_lands_nothing_and_duplicates_nothing(province, monkeypatch) 
     }
     changed = [p for p, digest in before_files.items() if after.get(p) != digest]
     assert changed == [], "same data, same reports, byte for byte"
+    manifest = json.loads((outbox / "manifest.json").read_text())
+    assert manifest["rendered"] and all(stem.endswith(".en") for stem in manifest["rendered"])
+    assert len(manifest["unchanged"]) == len(manifest["rendered"]), "nothing else re-rendered"
     english = {p for p in after if p.endswith(".en.pdf") or p.endswith(".en.html")}
     assert len(english) == 2 * len([p for p in before_files if p.endswith(".pdf")])
     assert "province_2026-10.en.pdf" in english
@@ -414,3 +417,118 @@ def test_second_run_lands_nothing_and_duplicates_nothing(province, monkeypatch) 
         check=True,
     ).stdout
     assert "Provincial monthly net-zero summary" in text and "Báo cáo tổng hợp" not in text
+
+
+def test_a_late_submission_re_renders_only_what_it_touches(province, tmp_path) -> None:
+    """It re-renders the enterprise's report, its park's and the province's, and takes every
+    other report unchanged from the published folder; the manifest says which."""
+    from flows.monthly_cycle import monthly_cycle
+
+    data, _, _ = province
+    tax, park = sql(
+        data,
+        "select f.tax_code, d.park_code from staging.stg_submissions__files f "
+        "join marts.dim_enterprises d using (tax_code) "
+        "where f.period = '2026-10' and f.is_current and f.file_format = 'csv' "
+        "order by f.tax_code limit 1",
+    )[0]
+    late = data / "inbox" / f"{tax}_2026-10_r9.csv"
+    late.write_text(
+        "Mã số thuế / Tax code,Kỳ báo cáo / Period,Lần nộp / Revision,Mã hoạt động / Activity code,"
+        "Số lượng / Quantity,Đơn vị / Unit,Ghi chú / Note\n"
+        f"{tax},2026-10,9,ELEC_GRID,123456,kWh,Hóa đơn điều chỉnh\n",
+        encoding="utf-8",
+    )
+    summary = monthly_cycle(data_dir=str(data))
+    manifest = json.loads((data / "outbox" / "2026-10" / "manifest.json").read_text())
+    rendered = {stem for stem in manifest["rendered"] if not stem.endswith(".en")}
+    assert rendered == {f"enterprises/{tax}_2026-10", f"parks/{park}_2026-10", "province_2026-10"}
+    assert summary.reports_rendered == len(manifest["rendered"])
+    assert len(manifest["unchanged"]) == len(manifest["fingerprints"]) - len(manifest["rendered"])
+
+
+def test_analysts_read_a_published_snapshot_and_parquet(province) -> None:
+    """It publishes a read-only copy of the warehouse and Parquet of marts and reports that
+    agree with the working warehouse, and records the run's stages in ops.runs."""
+    data, _, _ = province
+    published = data / "published"
+    with duckdb.connect(str(published / "netzero.duckdb"), read_only=True) as con:
+        snapshot_total = con.execute(
+            "select sum(emissions_tco2e) from marts.fct_enterprise_monthly"
+        ).fetchall()[0][0]
+        parquet_total = con.execute(
+            "select sum(emissions_tco2e) from read_parquet(?)",
+            [str(published / "parquet" / "marts" / "fct_enterprise_monthly.parquet")],
+        ).fetchall()[0][0]
+    working = sql(data, "select sum(emissions_tco2e) from marts.fct_enterprise_monthly")[0][0]
+    assert snapshot_total == working == parquet_total
+    assert (published / "parquet").is_symlink()
+    stages, duration, rendered = sql(
+        data,
+        "select stage_seconds, duration_s, reports_rendered from ops.runs "
+        "where status = 'completed' order by started_at limit 1",
+    )[0]
+    assert list(json.loads(stages)) == [
+        "land",
+        "validate",
+        "build",
+        "receipts",
+        "check",
+        "render",
+        "publish",
+    ]
+    assert duration > 0 and rendered > 0
+
+
+READER = """
+import pathlib, sys, time, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+stop = pathlib.Path(sys.argv[2])
+query = "select count(*), sum(emissions_tco2e) from marts.fct_enterprise_monthly"
+first = con.execute(query).fetchall()[0]
+print("ready", flush=True)
+seen, reads = set(), 0
+while not stop.exists():  # reads all through the run, every 20 ms
+    seen.add(con.execute(query).fetchall()[0])
+    reads += 1
+    time.sleep(0.02)
+print(repr((first, sorted(seen), reads)), flush=True)
+"""
+
+
+def test_a_reader_holding_the_snapshot_keeps_consistent_data_during_a_run(province) -> None:
+    """It swaps the published snapshot in under an open reader: the reader keeps reading
+    the version it opened, without error, while a run lands new data; a new reader sees it."""
+    import sys
+
+    from flows.monthly_cycle import monthly_cycle
+
+    data, _, _ = province
+    snapshot = data / "published" / "netzero.duckdb"
+    stop = data / "reader.stop"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(snapshot), str(stop)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert reader.stdout is not None
+    assert reader.stdout.readline().strip() == "ready"
+    tax = sql(data, "select tax_code from marts.dim_enterprises order by tax_code limit 1")[0][0]
+    (data / "inbox" / f"{tax}_2026-10_r11.csv").write_text(
+        "Mã số thuế / Tax code,Kỳ báo cáo / Period,Lần nộp / Revision,Mã hoạt động / Activity code,"
+        "Số lượng / Quantity,Đơn vị / Unit,Ghi chú / Note\n"
+        f"{tax},2026-10,11,ELEC_GRID,7654321,kWh,Đọc lại công tơ\n",
+        encoding="utf-8",
+    )
+    monthly_cycle(data_dir=str(data))
+    stop.touch()
+    out, _ = reader.communicate(timeout=60)
+    assert reader.returncode == 0
+    first, seen, reads = eval(out.strip())  # noqa: S307 - our own child's repr of tuples
+    assert reads > 20, "the reader was reading while the run went on"
+    assert seen == [first], "the open snapshot never changed under the reader"
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        now = con.execute(
+            "select count(*), sum(emissions_tco2e) from marts.fct_enterprise_monthly"
+        ).fetchall()[0]
+    assert now != first, "a new reader sees the new run's data"
