@@ -96,6 +96,28 @@ def run(
 
 
 @app.command()
+def serve(data_dir: DataDir = Path("data")) -> None:
+    """Phục vụ lịch chạy / serve the scheduled runs against a Prefect server.
+
+    Two deployments: netzero-monthly-close (NETZERO_CLOSE_CRON, default 07:00 the day after
+    the due day) and netzero-daily-intake (NETZERO_INTAKE_CRON, default 06:00), both in
+    Asia/Ho_Chi_Minh. Needs PREFECT_API_URL (start a server with `prefect server start`).
+    """
+    _quiet_defaults(data_dir)
+    if not os.environ.get("PREFECT_API_URL"):
+        console.print(
+            "[bold red]netzero serve:[/] cần máy chủ Prefect: đặt PREFECT_API_URL "
+            "(ví dụ http://127.0.0.1:4200/api sau khi chạy `prefect server start`) / "
+            "needs a Prefect server: set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api "
+            "after `prefect server start`)"
+        )
+        raise typer.Exit(1)
+    from flows.schedule import serve as serve_deployments
+
+    serve_deployments(data_dir)
+
+
+@app.command()
 def template(
     tax_code: Annotated[str, typer.Option(help="Mã số thuế / the enterprise's tax code.")],
     period: Annotated[str, typer.Option(help="Kỳ báo cáo YYYY-MM / reporting period.")],

@@ -170,5 +170,29 @@ def finish(settings: Settings, summary: RunSummary) -> None:
         )
 
 
+def record_stage(settings: Settings, run_id: str, stage: str, seconds: float) -> None:
+    """Add a stage that ran after the run was recorded (the analysts' snapshot)."""
+    with wh.connect(settings.warehouse) as con:
+        row = con.execute(
+            "select stage_seconds from ops.runs where run_id = ?", [run_id]
+        ).fetchall()
+        stages = json.loads(row[0][0]) if row and row[0][0] else {}
+        stages[stage] = seconds
+        con.execute(
+            "update ops.runs set stage_seconds = ?, duration_s = ? where run_id = ?",
+            [json.dumps(stages), round(sum(stages.values()), 2), run_id],
+        )
+
+
+def finish_intake(settings: Settings, run_id: str, files_landed: int, quarantined: int) -> None:
+    """Close the ops.runs row of a daily intake (no period, no reports)."""
+    with wh.connect(settings.warehouse) as con:
+        con.execute(
+            "update ops.runs set finished_at = ?, status = 'completed', files_landed = ?, "
+            "lines_quarantined = ?, reports_written = 0, reports_rendered = 0 where run_id = ?",
+            [datetime.now(UTC).replace(tzinfo=None), files_landed, quarantined, run_id],
+        )
+
+
 def count_reports(folder: Path) -> int:
     return sum(1 for _ in folder.rglob("*.pdf"))

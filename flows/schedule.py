@@ -1,0 +1,102 @@
+"""Scheduled operation against a Prefect server: the monthly close and the daily intake.
+
+``netzero serve`` serves both deployments from this process (Prefect's ``serve``): the
+server schedules runs (cron in Asia/Ho_Chi_Minh), this process executes them. It needs a
+server (``PREFECT_API_URL``): the embedded mode cannot run schedules.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from prefect import flow
+from prefect.runtime import flow_run
+
+from flows import runs
+from flows.build_warehouse import build_warehouse
+from flows.ingest import ingest_inbox, load_reference
+from flows.monthly_cycle import monthly_cycle
+from flows.receipts import receipt_common, write_receipts
+from flows.settings import Settings, settings_from_env
+from flows.validate import validate_submissions, validate_warnings
+
+TIMEZONE = "Asia/Ho_Chi_Minh"
+CRON = re.compile(r"^\S+ \S+ \S+ \S+ \S+$")
+
+
+def close_cron(settings: Settings) -> str:
+    """NETZERO_CLOSE_CRON, else 07:00 on the day after the due day: the month is closed
+    once its files are due."""
+    return os.environ.get("NETZERO_CLOSE_CRON") or f"0 7 {settings.due_day + 1} * *"
+
+
+def intake_cron() -> str:
+    """NETZERO_INTAKE_CRON, else every day at 06:00."""
+    return os.environ.get("NETZERO_INTAKE_CRON") or "0 6 * * *"
+
+
+def month_to_close(now: datetime) -> str:
+    """The month a close at ``now`` (Asia/Ho_Chi_Minh) reports on: the previous month."""
+    local = now.astimezone(ZoneInfo(TIMEZONE))
+    index = local.year * 12 + local.month - 2
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+@flow(name="monthly-close")
+def monthly_close(data_dir: str | None = None, period: str | None = None) -> runs.RunSummary:
+    """The scheduled monthly cycle: reports for the previous month (or ``period``)."""
+    chosen = period or month_to_close(datetime.now(ZoneInfo(TIMEZONE)))
+    return monthly_cycle(period=chosen, data_dir=data_dir)
+
+
+@flow(name="daily-intake")
+def daily_intake(data_dir: str | None = None) -> dict[str, int]:
+    """Land what arrived, validate it, and send receipts; no reports. Uses the same lock
+    as the monthly cycle, so the two never overlap on a warehouse."""
+    settings = settings_from_env(Path(data_dir) if data_dir else None)
+    run_id = str(flow_run.id or uuid.uuid4())
+    with runs.exclusive(settings):
+        runs.start(settings, run_id, None)
+        load_reference(settings)
+        landed = ingest_inbox(settings, run_id)
+        quarantined = validate_submissions(settings, run_id)
+        build_warehouse(settings)
+        warnings = validate_warnings(settings, run_id)
+        write_receipts(settings, run_id, receipt_common(settings, run_id))
+        runs.finish_intake(settings, run_id, landed.landed, quarantined)
+    return {"files_landed": landed.landed, "lines_quarantined": quarantined, "warnings": warnings}
+
+
+def serve(data_dir: Path) -> None:
+    """Serve both deployments until interrupted (Ctrl-C pauses their schedules)."""
+    from prefect import serve as prefect_serve
+    from prefect.schedules import Cron
+
+    settings = settings_from_env(data_dir)
+    close, intake = close_cron(settings), intake_cron()
+    for name, cron in (("NETZERO_CLOSE_CRON", close), ("NETZERO_INTAKE_CRON", intake)):
+        if not CRON.match(cron):
+            raise ValueError(
+                f"{name} phải là biểu thức cron 5 trường / must be a 5-field cron: {cron!r}"
+            )
+    parameters = {"data_dir": str(settings.data_dir)}
+    prefect_serve(
+        monthly_close.to_deployment(
+            name="netzero-monthly-close",
+            schedule=Cron(close, timezone=TIMEZONE),
+            parameters=parameters,
+            description="Monthly close: land, validate, build, render, publish the previous month.",
+        ),
+        daily_intake.to_deployment(
+            name="netzero-daily-intake",
+            schedule=Cron(intake, timezone=TIMEZONE),
+            parameters=parameters,
+            description="Daily intake: land new files and write their receipts.",
+        ),
+        limit=1,
+    )
