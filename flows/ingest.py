@@ -13,6 +13,7 @@ from prefect import task
 
 from flows import warehouse as wh
 from flows.parsers import IntakeLimits, UnreadableFile, file_format, parse_submission
+from flows.runs import IO_RETRY
 from flows.settings import Settings
 from transforms import REFERENCE_DIR, register
 from transforms.dictionary import REFERENCE_TABLES
@@ -26,7 +27,7 @@ class IngestResult:
     lines: int
 
 
-@task(retries=2, retry_delay_seconds=[2, 10])
+@task(**IO_RETRY)
 def load_reference(settings: Settings) -> int:
     """Replace reference.* from the versioned CSVs and the register: returns tables loaded."""
     with wh.connect(settings.warehouse) as con:
@@ -44,7 +45,7 @@ def load_reference(settings: Settings) -> int:
     return len(sources) + len(register.FILES)
 
 
-@task(retries=2, retry_delay_seconds=[2, 10])
+@task(**IO_RETRY)
 def ingest_inbox(settings: Settings, run_id: str) -> IngestResult:
     """Land every new file in the inbox; a file already landed is skipped, not duplicated."""
     paths = sorted(p for p in settings.inbox.glob("*") if p.is_file() and not _in_progress(p))

@@ -12,6 +12,7 @@ from prefect import task
 
 from flows import warehouse as wh
 from flows.render_reports import Rendered
+from flows.runs import IO_RETRY
 from flows.settings import Settings
 
 
@@ -45,7 +46,7 @@ def manifest(
     }
 
 
-@task(retries=2, retry_delay_seconds=[2, 10])
+@task(**IO_RETRY)
 def publish(settings: Settings, period: str, rendered: Rendered, run_id: str) -> Path:
     """Write manifest.json and SHA256SUMS, then swap the folder in as outbox/<period>."""
     staging = rendered.staging
@@ -68,7 +69,7 @@ def publish(settings: Settings, period: str, rendered: Rendered, run_id: str) ->
 PARQUET_SCHEMAS = ("marts", "reports", "reference")
 
 
-@task(retries=2, retry_delay_seconds=[2, 10])
+@task(**IO_RETRY)
 def publish_warehouse(settings: Settings, run_id: str) -> Path:
     """What analysts read: ``published/netzero.duckdb``, a read-only snapshot swapped in
     atomically, and ``published/parquet/`` (marts, reports, reference as Parquet), a symlink

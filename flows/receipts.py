@@ -17,6 +17,7 @@ from prefect import task
 
 from expectations.submission_lines import SUITE_VERSION
 from flows import warehouse as wh
+from flows.runs import IO_RETRY
 from flows.settings import Settings
 from report_templates.contexts import RECEIPT_OUTCOME_MSGIDS, RECEIPT_TODO_MSGIDS
 from report_templates.render import render_html
@@ -112,7 +113,7 @@ def notices(file: dict[str, object], due_day: int) -> list[dict[str, str]]:
     return out
 
 
-@task
+@task(**IO_RETRY)
 def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -> Path:
     """Write this run's receipts; returns their folder."""
     with wh.connect(settings.warehouse, read_only=True) as con:
@@ -180,7 +181,7 @@ RESULTS = """
 """
 
 
-@task
+@task(**IO_RETRY)
 def write_validation_page(settings: Settings, run_id: str, common: dict[str, object]) -> Path:
     """The run's validation results as one offline page for the agency's analysts:
     outbox/validation/<run id>.html (every suite, rule, rows checked and flagged)."""

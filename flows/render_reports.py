@@ -7,7 +7,10 @@ import json
 import multiprocessing
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
@@ -174,15 +177,36 @@ def report_jobs(
 
 
 def render_all(jobs: list[Job], workers: int | None = None) -> None:
-    """WeasyPrint holds the GIL: one worker process per core, never threads."""
+    """WeasyPrint holds the GIL: one worker process per core, never threads. On a terminal,
+    a progress bar counts the reports."""
     if not jobs:
         return
     workers = workers or max(1, min(os.cpu_count() or 1, len(jobs)))
-    if workers == 1:
-        for job in jobs:
-            render_to_files(*job)  # type: ignore[arg-type]
+    with progress(len(jobs), "Dựng báo cáo / rendering reports") as advance:
+        if workers == 1:
+            for job in jobs:
+                render_to_files(*job)  # type: ignore[arg-type]
+                advance()
+            return
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
+            futures = [pool.submit(render_to_files, *job) for job in jobs]  # type: ignore[arg-type]
+            for future in as_completed(futures):
+                future.result()
+                advance()
+
+
+@contextmanager
+def progress(total: int, label: str) -> Iterator[Callable[[], None]]:
+    """A rich progress bar on an interactive terminal; nothing in logs, CI or tests."""
+    if not sys.stderr.isatty() or os.environ.get("NETZERO_NO_PROGRESS"):
+        yield lambda: None
         return
-    spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
-        for future in [pool.submit(render_to_files, *job) for job in jobs]:  # type: ignore[arg-type]
-            future.result()
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        "{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        transient=True,
+    ) as bar:  # fmt: skip
+        task_id = bar.add_task(label, total=total)
+        yield lambda: bar.advance(task_id)

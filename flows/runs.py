@@ -11,9 +11,21 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+from prefect.tasks import exponential_backoff
 
 from flows import warehouse as wh
 from flows.settings import Settings
+
+# Tasks that only move files or rows (land, receipts, publish) retry with exponential
+# back-off (2, 4, 8 s, with jitter): a full disk or a locked file can clear. Computation
+# (validate, build, render) does not: the same input fails the same way.
+IO_RETRY: dict[str, Any] = {
+    "retries": 3,
+    "retry_delay_seconds": exponential_backoff(backoff_factor=2),
+    "retry_jitter_factor": 0.5,
+}
 
 
 class RunInProgress(RuntimeError):
