@@ -24,7 +24,7 @@ from flows import warehouse as wh
 from flows.settings import Settings
 from report_templates import contexts
 from report_templates.render import HERE as TEMPLATES
-from report_templates.render import render_to_files
+from report_templates.render import render_to_bytes, render_to_files
 
 Job = tuple[str, dict[str, Any], Path, Path, str]
 
@@ -73,7 +73,7 @@ def render_reports(settings: Settings, period: str) -> Rendered:
             reused.append(stem)
         else:
             to_render.append(job)
-    render_all(to_render)
+    render_all(to_render, dask_address=settings.dask_address)
     rendered = [j[2].relative_to(staging).with_suffix("").as_posix() for j in to_render]
     return Rendered(staging, fingerprints, rendered, reused)
 
@@ -176,10 +176,13 @@ def report_jobs(
     ]
 
 
-def render_all(jobs: list[Job], workers: int | None = None) -> None:
-    """WeasyPrint holds the GIL: one worker process per core, never threads. On a terminal,
-    a progress bar counts the reports."""
+def render_all(jobs: list[Job], workers: int | None = None, dask_address: str = "") -> None:
+    """WeasyPrint holds the GIL: one worker process per core, never threads; or, given a
+    Dask scheduler address, the cluster's workers. On a terminal, a progress bar counts."""
     if not jobs:
+        return
+    if dask_address:
+        render_on_dask(jobs, dask_address)
         return
     workers = workers or max(1, min(os.cpu_count() or 1, len(jobs)))
     with progress(len(jobs), "Dựng báo cáo / rendering reports") as advance:
@@ -194,6 +197,28 @@ def render_all(jobs: list[Job], workers: int | None = None) -> None:
             for future in as_completed(futures):
                 future.result()
                 advance()
+
+
+def render_on_dask(jobs: list[Job], address: str) -> None:
+    """Fan the reports out to an existing Dask cluster (``dask.distributed``). Workers return
+    the bytes and this process writes them, so no shared filesystem is needed; workers need
+    this project's environment. Plain functions, not Prefect tasks: per-report work stays
+    out of Prefect's tracking (without a server, each worker would start its own)."""
+    from distributed import Client
+    from distributed import as_completed as dask_completed
+
+    with Client(address) as client, progress(len(jobs), "Dask") as advance:
+        futures = {
+            client.submit(render_to_bytes, report, context, edition, pure=False): (html, pdf)
+            for report, context, html, pdf, edition in jobs
+        }
+        for future in dask_completed(futures):
+            html_text, pdf_bytes = future.result()
+            html, pdf = futures[future]
+            html.parent.mkdir(parents=True, exist_ok=True)
+            html.write_text(html_text, encoding="utf-8")
+            pdf.write_bytes(pdf_bytes)
+            advance()
 
 
 @contextmanager

@@ -34,6 +34,8 @@ class Settings:
     # Report editions to write (NETZERO_REPORT_EDITIONS, comma-separated): the bilingual
     # standard edition always; "vi" and "en" monolingual editions on request.
     editions: tuple[str, ...] = ("bilingual",)
+    # An existing Dask scheduler (tcp://host:8786) to render on; empty: local processes.
+    dask_address: str = ""
 
     def __post_init__(self) -> None:
         if self.grid_factor_policy not in GRID_FACTOR_POLICIES:
@@ -101,6 +103,7 @@ def settings_from_env(data_dir: Path | None = None) -> Settings:
         max_lines=int(os.environ.get("NETZERO_MAX_LINES", "10000")),
         max_unzipped_mb=float(os.environ.get("NETZERO_MAX_UNZIPPED_MB", "200")),
         editions=editions_from(os.environ.get("NETZERO_REPORT_EDITIONS", "bilingual")),
+        dask_address=os.environ.get("NETZERO_DASK_ADDRESS", ""),
     )
 
 

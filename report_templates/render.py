@@ -286,7 +286,9 @@ def as_utc(stamp: str) -> datetime:
 _fonts: Any = None
 
 
-def write_pdf(html: str, target: Path, attachments: Sequence[dict[str, Any]] = ()) -> None:
+def write_pdf(
+    html: str, target: Path | io.BytesIO, attachments: Sequence[dict[str, Any]] = ()
+) -> None:
     """Lay out and write a PDF/A-3b: fonts from report_templates/fonts only, nothing fetched,
     the report's own data attached as CSV files (relationship "Data"), metadata from the
     HTML head. Attachment dates come from the HTML's ``dcterms.created``, so the same HTML
@@ -332,9 +334,19 @@ def render_to_files(
     edition: Edition = "bilingual",
 ) -> tuple[Path, Path]:
     """Write one report as self-contained HTML and as PDF/A-3b (one process's work)."""
-    html = render_html(report, context, edition)
+    html, pdf = render_to_bytes(report, context, edition)
     html_path.parent.mkdir(parents=True, exist_ok=True)
     html_path.write_text(html, encoding="utf-8")
+    pdf_path.write_bytes(pdf)
+    return html_path, pdf_path
+
+
+def render_to_bytes(
+    report: str, context: dict[str, Any], edition: Edition = "bilingual"
+) -> tuple[str, bytes]:
+    """One report as (HTML text, PDF bytes): what a remote worker sends back, so that a
+    cluster needs no filesystem shared with the machine that publishes."""
+    html = render_html(report, context, edition)
     created = as_utc(context["stamp"]["as_of"])
     attachments = [
         {
@@ -345,5 +357,6 @@ def render_to_files(
         }
         for name, description, rows in context.get("data_files", [])
     ]
-    write_pdf(html, pdf_path, attachments)
-    return html_path, pdf_path
+    buffer = io.BytesIO()
+    write_pdf(html, buffer, attachments)
+    return html, buffer.getvalue()
