@@ -476,6 +476,7 @@ def test_analysts_read_a_published_snapshot_and_parquet(province) -> None:
         "check",
         "render",
         "publish",
+        "snapshot",
     ]
     assert duration > 0 and rendered > 0
 
