@@ -19,9 +19,11 @@ falls back to English silently.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, partial
@@ -285,6 +287,24 @@ def as_utc(stamp: str) -> datetime:
 
 _fonts: Any = None
 
+# Generation-0 threshold while WeasyPrint lays out a report. One enterprise report allocates
+# a few million short-lived objects (boxes, styles, Pango wrappers); at Python's default
+# threshold of 700 the cyclic collector runs thousands of times per report and rescans the
+# survivors each time. Measured on the demo's enterprise reports (CPU time, 15 reports, one
+# process): median 0.93–0.98 s at 700, 0.82–0.86 s at 100,000. Memory is returned all the
+# same when the document is dropped; the threshold is restored afterwards.
+LAYOUT_GC_THRESHOLD = 100_000
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    previous = gc.get_threshold()
+    gc.set_threshold(LAYOUT_GC_THRESHOLD, *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
 
 def write_pdf(
     html: str, target: Path | io.BytesIO, attachments: Sequence[dict[str, Any]] = ()
@@ -346,6 +366,11 @@ def render_to_bytes(
 ) -> tuple[str, bytes]:
     """One report as (HTML text, PDF bytes): what a remote worker sends back, so that a
     cluster needs no filesystem shared with the machine that publishes."""
+    with fewer_collections():
+        return _render_to_bytes(report, context, edition)
+
+
+def _render_to_bytes(report: str, context: dict[str, Any], edition: Edition) -> tuple[str, bytes]:
     html = render_html(report, context, edition)
     created = as_utc(context["stamp"]["as_of"])
     attachments = [
