@@ -9,6 +9,7 @@ import polars as pl
 from prefect import task
 
 from flows import warehouse as wh
+from flows.failpoints import failpoint
 from flows.settings import Settings
 from transforms import dictionary, marts, quality, reports, staging, targets
 from transforms.periods import periods_between
@@ -29,6 +30,7 @@ def _materialise(
     frame = transform(*inputs, **options).collect()
     grain = " ".join((transform.__doc__ or "").strip().split("\n\n")[0].split())
     wh.replace_table(con, frame, table, comment=comment or grain)
+    failpoint("build.table")
     return frame.lazy()
 
 

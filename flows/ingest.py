@@ -12,6 +12,7 @@ import polars as pl
 from prefect import task
 
 from flows import warehouse as wh
+from flows.failpoints import failpoint
 from flows.parsers import IntakeLimits, UnreadableFile, file_format, parse_submission
 from flows.runs import IO_RETRY
 from flows.settings import Settings
@@ -57,6 +58,7 @@ def ingest_inbox(settings: Settings, run_id: str) -> IngestResult:
         batch = _Batch(run_id, now, settings.data_dir, settings.limits)
         for path in paths:
             batch.add(path, path.read_bytes(), landed_names, _received_at(path))
+            failpoint("ingest.read")
         con.begin()
         wh.append_rows(con, batch.frame("files"), "raw.submission_files")
         wh.append_rows(con, batch.frame("lines"), "raw.submission_lines")
@@ -71,6 +73,7 @@ def ingest_inbox(settings: Settings, run_id: str) -> IngestResult:
             path.unlink()
         else:
             os.replace(path, target)
+        failpoint("ingest.moved")
     return IngestResult(batch.landed, batch.rejected, batch.skipped, batch.line_count)
 
 

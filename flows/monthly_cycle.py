@@ -13,7 +13,7 @@ from prefect.runtime import flow_run
 from flows import runs
 from flows.build_warehouse import build_warehouse
 from flows.ingest import ingest_inbox, load_reference
-from flows.publish import publish, publish_warehouse
+from flows.publish import publish, publish_warehouse, recover_outbox
 from flows.receipts import receipt_common, write_receipts, write_validation_page
 from flows.render_reports import render_reports
 from flows.settings import settings_from_env
@@ -31,7 +31,9 @@ def monthly_cycle(period: str | None = None, data_dir: str | None = None) -> run
     run_id = str(flow_run.id or uuid.uuid4())
     clock = runs.StageClock()
     with runs.exclusive(settings):
+        runs.stop_stale_prefect_servers()
         runs.start(settings, run_id, period)
+        recover_outbox(settings)
         with clock("land"):
             load_reference(settings)
             landed = ingest_inbox(settings, run_id)

@@ -11,6 +11,7 @@ from pathlib import Path
 from prefect import task
 
 from flows import warehouse as wh
+from flows.failpoints import failpoint
 from flows.render_reports import Rendered
 from flows.runs import IO_RETRY
 from flows.settings import Settings
@@ -61,9 +62,26 @@ def publish(settings: Settings, period: str, rendered: Rendered, run_id: str) ->
     shutil.rmtree(previous, ignore_errors=True)
     if final.exists():
         os.replace(final, previous)
+        failpoint("publish.swap")
     os.replace(staging, final)
     shutil.rmtree(previous, ignore_errors=True)
     return final
+
+
+def recover_outbox(settings: Settings) -> list[str]:
+    """Finish what a killed publish() left: between its two renames the period's previous
+    folder is ``outbox/.previous-<period>`` and ``outbox/<period>`` is missing. Put the
+    previous publication back (before the run compares fingerprints with it); drop a
+    leftover whose swap did complete. Returns the periods put back."""
+    restored = []
+    for previous in sorted(settings.outbox.glob(".previous-*")):
+        final = settings.outbox / previous.name.removeprefix(".previous-")
+        if final.exists():
+            shutil.rmtree(previous, ignore_errors=True)
+        else:
+            os.replace(previous, final)
+            restored.append(final.name)
+    return restored
 
 
 PARQUET_SCHEMAS = ("marts", "reports", "reference")
@@ -78,6 +96,7 @@ def publish_warehouse(settings: Settings, run_id: str) -> Path:
     root = settings.published
     database = root / "netzero.duckdb"
     wh.snapshot(settings.warehouse, database)
+    failpoint("snapshot.parquet")
     folder = root / f"parquet-{run_id}"
     shutil.rmtree(folder, ignore_errors=True)
     wh.export_parquet(database, folder, PARQUET_SCHEMAS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import signal
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -129,6 +130,37 @@ def exclusive(settings: Settings) -> Iterator[None]:
         handle.write(f"{os.getpid()}\n")
         handle.flush()
         yield
+
+
+def stop_stale_prefect_servers() -> list[int]:
+    """Stop the embedded Prefect servers that killed runs left behind. Without a server,
+    Prefect runs a temporary one as a child process (marked ``PREFECT__SERVER_EPHEMERAL=1``)
+    and stops it at the end; a run killed outright (SIGKILL, out of memory, power) cannot,
+    and the orphan, adopted by init, keeps running its services for ever. Called while
+    holding the run lock: a temporary server with this run's ``PREFECT_HOME`` whose parent
+    is no longer a Python process belongs to a dead run. Linux (/proc); elsewhere a no-op."""
+    home = os.environ.get("PREFECT_HOME", "")
+    proc = Path("/proc")
+    if not home or not proc.is_dir():
+        return []
+    wanted = {b"PREFECT__SERVER_EPHEMERAL=1", f"PREFECT_HOME={home}".encode()}
+    stopped = []
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if not wanted <= set((entry / "environ").read_bytes().split(b"\0")):
+                continue
+            stat = (entry / "stat").read_text()
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            parent_cmd = (proc / str(parent) / "cmdline").read_bytes() if parent > 1 else b""
+            if b"python" in parent_cmd:
+                continue  # a live run's own server
+            os.kill(int(entry.name), signal.SIGTERM)
+            stopped.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile, or not ours to read
+    return stopped
 
 
 def start(settings: Settings, run_id: str, period: str | None) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from flows.failpoints import failpoint
 from transforms import SQL_DIR
 
 DDL = Path(__file__).parent / "sql" / "warehouse.sql"
@@ -143,6 +144,7 @@ def snapshot(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
     shutil.copyfile(source, partial)
+    failpoint("snapshot.copied")
     with duckdb.connect(str(partial), read_only=True) as check:  # opens, or the swap waits
         check.execute("select count(*) from ops.runs").fetchall()
     os.replace(partial, target)

@@ -31,16 +31,33 @@ def finished(task: str) -> Callable[[str], bool]:
     return lambda line: f"Task run '{task}" in line and "Finished" in line
 
 
-# Where the run is killed: right after a stage, or while one is under way.
-KILLS = {
+# Where the run is killed: right after a stage (seen in the run's log), or at an exact place
+# inside one (a failpoint, flows/failpoints.py: the process SIGKILLs itself there).
+KILLS: dict[str, Callable[[str], bool] | str] = {
+    "mid_landing_reading": "ingest.read:5",  # files being read, nothing committed yet
+    "mid_landing_moving": "ingest.moved:5",  # committed; 4 files out of the inbox, the rest in
     "after_landing": finished("ingest_inbox"),
+    "mid_build": "build.table:12",  # some marts rebuilt, others from the last build
     "after_build": finished("build_warehouse"),
     "mid_render": finished("write_validation_page"),  # + a moment: reports are being written
     "after_render": finished("render_reports"),
 }
 
 
-def run(data: Path, kill_when: Callable[[str], bool] | None = None, delay: float = 0) -> int:
+def run(data: Path, kill: Callable[[str], bool] | str | None = None, delay: float = 0) -> int:
+    """``netzero run``; killed (SIGKILL) when ``kill`` matches a log line, or by itself at
+    the failpoint ``kill`` names. Returns the exit code (-9 when killed)."""
+    if isinstance(kill, str):
+        # The log goes to a file: a killed run's orphaned Prefect server keeps a pipe open.
+        with (data.parent / f"run-{kill}.log").open("w") as log:
+            return subprocess.run(
+                [NETZERO, "run", "--data-dir", str(data)],
+                env=ENV | {"NETZERO_FAILPOINT": kill},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                timeout=600,
+                check=False,
+            ).returncode
     proc = subprocess.Popen(
         [NETZERO, "run", "--data-dir", str(data)],
         env=ENV,
@@ -50,12 +67,34 @@ def run(data: Path, kill_when: Callable[[str], bool] | None = None, delay: float
     )
     assert proc.stdout is not None
     for line in proc.stdout:
-        if kill_when and kill_when(line):
+        if kill and kill(line):
             time.sleep(delay)
             proc.kill()  # SIGKILL: no cleanup, no finally
             break
     proc.wait(timeout=600)
     return proc.returncode
+
+
+def stale_servers(data: Path) -> list[int]:
+    """Embedded Prefect servers of this data folder still running, after up to 15 s."""
+    marks = {
+        b"PREFECT__SERVER_EPHEMERAL=1",
+        f"PREFECT_HOME={(data / 'prefect').resolve()}".encode(),
+    }
+    for _ in range(30):
+        alive = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and marks <= set(
+                    (entry / "environ").read_bytes().split(b"\0")
+                ):
+                    alive.append(int(entry.name))
+            except OSError:
+                continue
+        if not alive:
+            break
+        time.sleep(0.5)
+    return alive
 
 
 def fingerprint(data: Path) -> dict[str, str]:
@@ -104,8 +143,45 @@ def test_killed_run_then_rerun_equals_an_uninterrupted_run(province, tmp_path, w
     killed = run(data, KILLS[where], delay=2.0 if where == "mid_render" else 0)
     assert killed == -9, f"the run ended by itself ({killed}) before the kill point {where}"
     assert run(data) == 0
+    # The killed run's embedded Prefect server was stopped by the rerun, not left running.
+    assert stale_servers(data) == []
     assert fingerprint(data) == expected
     with duckdb.connect(str(data / "warehouse" / "netzero.duckdb"), read_only=True) as con:
         landed = con.execute("select count(*), count(distinct sha256) from raw.submission_files")
         assert landed.fetchall() == [(files - 1, files - 1)]  # the demo's duplicate file once
     assert not any((data / "inbox").iterdir()), "no file left behind in the inbox"
+
+
+def test_runs_killed_while_publishing_then_rerun(province, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Later runs killed between the outbox's two renames, after copying the analysts'
+    snapshot and before its Parquet export: the previous publication is never lost, the
+    next run puts it back and ends as an uninterrupted run, and the analysts' copies open."""
+    source, expected, _files = province
+    data = tmp_path / "data"
+    shutil.copytree(source, data)
+    outbox = data / "outbox"
+    assert run(data) == 0
+
+    assert run(data, "publish.swap") == -9
+    assert not (outbox / "2026-10").exists()
+    assert (outbox / ".previous-2026-10" / "SHA256SUMS").read_text() == expected["reports"]
+
+    assert run(data, "snapshot.copied") == -9
+    assert (outbox / "2026-10" / "SHA256SUMS").read_text() == expected["reports"]
+    assert run(data, "snapshot.parquet") == -9
+    assert run(data) == 0
+    assert stale_servers(data) == []
+
+    assert fingerprint(data) == expected
+    assert not [p.name for p in outbox.iterdir() if p.name.startswith(".")]
+    published = data / "published"
+    marts = published / "parquet" / "marts" / "fct_enterprise_monthly.parquet"
+    with duckdb.connect(str(published / "netzero.duckdb"), read_only=True) as con:
+        status, snapshot_total, parquet_total = con.execute(
+            "select (select status from ops.runs order by started_at desc limit 1), "
+            "(select sum(emissions_tco2e) from marts.fct_enterprise_monthly), "
+            "(select sum(emissions_tco2e) from read_parquet(?))",
+            [str(marts)],
+        ).fetchall()[0]
+    assert status == "completed"
+    assert parquet_total == pytest.approx(snapshot_total, rel=1e-12)
