@@ -31,10 +31,11 @@ test:  ## set up (with chromium for the HTML tests) and run the test suite
 	@scripts/setup.sh --test
 	@$(PY) -m pytest
 
-bench: setup  ## benchmarks (ratios against floors measured in the same run) → bench/results/ (~15 min)
+bench: setup  ## benchmarks (ratios against floors measured in the same run) → bench/results/ (~30 min)
 	@$(PY) -m bench.validation --lines 1000000
 	@$(PY) -m bench.render --enterprises 40
 	@$(PY) -m bench.province --enterprises 1000 10000
+	@$(PY) -m bench.cycle --enterprises 1000
 
 lint: setup  ## ruff and mypy
 	@.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
