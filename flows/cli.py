@@ -82,11 +82,13 @@ def run(
         os.environ["NETZERO_REPORT_EDITIONS"] = ",".join(edition)
     from flows.monthly_cycle import monthly_cycle
     from flows.report_data import NoDataForPeriod
+    from flows.runs import RunInProgress
 
     try:
         summary = monthly_cycle(period=period, data_dir=str(data_dir))
-    except (LookupError, NoDataForPeriod, ValueError) as exc:
-        # Nothing to report on, or a bad period: say so plainly, no traceback.
+    except (LookupError, NoDataForPeriod, ValueError, RunInProgress) as exc:
+        # Nothing to report on, a bad period, or the warehouse busy with another run: say
+        # so plainly, no traceback.
         console.print(f"[bold red]netzero run:[/] {exc}")
         raise typer.Exit(1) from None
     table = Table(title=f"netzero — {summary.period}", show_header=False)

@@ -34,3 +34,27 @@ def test_run_rejects_a_malformed_period(tmp_path: Path, prefect_server: None) ->
     result = CliRunner().invoke(app, ["run", "--period", "2026-13", "--data-dir", str(tmp_path)])
     assert result.exit_code == 1
     assert "period must be YYYY-MM" in " ".join(result.output.split())
+
+
+def test_a_second_run_on_a_busy_warehouse_is_told_and_touches_nothing(
+    tmp_path: Path, prefect_server: None
+) -> None:
+    """While another run holds the warehouse, `netzero run` exits 1 saying so in both
+    languages, before landing a file or opening the warehouse."""
+    from demo.generate import DemoSpec, generate_demo
+    from flows import runs
+    from flows.settings import settings_from_env
+
+    data = tmp_path / "data"
+    generate_demo(data, DemoSpec(enterprises=9, months=2))
+    settings = settings_from_env(data)
+    inbox = sorted(p.name for p in (data / "inbox").iterdir())
+    with runs.exclusive(settings):  # the other run
+        result = CliRunner().invoke(app, ["run", "--data-dir", str(data)])
+    assert result.exit_code == 1
+    ours = " ".join(result.output[result.output.rindex("netzero run:") :].split())
+    assert "Một lượt chạy khác đang dùng kho dữ liệu" in ours
+    assert "Another run is using the warehouse" in ours
+    assert "Traceback" not in ours
+    assert sorted(p.name for p in (data / "inbox").iterdir()) == inbox
+    assert not settings.warehouse.exists()
