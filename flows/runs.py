@@ -83,7 +83,8 @@ class RunSummary:
 
     def markdown(self) -> str:
         body = "\n".join(f"| {label} | {value} |" for label, value in self.rows())
-        return f"# netzero {self.period} · run {self.run_id}\n\n| | |\n|---|---|\n{body}\n"
+        header = "| Mục / item | Giá trị / value |\n|---|---|"
+        return f"# netzero {self.period} · run {self.run_id}\n\n{header}\n{body}\n"
 
 
 class StageClock:

@@ -130,6 +130,16 @@ def test_serve_registers_both_schedules_and_runs_the_close_through_the_api(
 
             state = wait_for(finished, 600, "the triggered monthly close")
             assert state["type"] == "COMPLETED", (tmp_path / "serve.log").read_text()[-3000:]
+            # The run summary, as operators see it in the UI: a markdown table artifact.
+            (summary,) = api.post(
+                "/artifacts/filter", json={"artifacts": {"key": {"any_": ["netzero-run-summary"]}}}
+            ).json()
+            assert summary["type"] == "markdown"
+            table = summary["data"]
+            assert "| Mục / item | Giá trị / value |" in table
+            assert "| Kỳ báo cáo / period | 2026-10 |" in table
+            assert "| Tệp đã nhận / files landed | 19 |" in table
+            assert "Thời gian / seconds: render" in table
 
             # The daily intake: a file that arrives after the close is landed and answered.
             tax = sorted((data / "archive").glob("*.csv"))[0].read_text().splitlines()[1][:10]
