@@ -31,7 +31,7 @@ test:  ## set up (with chromium for the HTML tests) and run the test suite
 	@scripts/setup.sh --test
 	@$(PY) -m pytest
 
-bench: setup  ## benchmarks (ratios against floors measured in the same run) → bench/results/ (~30 min)
+bench: setup  ## benchmarks (ratios against floors measured in the same run) → bench/results/ (~15 min)
 	@$(PY) -m bench.validation --lines 1000000
 	@$(PY) -m bench.render --enterprises 40
 	@$(PY) -m bench.province --enterprises 1000 10000
