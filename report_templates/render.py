@@ -287,9 +287,9 @@ def as_utc(stamp: str) -> datetime:
 
 _fonts: Any = None
 
-# Generation-0 threshold while WeasyPrint lays out a report. One enterprise report allocates
-# a few million short-lived objects (boxes, styles, Pango wrappers); at Python's default
-# threshold of 700 the cyclic collector runs thousands of times per report and rescans the
+# Generation-0 threshold while WeasyPrint lays out a report. Laying out a report creates a
+# great many short-lived objects (boxes, styles, Pango wrappers); at Python's default
+# threshold of 700 the cyclic collector runs over and over during one report and rescans the
 # survivors each time. Measured on the demo's enterprise reports (CPU time, 15 reports, one
 # process): median 0.93–0.98 s at 700, 0.82–0.86 s at 100,000. Memory is returned all the
 # same when the document is dropped; the threshold is restored afterwards.
