@@ -10,7 +10,71 @@ import polars as pl
 from expectations import Rule, meta
 from transforms.targets import STATUSES
 
-SUITE_VERSION = "2026.11.1"
+SUITE_VERSION = "2026.11.2"
+
+
+def _any_null(*columns: str) -> Any:
+    """The GX row condition: one of ``columns`` is null."""
+    from functools import reduce
+
+    from great_expectations.expectations.row_conditions import Column
+
+    return reduce(lambda a, b: a | b, (Column(c).is_null() for c in columns))
+
+
+def _null_where(column: str, condition: Any, name: str, en: str, vi: str) -> Any:
+    """``column`` must be null on the rows where ``condition`` holds."""
+    import great_expectations.expectations as gxe
+
+    return gxe.ExpectColumnValuesToBeNull(
+        column=column, row_condition=condition, meta=_rule(name, column, en, vi)
+    )
+
+
+# total → the parts it needs (unknown is never zero: transforms/unknowns.py)
+TOTAL_PARTS = {
+    "emissions_tco2e": ("scope1_tco2e", "scope2_location_tco2e"),
+    "emissions_market_tco2e": ("scope1_tco2e", "scope2_market_tco2e"),
+    "energy_gj": ("grid_electricity_mwh",),
+    "energy_toe": ("grid_electricity_mwh",),
+}
+# figure → its reason column: a figure with a reason must be unknown
+REASONED = {
+    "grid_electricity_mwh": "grid_electricity_unknown_reason",
+    "scope1_tco2e": "scope1_unknown_reason",
+    "scope2_location_tco2e": "scope2_location_unknown_reason",
+    "scope2_market_tco2e": "scope2_market_unknown_reason",
+    "emissions_tco2e": "emissions_unknown_reason",
+    "emissions_market_tco2e": "emissions_market_unknown_reason",
+    "energy_gj": "energy_gj_unknown_reason",
+    "energy_toe": "energy_toe_unknown_reason",
+}
+
+
+def _unknown_stays_unknown() -> list[Any]:
+    from great_expectations.expectations.row_conditions import Column
+
+    totals = [
+        _null_where(
+            total,
+            _any_null(*parts),
+            f"{total}_unknown_with_a_part",
+            f"{total} is given though a part it needs ({', '.join(parts)}) is unknown",
+            f"{total} có giá trị dù một thành phần ({', '.join(parts)}) chưa biết",
+        )
+        for total, parts in TOTAL_PARTS.items()
+    ]
+    reasoned = [
+        _null_where(
+            figure,
+            Column(reason).is_not_null(),
+            f"{figure}_unknown_with_its_reason",
+            f"{figure} is given though {reason} says it is unknown",
+            f"{figure} có giá trị dù {reason} cho biết chưa xác định được",
+        )
+        for figure, reason in REASONED.items()
+    ]
+    return totals + reasoned
 
 
 def _rule(name: str, field: str, en: str, vi: str) -> dict[str, str]:
@@ -56,6 +120,7 @@ def fct_enterprise_monthly() -> Any:
                 meta=_rule("tax_code_present", "tax_code", "tax code missing", "thiếu mã số thuế"),
             ),
             *non_negative,
+            *_unknown_stays_unknown(),
         ],
     )
 
@@ -164,6 +229,57 @@ def fct_enterprise_progress() -> Any:
     )
 
 
+def rpt_enterprise_monthly() -> Any:
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+    from great_expectations.expectations.row_conditions import Column
+
+    unknown_month = (
+        Column("submission_status").is_in(["missing", "rejected"])
+        | Column("emissions_tco2e").is_null()
+    )
+
+    def undetermined(column: str) -> Any:
+        return gxe.ExpectColumnValuesToBeInSet(
+            column=column,
+            value_set=["undetermined"],
+            row_condition=unknown_month,
+            meta=_rule(
+                f"{column}_undetermined_when_month_unknown",
+                column,
+                "a progress status claims ahead, on track or behind for a month that is "
+                "missing, rejected or has unknown emissions",
+                "trạng thái tiến độ được kết luận cho một tháng thiếu, bị từ chối hoặc chưa "
+                "xác định được phát thải",
+            ),
+        )
+
+    def never_under(column: str, months: str) -> Any:
+        return gxe.ExpectColumnValuesToNotBeInSet(
+            column=column,
+            value_set=["under"],
+            row_condition=Column(months) < 12,
+            meta=_rule(
+                f"{column}_under_only_on_twelve_known_months",
+                column,
+                "an obligation is said to be under its threshold with fewer than 12 known months",
+                "nghĩa vụ được kết luận dưới ngưỡng khi chưa đủ 12 tháng có số liệu",
+            ),
+        )
+
+    return gx.ExpectationSuite(
+        name="reports.rpt_enterprise_monthly.critical",
+        expectations=[
+            undetermined("progress_status"),
+            undetermined("progress_status_rolling_12m"),
+            never_under("ghg_inventory_rolling", "rolling_12m_months_known"),
+            never_under("key_energy_user_rolling", "rolling_12m_months_known"),
+            never_under("ghg_inventory_calendar", "calendar_ytd_months_known"),
+            never_under("key_energy_user_calendar", "calendar_ytd_months_known"),
+        ],
+    )
+
+
 def dim_enterprises() -> Any:
     import great_expectations as gx
     import great_expectations.expectations as gxe
@@ -216,5 +332,6 @@ SUITES: dict[str, tuple[Callable[[], Any], Callable[[pl.DataFrame], pl.DataFrame
     "marts.fct_enterprise_monthly": (fct_enterprise_monthly, _all),
     "marts.fct_emissions": (fct_emissions, _unflagged),
     "marts.fct_enterprise_progress": (fct_enterprise_progress, _all),
+    "reports.rpt_enterprise_monthly": (rpt_enterprise_monthly, _all),
     "reports.rpt_rollup_reconciliation": (rpt_rollup_reconciliation, _all),
 }

@@ -11,10 +11,14 @@ from prefect import task
 from flows import warehouse as wh
 from flows.failpoints import failpoint
 from flows.settings import Settings
-from transforms import dictionary, marts, quality, reports, staging, targets
+from transforms import dictionary, marts, obligations, quality, reports, staging, targets
 from transforms.periods import periods_between
 
-STAGING_SQL_MODELS = ("stg_submissions__files", "stg_submissions__accepted_lines")
+STAGING_SQL_MODELS = (
+    "stg_submissions__files",
+    "stg_submissions__accepted_lines",
+    "stg_submissions__rejected_lines",
+)
 
 
 def _materialise(
@@ -56,6 +60,8 @@ def build_warehouse(settings: Settings) -> list[str]:
             table("reference.ref_fuel_combustion_factors"),
         )
         activity = activity_all.filter(pl.col("is_current"))
+        rejected_all = table("staging.stg_submissions__rejected_lines")
+        rejected = rejected_all.filter(pl.col("is_current"))
         emission_facts = {
             "fct_fuel_combustion_emissions": (
                 marts.fct_fuel_combustion_emissions,
@@ -88,7 +94,12 @@ def build_warehouse(settings: Settings) -> list[str]:
         ]
         emissions = _materialise(con, "marts.fct_emissions", marts.fct_emissions, *facts)
         monthly = _materialise(
-            con, "marts.fct_enterprise_monthly", marts.fct_enterprise_monthly, activity, emissions
+            con,
+            "marts.fct_enterprise_monthly",
+            marts.fct_enterprise_monthly,
+            activity,
+            rejected,
+            emissions,
         )
         # Every revision's figures, current or not, for the restatements.
         emissions_all = marts.fct_emissions(
@@ -102,6 +113,7 @@ def build_warehouse(settings: Settings) -> list[str]:
             "marts.int_enterprise_monthly__revisions",
             marts.fct_enterprise_monthly,
             activity_all,
+            rejected_all,
             emissions_all,
             by=("sha256",),
             comment="One row per submitted revision (file) of each enterprise and month: the "
@@ -115,7 +127,7 @@ def build_warehouse(settings: Settings) -> list[str]:
             table("reference.ref_industrial_parks"),
             table("reference.ref_sectors"),
         )
-        _materialise(
+        quality_checks = _materialise(
             con,
             "marts.int_quality_checks",
             quality.int_quality_checks,
@@ -142,10 +154,10 @@ def build_warehouse(settings: Settings) -> list[str]:
             table("ops.runs"),
             open_period=periods[-1] if periods else "",
         )
-        obligations = _materialise(
+        obligation_rows = _materialise(
             con,
             "marts.fct_enterprise_obligations",
-            marts.fct_enterprise_obligations,
+            obligations.fct_enterprise_obligations,
             status,
             monthly,
             table("reference.ref_regulatory_thresholds"),
@@ -157,6 +169,7 @@ def build_warehouse(settings: Settings) -> list[str]:
             enterprises,
             status,
             monthly,
+            quality_checks,
             tolerance=settings.progress_tolerance,
         )
         rpt = _materialise(
@@ -166,7 +179,7 @@ def build_warehouse(settings: Settings) -> list[str]:
             enterprises,
             status,
             monthly,
-            obligations,
+            obligation_rows,
             progress,
         )
         rollups = [

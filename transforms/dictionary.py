@@ -109,14 +109,34 @@ COLUMNS: dict[str, str] = {
         f"factor, the rest at the {_GRID}."
     ),
     "emissions_tco2e": "Scope 1 + Scope 2 location-based, tCO2e (null while any is unknown).",
-    "emissions_market_tco2e": "Scope 1 + Scope 2 market-based, tCO2e.",
+    "emissions_market_tco2e": "Scope 1 + Scope 2 market-based, tCO2e (null while any is unknown).",
     "fuel_energy_gj": "Fuel energy, GJ (NCV basis).",
     "energy_gj": "Energy used: electricity × 3.6 GJ/MWh + fuel energy, GJ.",
     "energy_mwh": "energy_gj expressed in MWh (÷ 3.6).",
-    "energy_toe": "Energy used, TOE (MOIT CV 3505/BCT-KHCN factors, in the submitted unit).",
-    "has_energy_without_toe": (
-        "True when an energy line has no TOE factor (biomass, coal grades): energy_toe is low."
+    "energy_toe": (
+        "Energy used, TOE (MOIT CV 3505/BCT-KHCN factors, in the submitted unit); null when "
+        "a part has no TOE factor or is unknown (energy_toe_unknown_reason)."
     ),
+    "has_energy_without_toe": (
+        "True when an energy line has no TOE factor (biomass, coal grades): energy_toe is "
+        "unknown and energy_lower_bound_toe holds the part that is known."
+    ),
+    "scope1_lower_bound_tco2e": "Scope 1 of the accepted fuel lines, tCO2e: the known part.",
+    "scope2_location_lower_bound_tco2e": (
+        "Scope 2 location-based of the accepted grid lines with a factor, tCO2e: the known part."
+    ),
+    "emissions_lower_bound_tco2e": (
+        "The known part of emissions_tco2e, tCO2e: equal to it when it is known, else what "
+        "the accepted, factored lines add up to; can prove a threshold crossed, never not."
+    ),
+    "energy_lower_bound_toe": (
+        "The known part of energy_toe, TOE: the lines with a TOE factor, accepted."
+    ),
+    "rules": "The validation rules the line broke, comma-separated (ops.quarantine).",
+    "rejected_activities": (
+        "Activities named by the month's rejected lines ('*': unreadable, could be any)."
+    ),
+    "has_quality_warning": "True when a warning flagged a figure progress rests on.",
     "has_missing_grid_factor": "True when Scope 2 is empty for want of a grid factor.",
     "has_provisional_grid_factor": "True when a provisional grid factor was applied.",
     "has_dppa_grid_fallback": "True when a DPPA volume had no registered supplier factor.",
@@ -127,12 +147,26 @@ COLUMNS: dict[str, str] = {
     "intensity_tco2e_per_output": "emissions_tco2e ÷ output_quantity, tCO2e per output unit.",
     "intensity_tco2e_per_bn_vnd": "emissions_tco2e ÷ revenue, tCO2e per VND billion.",
     # obligations
-    "rolling_12m_tco2e": "Emissions over the 12 months ending in the period, tCO2e.",
-    "rolling_12m_toe": "Energy over the 12 months ending in the period, TOE.",
-    "rolling_12m_months_known": "Months of the rolling window with known figures (of 12).",
-    "calendar_ytd_tco2e": "Emissions of the calendar year up to the period, tCO2e.",
-    "calendar_ytd_toe": "Energy of the calendar year up to the period, TOE.",
-    "calendar_ytd_months_known": "Months of the calendar year with known figures.",
+    "rolling_12m_tco2e": (
+        "Emissions over the 12 months ending in the period, tCO2e; null unless all 12 known."
+    ),
+    "rolling_12m_toe": "Energy over the 12 months ending in the period, TOE; null unless all "
+    "12 known.",
+    "rolling_12m_lower_bound_tco2e": "The known part of the 12 months' emissions, tCO2e.",
+    "rolling_12m_lower_bound_toe": "The known part of the 12 months' energy, TOE.",
+    "rolling_12m_months": "Months on record in the rolling window (12 once history allows).",
+    "rolling_12m_months_known": (
+        "Months of the rolling window with both emissions and TOE known (of 12)."
+    ),
+    "calendar_ytd_tco2e": (
+        "Emissions of the calendar year up to the period, tCO2e; null unless every month is known."
+    ),
+    "calendar_ytd_toe": "Energy of the calendar year up to the period, TOE; null unless every "
+    "month is known.",
+    "calendar_ytd_lower_bound_tco2e": "The known part of the year's emissions, tCO2e.",
+    "calendar_ytd_lower_bound_toe": "The known part of the year's energy, TOE.",
+    "calendar_ytd_months": "Months of the calendar year on record up to the period.",
+    "calendar_ytd_months_known": "Months of the calendar year with both emissions and TOE known.",
     "ghg_inventory_rolling": (
         "Decree 06/2022 Art. 5(1) GHG inventory (≥ 3,000 tCO2e or ≥ 1,000 TOE a year) on the "
         "rolling year: over, under (12 months known) or undetermined."
@@ -143,6 +177,13 @@ COLUMNS: dict[str, str] = {
         "under or undetermined."
     ),
     "key_energy_user_calendar": "As key_energy_user_rolling, on the calendar year to date.",
+    "ghg_inventory_rolling_reason": (
+        "Why ghg_inventory_rolling is undetermined (a reason code of transforms/unknowns.py)."
+    ),
+    "ghg_inventory_calendar_reason": "Why ghg_inventory_calendar is undetermined "
+    "(year_not_over: months still to come).",
+    "key_energy_user_rolling_reason": "Why key_energy_user_rolling is undetermined.",
+    "key_energy_user_calendar_reason": "Why key_energy_user_calendar is undetermined.",
     # targets and progress
     "target_type": "absolute (tCO2e) or intensity (tCO2e per output unit), as declared.",
     "baseline_year": "Declared baseline year (năm cơ sở).",
@@ -160,6 +201,7 @@ COLUMNS: dict[str, str] = {
         "month's output (intensity)."
     ),
     "ytd_months_known": "Months of the calendar year to date compared with the path.",
+    "ytd_months": "Months of the calendar year to date on record (the compared window).",
     "ytd_tco2e": "Emissions of the year's known months, tCO2e.",
     "ytd_known_tco2e": "Emissions of the year's known months, tCO2e (compared with the path).",
     "ytd_path_tco2e": "Path over the same known months, tCO2e (pro-rated, never a full year).",
@@ -174,6 +216,18 @@ COLUMNS: dict[str, str] = {
         "or undetermined."
     ),
     "progress_status_rolling_12m": "As progress_status, on the rolling 12 months.",
+    "progress_status_reason": (
+        "Why progress_status is undetermined: the reason of the latest unknown month of the "
+        "year to date (transforms/unknowns.py)."
+    ),
+    "progress_status_rolling_12m_reason": (
+        "Why progress_status_rolling_12m is undetermined (history_short: under 12 months)."
+    ),
+    "progress_to_confirm": (
+        "True when a month of the year to date carries a data-quality warning on a figure the "
+        "status rests on: the status stands, to be confirmed."
+    ),
+    "progress_rolling_12m_to_confirm": "As progress_to_confirm, on the rolling 12 months.",
     "progress_tolerance": "Share of the path within which an enterprise is on track.",
     "months_reported_ytd": "Months of the calendar year to date with known emissions.",
     "months_expected_ytd": "Months of the calendar year to date in the reporting window.",
@@ -260,9 +314,30 @@ for _activity, _column in ACTIVITY_COLUMNS.items():
     _unit = _ACTIVITY_UNITS[_column.rsplit("_", 1)[-1]]
     COLUMNS.setdefault(_column, f"{_activity} in the month, {_unit} (canonical unit).")
 
+REASONED_FIGURES = (
+    "grid_electricity",
+    "solar_self_consumed",
+    "scope1",
+    "scope2_location",
+    "scope2_market",
+    "electricity",
+    "emissions",
+    "emissions_market",
+    "energy_gj",
+    "energy_toe",
+)
+for _figure in REASONED_FIGURES:
+    COLUMNS[f"{_figure}_unknown_reason"] = (
+        f"Why the month's {_figure} figure is unknown (null: known): not_submitted, "
+        "line_rejected, grid_line_missing, no_grid_factor, no_emission_factor, no_toe_factor "
+        "(transforms/unknowns.py)."
+    )
+
 PREFIXES = {
-    "ytd_": "Year to date (sum of the calendar year's months so far; unreported months add "
-    "nothing, see months_reported_ytd): ",
+    "ytd_": "Year to date (sum of the calendar year's months so far; null unless every month "
+    "so far is known): ",
+    "enterprises_known_": "Enterprises whose figure is known and counted in the roll-up's "
+    "total (coverage) of: ",
     "year_ago_": "Same month a year before: ",
     "previous_": "In the replaced revision: ",
 }
@@ -273,7 +348,7 @@ def describe(column: str) -> str | None:
     if column in COLUMNS:
         return COLUMNS[column]
     for prefix, lead in PREFIXES.items():
-        base = column.removeprefix(prefix)
-        if column.startswith(prefix) and base in COLUMNS:
-            return lead + COLUMNS[base]
+        base = describe(column.removeprefix(prefix)) if column.startswith(prefix) else None
+        if base is not None:
+            return lead + base
     return None

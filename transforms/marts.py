@@ -12,6 +12,7 @@ from typing import Literal
 import polars as pl
 
 from transforms.sums import stable_sum
+from transforms.unknowns import first_reason, known_when
 
 GridFactorPolicy = Literal["provisional_latest", "leave_empty"]
 
@@ -53,6 +54,9 @@ FUEL_ACTIVITIES = [
     "WOOD_STATIONARY",
 ]
 ENERGY_ACTIVITIES = ["ELEC_GRID", "ELEC_SOLAR_SELF", *FUEL_ACTIVITIES]
+KNOWN_ACTIVITIES = [*ACTIVITY_COLUMNS, "PRODUCTION_OUTPUT"]
+# A rejected line whose activity code could not be read might have been any activity.
+UNREADABLE_ACTIVITY = "*"
 MJ_PER_KWH = 3.6  # 1 MWh = 3.6 GJ (SI)
 EMISSION_COLUMNS = [
     "tax_code",
@@ -337,21 +341,43 @@ def _sum_or_null(which: pl.Expr, column: str = "quantity_canonical") -> pl.Expr:
     return pl.when(which.any()).then(stable_sum(pl.col(column).filter(which)))
 
 
+def _rejected(*activities: str) -> pl.Expr:
+    """Whether a rejected line of the month named one of ``activities``, or an activity
+    that could not be read (``*``: it might have been any of them)."""
+    named = pl.element().is_in([*activities, UNREADABLE_ACTIVITY])
+    return pl.col("rejected_activities").list.eval(named).list.any().fill_null(False)
+
+
+def _rejected_activities(rejected_lines: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
+    """One row per enterprise-month with a rejected line: the activities those lines named."""
+    code = pl.col("activity_code")
+    readable = (
+        pl.when(code.is_in(KNOWN_ACTIVITIES)).then(code).otherwise(pl.lit(UNREADABLE_ACTIVITY))
+    )
+    return rejected_lines.group_by(keys).agg(rejected_activities=readable.unique().sort())
+
+
 def fct_enterprise_monthly(
     stg_submissions__activity_lines: pl.LazyFrame,
+    stg_submissions__rejected_lines: pl.LazyFrame,
     fct_emissions: pl.LazyFrame,
     by: tuple[str, ...] = (),
 ) -> pl.LazyFrame:
-    """One row per enterprise and month that has accepted lines: activity, energy, emissions.
+    """One row per enterprise and month with a file (accepted or rejected lines): activity,
+    energy, emissions, and why a figure is unknown.
 
-    An activity with no accepted line is null, not zero: a rejected grid-electricity line
-    leaves electricity and Scope 2 unknown (and the total with them) until resubmitted.
-    ``by`` adds grouping keys (``("sha256",)`` gives one row per submitted revision).
+    Unknown is never zero (transforms/unknowns.py): a figure whose parts are not all known
+    is null with a ``<figure>_unknown_reason``. The grid line must be there every month; no
+    fuel, solar or instrument line means none used. A rejected line leaves its activity, and
+    every figure built on it, unknown until resubmitted; the known part of the emissions and
+    of the TOE is kept as a lower bound. ``by`` adds grouping keys (``("sha256",)`` gives one
+    row per submitted revision).
     """
     keys = ["tax_code", "period", "reporting_month", *by]
     lines = stg_submissions__activity_lines
     code = pl.col("activity_code")
     scope = pl.col("scope")
+    emission = pl.col("emissions_tco2e")
     quantities = lines.group_by(keys).agg(
         *(
             _sum_or_null(code == activity).alias(column)
@@ -361,55 +387,138 @@ def fct_enterprise_monthly(
         output_quantity=_sum_or_null(code == "PRODUCTION_OUTPUT"),
         output_unit=pl.col("canonical_unit").filter(code == "PRODUCTION_OUTPUT").first(),
         revision=pl.col("revision").max(),
-        energy_toe=_sum_or_null(pl.col("energy_toe").is_not_null(), "energy_toe"),
+        energy_lower_bound_toe=stable_sum(pl.col("energy_toe")),
         has_energy_without_toe=(
             code.is_in(ENERGY_ACTIVITIES) & pl.col("energy_toe").is_null()
         ).any(),
     )
     emissions = fct_emissions.group_by(keys).agg(
-        scope1_tco2e=_sum_or_null(scope == "scope1", "emissions_tco2e"),
-        scope1_stationary_tco2e=_sum_or_null(
-            pl.col("source_category") == "stationary_combustion", "emissions_tco2e"
+        scope1_lower_bound_tco2e=stable_sum(emission.filter(scope == "scope1")),
+        scope1_stationary_tco2e=stable_sum(
+            emission.filter(pl.col("source_category") == "stationary_combustion")
         ),
-        scope1_mobile_tco2e=_sum_or_null(
-            pl.col("source_category") == "mobile_combustion", "emissions_tco2e"
+        scope1_mobile_tco2e=stable_sum(
+            emission.filter(pl.col("source_category") == "mobile_combustion")
         ),
-        biogenic_co2_t=_sum_or_null(scope == "scope1", "biogenic_co2_t"),
-        scope2_location_tco2e=_sum_or_null(scope == "scope2_location", "emissions_tco2e"),
-        scope2_market_tco2e=_sum_or_null(scope == "scope2_market", "emissions_tco2e"),
-        has_missing_grid_factor=(scope == "scope2_location")
-        .and_(pl.col("emissions_tco2e").is_null())
-        .any(),
+        biogenic_co2_t=stable_sum(pl.col("biogenic_co2_t").filter(scope == "scope1")),
+        scope2_location_lower_bound_tco2e=stable_sum(emission.filter(scope == "scope2_location")),
+        scope2_market_known_tco2e=stable_sum(emission.filter(scope == "scope2_market")),
+        has_unfactored_fuel=((scope == "scope1") & emission.is_null()).any(),
+        has_missing_grid_factor=((scope == "scope2_location") & emission.is_null()).any(),
+        has_unfactored_market=((scope == "scope2_market") & emission.is_null()).any(),
         has_provisional_grid_factor=pl.col("is_factor_provisional").any(),
         has_dppa_grid_fallback=(pl.col("scope2_market_basis") == "dppa_grid_factor_fallback").any(),
         fuel_energy_gj=stable_sum(pl.col("energy_tj")) * 1000,
     )
-    # No solar line means no solar: it does not make the electricity total unknown.
-    electricity = pl.col("grid_electricity_mwh") + pl.col("solar_self_consumed_mwh").fill_null(0)
+    flags = [
+        "has_unfactored_fuel",
+        "has_missing_grid_factor",
+        "has_unfactored_market",
+        "has_provisional_grid_factor",
+        "has_dppa_grid_fallback",
+        "has_energy_without_toe",
+    ]
+    # Months whose every line was rejected have a row too: their figures are unknown.
+    frame = (
+        quantities.join(
+            _rejected_activities(stg_submissions__rejected_lines, keys),
+            on=keys,
+            how="full",
+            coalesce=True,
+        )
+        .join(emissions, on=keys, how="left")
+        .with_columns(
+            pl.col(flags).fill_null(False),
+            pl.col(
+                "scope1_lower_bound_tco2e",
+                "scope1_stationary_tco2e",
+                "scope1_mobile_tco2e",
+                "biogenic_co2_t",
+                "scope2_location_lower_bound_tco2e",
+                "scope2_market_known_tco2e",
+                "energy_lower_bound_toe",
+            ).fill_null(0.0),
+            # A rejected line leaves its activity unknown, whatever else was accepted.
+            *(
+                pl.when(_rejected(activity)).then(None).otherwise(pl.col(column)).alias(column)
+                for activity, column in ACTIVITY_COLUMNS.items()
+            ),
+            pl.when(_rejected("PRODUCTION_OUTPUT"))
+            .then(None)
+            .otherwise(pl.col("output_quantity"))
+            .alias("output_quantity"),
+        )
+    )
+    return _with_unknowns(frame)
+
+
+def _with_unknowns(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Totals of an enterprise-month from its parts, each null with its reason when a part
+    it needs is unknown (transforms/unknowns.py)."""
+    grid = first_reason(
+        (_rejected("ELEC_GRID"), "line_rejected"),
+        (pl.col("grid_electricity_mwh").is_null(), "grid_line_missing"),
+    )
+    fuels = first_reason(
+        (_rejected(*FUEL_ACTIVITIES), "line_rejected"),
+        (pl.col("has_unfactored_fuel"), "no_emission_factor"),
+    )
+    solar = first_reason((_rejected("ELEC_SOLAR_SELF"), "line_rejected"))
+    instruments = first_reason((_rejected("ELEC_IREC_RETIRED", "ELEC_DPPA"), "line_rejected"))
+    no_grid_factor = first_reason((pl.col("has_missing_grid_factor"), "no_grid_factor"))
+    unfactored_market = first_reason((pl.col("has_unfactored_market"), "no_grid_factor"))
+    no_toe = first_reason((pl.col("has_energy_without_toe"), "no_toe_factor"))
+    reasons = {
+        "grid_electricity": grid,
+        "solar_self_consumed": solar,
+        "scope1": fuels,
+        "scope2_location": pl.coalesce(grid, no_grid_factor),
+        "scope2_market": pl.coalesce(grid, instruments, unfactored_market),
+        "electricity": pl.coalesce(grid, solar),
+    }
+    reasons |= {
+        "emissions": pl.coalesce(reasons["scope1"], reasons["scope2_location"]),
+        "emissions_market": pl.coalesce(reasons["scope1"], reasons["scope2_market"]),
+        "energy_gj": pl.coalesce(reasons["electricity"], fuels),
+    }
+    reasons["energy_toe"] = pl.coalesce(reasons["energy_gj"], no_toe)
+    reason = {name: pl.col(f"{name}_unknown_reason") for name in reasons}
+    solar_mwh = pl.col("solar_self_consumed_mwh").fill_null(0)  # no solar line: no solar
+    electricity = known_when(pl.col("grid_electricity_mwh") + solar_mwh, reason["electricity"])
     claimed = pl.col("irec_retired_mwh").fill_null(0) + pl.col("dppa_mwh").fill_null(0)
     return (
-        quantities.join(emissions, on=keys, how="left")
+        frame.with_columns(expr.alias(f"{name}_unknown_reason") for name, expr in reasons.items())
         .with_columns(
-            pl.col(
-                "has_missing_grid_factor", "has_provisional_grid_factor", "has_dppa_grid_fallback"
-            ).fill_null(False),
-            # An enterprise with no fuel line has no Scope 1: zero, not unknown.
-            pl.col(
-                "scope1_tco2e", "scope1_stationary_tco2e", "scope1_mobile_tco2e", "biogenic_co2_t"
-            ).fill_null(0.0),
+            grid_electricity_mwh=known_when(
+                pl.col("grid_electricity_mwh"), reason["grid_electricity"]
+            ),
+            scope1_tco2e=known_when(pl.col("scope1_lower_bound_tco2e"), reason["scope1"]),
+            scope1_stationary_tco2e=known_when(pl.col("scope1_stationary_tco2e"), reason["scope1"]),
+            scope1_mobile_tco2e=known_when(pl.col("scope1_mobile_tco2e"), reason["scope1"]),
+            biogenic_co2_t=known_when(pl.col("biogenic_co2_t"), reason["scope1"]),
+            scope2_location_tco2e=known_when(
+                pl.col("scope2_location_lower_bound_tco2e"), reason["scope2_location"]
+            ),
+            scope2_market_tco2e=known_when(
+                pl.col("scope2_market_known_tco2e"), reason["scope2_market"]
+            ),
+            emissions_lower_bound_tco2e=pl.col("scope1_lower_bound_tco2e")
+            + pl.col("scope2_location_lower_bound_tco2e"),
+            electricity_mwh=electricity,
+            renewable_share=pl.when(electricity > 0).then(solar_mwh / electricity),
+            instruments_exceed_grid=claimed > pl.col("grid_electricity_mwh"),
+            energy_gj=known_when(
+                electricity * MJ_PER_KWH + pl.col("fuel_energy_gj").fill_null(0),
+                reason["energy_gj"],
+            ),
+            energy_toe=known_when(pl.col("energy_lower_bound_toe"), reason["energy_toe"]),
         )
         .with_columns(
             emissions_tco2e=pl.col("scope1_tco2e") + pl.col("scope2_location_tco2e"),
             emissions_market_tco2e=pl.col("scope1_tco2e") + pl.col("scope2_market_tco2e"),
-            electricity_mwh=electricity,
-            renewable_share=pl.when(electricity > 0).then(
-                pl.col("solar_self_consumed_mwh").fill_null(0) / electricity
-            ),
-            instruments_exceed_grid=claimed > pl.col("grid_electricity_mwh"),
-            energy_gj=electricity * MJ_PER_KWH + pl.col("fuel_energy_gj").fill_null(0),
+            energy_mwh=pl.col("energy_gj") / MJ_PER_KWH,
         )
         .with_columns(
-            energy_mwh=pl.col("energy_gj") / MJ_PER_KWH,
             intensity_tco2e_per_output=pl.when(pl.col("output_quantity") > 0).then(
                 pl.col("emissions_tco2e") / pl.col("output_quantity")
             ),
@@ -417,6 +526,7 @@ def fct_enterprise_monthly(
                 pl.col("emissions_tco2e") / pl.col("revenue_bn_vnd")
             ),
         )
+        .drop("scope2_market_known_tco2e", "has_unfactored_fuel", "has_unfactored_market")
     )
 
 
@@ -494,83 +604,6 @@ def fct_submission_status(
         )
         .drop("line_count")
     )
-
-
-def _threshold(ref_regulatory_thresholds: pl.LazyFrame, threshold_id: str) -> float:
-    rows = ref_regulatory_thresholds.filter(pl.col("threshold_id") == threshold_id)
-    return float(rows.select("threshold_value").collect().item())
-
-
-def _obligation_status(over: pl.Expr, months_known: pl.Expr) -> pl.Expr:
-    """'over' as soon as known months reach it (more months only add), 'under' only on 12."""
-    return (
-        pl.when(over)
-        .then(pl.lit("over"))
-        .when(months_known == 12)
-        .then(pl.lit("under"))
-        .otherwise(pl.lit("undetermined"))
-    )
-
-
-def fct_enterprise_obligations(
-    fct_submission_status: pl.LazyFrame,
-    fct_enterprise_monthly: pl.LazyFrame,
-    ref_regulatory_thresholds: pl.LazyFrame,
-) -> pl.LazyFrame:
-    """One row per registered enterprise and period: rolling-12-month and calendar-year totals
-    and the Decree 06/2022 GHG-inventory and Decree 21/2011 key-energy-user status.
-
-    Thresholds (≥ 3,000 tCO2e or ≥ 1,000 TOE per year for industrial production) come from
-    reference.ref_regulatory_thresholds. A window with months not known can prove a threshold
-    crossed, never that it is not: such a window is 'undetermined', not 'under'.
-    """
-    tco2e = _threshold(ref_regulatory_thresholds, "ND06-GHG-TCO2E")
-    ghg_toe = _threshold(ref_regulatory_thresholds, "ND06-GHG-TOE")
-    key_toe = _threshold(ref_regulatory_thresholds, "ND21-KEY-ENERGY-TOE")
-    monthly = fct_enterprise_monthly.select("tax_code", "period", "emissions_tco2e", "energy_toe")
-    known = pl.col("emissions_tco2e").is_not_null() & pl.col("energy_toe").is_not_null()
-    year = pl.col("period").str.slice(0, 4)
-
-    def rolling(column: str) -> pl.Expr:
-        return pl.col(column).rolling_sum(12, min_samples=1).over("tax_code")
-
-    def calendar(column: str) -> pl.Expr:
-        return pl.col(column).cum_sum().over("tax_code", year)
-
-    frame = (
-        fct_submission_status.select("tax_code", "period")
-        .join(monthly, on=["tax_code", "period"], how="left")
-        .sort("tax_code", "period")
-        .with_columns(
-            known.cast(pl.Int32).alias("is_known"),
-            pl.col("emissions_tco2e").fill_null(0.0).alias("_tco2e"),
-            pl.col("energy_toe").fill_null(0.0).alias("_toe"),
-        )
-        .with_columns(
-            rolling_12m_tco2e=rolling("_tco2e"),
-            rolling_12m_toe=rolling("_toe"),
-            rolling_12m_months_known=rolling("is_known"),
-            calendar_ytd_tco2e=calendar("_tco2e"),
-            calendar_ytd_toe=calendar("_toe"),
-            calendar_ytd_months_known=calendar("is_known"),
-        )
-    )
-    return frame.with_columns(
-        ghg_inventory_rolling=_obligation_status(
-            (pl.col("rolling_12m_tco2e") >= tco2e) | (pl.col("rolling_12m_toe") >= ghg_toe),
-            pl.col("rolling_12m_months_known"),
-        ),
-        ghg_inventory_calendar=_obligation_status(
-            (pl.col("calendar_ytd_tco2e") >= tco2e) | (pl.col("calendar_ytd_toe") >= ghg_toe),
-            pl.col("calendar_ytd_months_known"),
-        ),
-        key_energy_user_rolling=_obligation_status(
-            pl.col("rolling_12m_toe") >= key_toe, pl.col("rolling_12m_months_known")
-        ),
-        key_energy_user_calendar=_obligation_status(
-            pl.col("calendar_ytd_toe") >= key_toe, pl.col("calendar_ytd_months_known")
-        ),
-    ).drop("_tco2e", "_toe", "is_known", "emissions_tco2e", "energy_toe")
 
 
 RESTATED_MEASURES = [

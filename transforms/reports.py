@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.sums import stable_sum
+from transforms.sums import known_sum, stable_sum
 from transforms.targets import IS_INTENSITY, TARGET_COLUMNS, declared_path
+from transforms.unknowns import first_reason, window_count, window_months
 
 SUMMED = [
     "grid_electricity_mwh",
@@ -37,6 +38,7 @@ SUMMED = [
     "scope2_market_tco2e",
     "emissions_tco2e",
     "emissions_market_tco2e",
+    "emissions_lower_bound_tco2e",
     "energy_toe",
     "energy_gj",
     "ytd_path_tco2e",
@@ -44,16 +46,40 @@ SUMMED = [
     "path_month_tco2e",
     "prior_month_emissions_tco2e",
 ]
-YTD = [
-    "emissions_tco2e",
-    "emissions_market_tco2e",
+# Figures kept year to date, and the reason column that says when a month's value is unknown.
+YTD = {
+    "emissions_tco2e": "emissions_unknown_reason",
+    "emissions_market_tco2e": "emissions_market_unknown_reason",
+    "scope1_tco2e": "scope1_unknown_reason",
+    "scope2_location_tco2e": "scope2_location_unknown_reason",
+    "scope2_market_tco2e": "scope2_market_unknown_reason",
+    "grid_electricity_mwh": "grid_electricity_unknown_reason",
+    "solar_self_consumed_mwh": "solar_self_consumed_unknown_reason",
+    "energy_toe": "energy_toe_unknown_reason",
+}
+REASON_COLUMNS = (
+    "grid_electricity_unknown_reason",
+    "solar_self_consumed_unknown_reason",
+    "scope1_unknown_reason",
+    "scope2_location_unknown_reason",
+    "scope2_market_unknown_reason",
+    "electricity_unknown_reason",
+    "emissions_unknown_reason",
+    "emissions_market_unknown_reason",
+    "energy_gj_unknown_reason",
+    "energy_toe_unknown_reason",
+)
+# Roll-ups sum each figure over the enterprises where it is known, and count them.
+COVERED = (
     "scope1_tco2e",
     "scope2_location_tco2e",
     "scope2_market_tco2e",
+    "emissions_tco2e",
+    "emissions_market_tco2e",
     "grid_electricity_mwh",
-    "solar_self_consumed_mwh",
     "energy_toe",
-]
+    "energy_gj",
+)
 
 
 def rpt_enterprise_monthly(
@@ -64,13 +90,18 @@ def rpt_enterprise_monthly(
     fct_enterprise_progress: pl.LazyFrame,
 ) -> pl.LazyFrame:
     """One row per registered enterprise and period: the month, year to date, a year ago,
-    progress against the path and the obligation status."""
-    monthly = fct_enterprise_monthly.drop("reporting_month", "revision")
+    progress against the path and the obligation status. A month with no file has every
+    figure unknown (``not_submitted``); a year-to-date figure is known only when every month
+    of it is (transforms/unknowns.py)."""
+    monthly = fct_enterprise_monthly.drop("reporting_month", "revision").with_columns(
+        submitted=pl.lit(True)
+    )
     progress = fct_enterprise_progress.select(
         "tax_code",
         "period",
         "path_annual",
         "path_month_tco2e",
+        "ytd_months",
         "ytd_months_known",
         pl.col("ytd_tco2e").alias("ytd_known_tco2e"),
         "ytd_path_tco2e",
@@ -79,31 +110,44 @@ def rpt_enterprise_monthly(
         "yoy_change_pct",
         "rolling_12m_vs_baseline_pct",
         "progress_status",
+        "progress_status_reason",
+        "progress_to_confirm",
         "progress_status_rolling_12m",
+        "progress_status_rolling_12m_reason",
+        "progress_rolling_12m_to_confirm",
         "progress_tolerance",
     )
+    not_submitted = first_reason((pl.col("submitted").is_null(), "not_submitted"))
     base = (
         fct_submission_status.join(monthly, on=["tax_code", "period"], how="left")
         .join(fct_enterprise_obligations, on=["tax_code", "period"], how="left")
         .join(progress, on=["tax_code", "period"], how="left")
         .join(dim_enterprises.drop("park_code"), on="tax_code", how="left")
+        .with_columns(pl.coalesce(not_submitted, pl.col(c)).alias(c) for c in REASON_COLUMNS)
         .with_columns(year=pl.col("period").str.slice(0, 4).cast(pl.Int32))
         .sort("tax_code", "period")
     )
-    ytd = [pl.col(c).fill_null(0).cum_sum().over("tax_code", "year").alias(f"ytd_{c}") for c in YTD]
+    window = ("tax_code", "year")
+    months = window_months(None, window)
+    ytd = [
+        pl.when(window_count(pl.col(reason).is_null(), None, window) == months)
+        .then(pl.col(c).fill_null(0).cum_sum().over(window))
+        .alias(f"ytd_{c}")
+        for c, reason in YTD.items()
+    ]
     year_ago = [
         pl.col(c).shift(12).over("tax_code").alias(f"year_ago_{c}")
         for c in ("emissions_tco2e", "grid_electricity_mwh")
     ]
     prior = pl.col("emissions_tco2e").shift(1).over("tax_code")
-    return base.with_columns(*ytd, *year_ago, prior_month_emissions_tco2e=prior).with_columns(
-        *_eco_shares(),
-        months_reported_ytd=pl.col("emissions_tco2e")
-        .is_not_null()
-        .cast(pl.Int32)
-        .cum_sum()
-        .over("tax_code", "year"),
-        months_expected_ytd=pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over("tax_code", "year"),
+    return (
+        base.with_columns(*ytd, *year_ago, prior_month_emissions_tco2e=prior)
+        .with_columns(
+            *_eco_shares(),
+            months_reported_ytd=window_count(pl.col("emissions_tco2e").is_not_null(), None, window),
+            months_expected_ytd=months,
+        )
+        .drop("submitted")
     )
 
 
@@ -125,12 +169,23 @@ def rpt_province_monthly(rpt_enterprise_monthly: pl.LazyFrame) -> pl.LazyFrame:
 
 def _rollup(rows: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
     status = pl.col("submission_status")
-    electricity = pl.col("grid_electricity_mwh") + pl.col("solar_self_consumed_mwh")
     return (
         rows.group_by(keys)
         .agg(
-            *(stable_sum(pl.col(c)) for c in SUMMED),
-            *(stable_sum(pl.col(f"ytd_{c}")) for c in YTD),
+            *(known_sum(pl.col(c)).alias(c) for c in SUMMED),
+            *(known_sum(pl.col(f"ytd_{c}")).alias(f"ytd_{c}") for c in YTD),
+            *(
+                pl.col(c).is_not_null().sum().alias(f"enterprises_known_{c}")
+                for c in (*COVERED, *(f"ytd_{c}" for c in YTD))
+            ),
+            # Solar over the enterprises whose electricity is known, for a share that divides
+            # like by like.
+            _solar_known_mwh=stable_sum(
+                pl.when(pl.col("electricity_mwh").is_not_null()).then(
+                    pl.col("solar_self_consumed_mwh").fill_null(0)
+                )
+            ),
+            _electricity_mwh=stable_sum(pl.col("electricity_mwh")),
             enterprises=pl.len(),
             enterprises_submitted=(status != "missing").sum(),
             enterprises_missing=(status == "missing").sum(),
@@ -155,10 +210,11 @@ def _rollup(rows: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
         )
         .with_columns(
             *_eco_shares(),
-            renewable_share=pl.when(electricity > 0).then(
-                pl.col("solar_self_consumed_mwh") / electricity
+            renewable_share=pl.when(pl.col("_electricity_mwh") > 0).then(
+                pl.col("_solar_known_mwh") / pl.col("_electricity_mwh")
             ),
         )
+        .drop("_solar_known_mwh", "_electricity_mwh")
         .sort(keys)
     )
 

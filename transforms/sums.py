@@ -17,3 +17,9 @@ def stable_sum(expr: pl.Expr) -> pl.Expr:
     A running sum, not ``sort().sum()``: Polars drops a sort in front of an order-independent
     aggregation such as ``sum``, and its sum adds pairwise in chunk-dependent blocks."""
     return expr.cast(pl.Float64).drop_nulls().sort().cum_sum().last().fill_null(0.0)
+
+
+def known_sum(expr: pl.Expr) -> pl.Expr:
+    """``stable_sum`` of the known values, null when none is known: adding up nothing known
+    gives an unknown, not a zero (transforms/unknowns.py)."""
+    return pl.when(expr.is_not_null().any()).then(stable_sum(expr))

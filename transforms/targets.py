@@ -9,15 +9,23 @@ Absolute targets compare tCO2e with the path's tCO2e, one twelfth of the year's 
 month. Intensity targets become an emission budget month by month: the path's intensity of
 the year × that month's output. Either way, a month counts on both sides only if its
 emissions (and for intensity, its output) are known: a partial year is compared with the
-same months of the path, never with a whole year, and never with zeros for missing months.
-The emissions are Scope 1 + Scope 2 location-based, the basis of the declared baselines.
+same months of the path, never with a whole year, and never with zeros for missing months;
+and a status says ahead, on track or behind only when every month it compares is known
+(transforms/unknowns.py). The emissions are Scope 1 + Scope 2 location-based, the basis of
+the declared baselines.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
+from transforms.marts import FUEL_ACTIVITIES
+from transforms.quality import WARNING_COLUMNS
+from transforms.unknowns import first_reason, window_count, window_months, window_reason
+
 STATUSES = ("ahead", "on_track", "behind", "undetermined")
+# The activities a progress status rests on: a warning on one makes it "to confirm".
+PROGRESS_INPUTS = ["ELEC_GRID", *FUEL_ACTIVITIES, "PRODUCTION_OUTPUT"]
 
 
 def path_value(
@@ -80,9 +88,10 @@ def declared_path(year: pl.Expr) -> pl.Expr:
     )
 
 
-def _status(ratio: pl.Expr, tolerance: float) -> pl.Expr:
+def _status(ratio: pl.Expr, tolerance: float, complete: pl.Expr) -> pl.Expr:
+    """Ahead / on track / behind only when every month compared is known."""
     return (
-        pl.when(ratio.is_null())
+        pl.when(ratio.is_null() | ~complete)
         .then(pl.lit("undetermined"))
         .when(ratio < 1 - tolerance)
         .then(pl.lit("ahead"))
@@ -96,66 +105,100 @@ def _ratio(actual: str, path: str) -> pl.Expr:
     return pl.when(pl.col(path) > 0).then(pl.col(actual) / pl.col(path))
 
 
+def flagged_months(int_quality_checks: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per enterprise and month where a figure progress rests on (grid electricity,
+    fuels, output) carries a data-quality warning: its statuses are to be confirmed."""
+    flagged = pl.any_horizontal(pl.col(WARNING_COLUMNS).fill_null(False))
+    return (
+        int_quality_checks.filter(pl.col("activity_code").is_in(PROGRESS_INPUTS) & flagged)
+        .select("tax_code", "period", has_quality_warning=pl.lit(True))
+        .unique()
+    )
+
+
 def fct_enterprise_progress(
     dim_enterprises: pl.LazyFrame,
     fct_submission_status: pl.LazyFrame,
     fct_enterprise_monthly: pl.LazyFrame,
+    int_quality_checks: pl.LazyFrame,
     tolerance: float,
 ) -> pl.LazyFrame:
     """One row per registered enterprise and period: path, year to date, rolling 12 months,
-    year on year and against baseline, and the status (ahead / on_track / behind)."""
+    year on year and against baseline, and the status (ahead / on_track / behind), which is
+    'undetermined' with the reason of the latest unknown month whenever a month of the
+    compared window is not known, and marked to confirm when a month of it was flagged."""
     targets = dim_enterprises.select(TARGET_COLUMNS)
     monthly = fct_enterprise_monthly.select(
-        "tax_code", "period", "emissions_tco2e", "output_quantity"
+        "tax_code",
+        "period",
+        "emissions_tco2e",
+        "output_quantity",
+        "emissions_unknown_reason",
+        submitted=pl.lit(True),
     )
-    is_intensity = IS_INTENSITY
     year = pl.col("period").str.slice(0, 4).cast(pl.Int32)
-    annual = declared_path(year)
     path_month = (
-        pl.when(is_intensity)
+        pl.when(IS_INTENSITY)
         .then(pl.col("path_annual") * pl.col("output_quantity"))
         .otherwise(pl.col("path_annual") / 12)
     )
-    known = pl.col("emissions_tco2e").is_not_null() & pl.col("path_month_tco2e").is_not_null()
+    month_reason = pl.coalesce(
+        first_reason((pl.col("submitted").is_null(), "not_submitted")),
+        pl.col("emissions_unknown_reason"),
+        first_reason((IS_INTENSITY & pl.col("path_month_tco2e").is_null(), "output_missing")),
+    )
+    known = month_reason.is_null()
+    ytd, rolling = ("tax_code", "calendar_year"), ("tax_code",)
 
-    def ytd(column: str) -> pl.Expr:
-        return pl.col(column).cum_sum().over("tax_code", "calendar_year")
+    def ytd_sum(column: str) -> pl.Expr:
+        return pl.col(column).cum_sum().over(ytd)
 
-    def rolling(column: str) -> pl.Expr:
-        return pl.col(column).rolling_sum(12, min_samples=1).over("tax_code")
+    def rolling_sum(column: str) -> pl.Expr:
+        return pl.col(column).rolling_sum(12, min_samples=1).over(rolling)
 
     frame = (
         fct_submission_status.select("tax_code", "period")
         .join(monthly, on=["tax_code", "period"], how="left")
         .join(targets, on="tax_code", how="left")
+        .join(flagged_months(int_quality_checks), on=["tax_code", "period"], how="left")
         .sort("tax_code", "period")
-        .with_columns(calendar_year=year, path_annual=annual)
+        .with_columns(calendar_year=year, path_annual=declared_path(year))
         .with_columns(path_month_tco2e=path_month)
         .with_columns(
-            _known=known.cast(pl.Int32),
+            _reason=month_reason,
             _actual=pl.when(known).then(pl.col("emissions_tco2e")).otherwise(0.0),
             _path=pl.when(known).then(pl.col("path_month_tco2e")).otherwise(0.0),
         )
         .with_columns(
-            ytd_months_known=ytd("_known"),
-            ytd_tco2e=ytd("_actual"),
-            ytd_path_tco2e=ytd("_path"),
-            rolling_12m_months_known=rolling("_known"),
-            rolling_12m_tco2e=rolling("_actual"),
-            rolling_12m_path_tco2e=rolling("_path"),
+            ytd_months=window_months(None, ytd),
+            ytd_months_known=window_count(pl.col("_reason").is_null(), None, ytd),
+            ytd_tco2e=ytd_sum("_actual"),
+            ytd_path_tco2e=ytd_sum("_path"),
+            rolling_12m_months_known=window_count(pl.col("_reason").is_null(), 12, rolling),
+            rolling_12m_tco2e=rolling_sum("_actual"),
+            rolling_12m_path_tco2e=rolling_sum("_path"),
             year_ago_tco2e=pl.col("emissions_tco2e").shift(12).over("tax_code"),
+            progress_to_confirm=window_count(pl.col("has_quality_warning"), None, ytd) > 0,
+            progress_rolling_12m_to_confirm=window_count(pl.col("has_quality_warning"), 12, rolling)
+            > 0,
         )
     )
+    ytd_complete = pl.col("ytd_months_known") == pl.col("ytd_months")
+    rolling_complete = pl.col("rolling_12m_months_known") == 12
+    ytd_ratio = _ratio("ytd_tco2e", "ytd_path_tco2e")
+    rolling_ratio = _ratio("rolling_12m_tco2e", "rolling_12m_path_tco2e")
     return frame.with_columns(
-        ytd_vs_path_pct=(_ratio("ytd_tco2e", "ytd_path_tco2e") - 1) * 100,
-        rolling_12m_vs_path_pct=(_ratio("rolling_12m_tco2e", "rolling_12m_path_tco2e") - 1) * 100,
+        ytd_vs_path_pct=pl.when(ytd_complete).then((ytd_ratio - 1) * 100),
+        rolling_12m_vs_path_pct=pl.when(rolling_complete).then((rolling_ratio - 1) * 100),
         yoy_change_pct=(_ratio("emissions_tco2e", "year_ago_tco2e") - 1) * 100,
-        rolling_12m_vs_baseline_pct=pl.when(
-            (pl.col("rolling_12m_months_known") == 12) & ~is_intensity
-        ).then((_ratio("rolling_12m_tco2e", "baseline_tco2e") - 1) * 100),
-        progress_status=_status(_ratio("ytd_tco2e", "ytd_path_tco2e"), tolerance),
-        progress_status_rolling_12m=_status(
-            _ratio("rolling_12m_tco2e", "rolling_12m_path_tco2e"), tolerance
+        rolling_12m_vs_baseline_pct=pl.when(rolling_complete & ~IS_INTENSITY).then(
+            (_ratio("rolling_12m_tco2e", "baseline_tco2e") - 1) * 100
+        ),
+        progress_status=_status(ytd_ratio, tolerance, ytd_complete),
+        progress_status_reason=pl.when(~ytd_complete).then(window_reason("_reason", None, ytd)),
+        progress_status_rolling_12m=_status(rolling_ratio, tolerance, rolling_complete),
+        progress_status_rolling_12m_reason=pl.when(~rolling_complete).then(
+            pl.coalesce(window_reason("_reason", 12, rolling), pl.lit("history_short"))
         ),
         progress_tolerance=pl.lit(tolerance),
     ).select(
@@ -165,6 +208,7 @@ def fct_enterprise_progress(
         "path_annual",
         "path_month_tco2e",
         "emissions_tco2e",
+        "ytd_months",
         "ytd_months_known",
         "ytd_tco2e",
         "ytd_path_tco2e",
@@ -177,6 +221,10 @@ def fct_enterprise_progress(
         "yoy_change_pct",
         "rolling_12m_vs_baseline_pct",
         "progress_status",
+        "progress_status_reason",
+        "progress_to_confirm",
         "progress_status_rolling_12m",
+        "progress_status_rolling_12m_reason",
+        "progress_rolling_12m_to_confirm",
         "progress_tolerance",
     )

@@ -2,8 +2,9 @@
 
 import polars as pl
 
+from expectations import marts as marts_suites
 from expectations import run_suite
-from expectations.marts import rpt_rollup_reconciliation
+from expectations.marts import REASONED, rpt_rollup_reconciliation
 from transforms.reports import (
     SUMMED,
     YTD,
@@ -16,7 +17,10 @@ from transforms.reports import rpt_rollup_reconciliation as reconcile
 
 def enterprise_rows(values: list[float]) -> pl.LazyFrame:
     n = len(values)
-    base = {c: [1.0] * n for c in SUMMED} | {"emissions_tco2e": values}
+    base = {c: [1.0] * n for c in SUMMED} | {
+        "emissions_tco2e": values,
+        "electricity_mwh": [2.0] * n,
+    }
     return pl.LazyFrame(
         base
         | {
@@ -126,3 +130,97 @@ def test_register_suite_stops_an_unknown_park_or_sector_or_a_repeated_tax_code()
     assert not passes(good.with_columns(park_name_vi=pl.Series([None, "KCN B"])))
     assert not passes(good.with_columns(sector_label_vi=pl.Series(["x", None])))
     assert not passes(good.with_columns(tax_code=pl.lit("E1")))
+
+
+def monthly_frame(**changes: object) -> pl.DataFrame:
+    """One enterprise-month whose every figure is known and consistent."""
+    row: dict[str, object] = {
+        "tax_code": "3700000001",
+        "period": "2026-10",
+        "scope1_tco2e": 2.0,
+        "biogenic_co2_t": 0.0,
+        "scope2_location_tco2e": 65.92,
+        "scope2_market_tco2e": 65.92,
+        "emissions_tco2e": 67.92,
+        "emissions_market_tco2e": 67.92,
+        "grid_electricity_mwh": 100.0,
+        "solar_self_consumed_mwh": None,
+        "energy_toe": 15.43,
+        "energy_gj": 360.0,
+    }
+    row |= {reason: None for reason in REASONED.values()}
+    row |= changes
+    schema = {
+        k: pl.String if k in ("tax_code", "period") or k.endswith("_reason") else pl.Float64
+        for k in row
+    }
+    return pl.DataFrame([row], schema=schema)
+
+
+def failed_rules(frame: pl.DataFrame, suite: object) -> set[str]:
+    keyed = frame.with_row_index("row_key").with_columns(pl.col("row_key").cast(pl.Int64))
+    outcome = run_suite(keyed, suite)
+    return set(outcome.results.filter(~pl.col("success"))["rule"].to_list())
+
+
+def test_a_total_with_an_unknown_part_stops_the_run() -> None:
+    """It fails a month whose total is 67.92 t while Scope 2 is unknown, or whose TOE is
+    given while its reason says unknown; a month known throughout, or unknown throughout,
+    passes."""
+    suite = marts_suites.fct_enterprise_monthly()
+    assert failed_rules(monthly_frame(), suite) == set()
+    unknown = monthly_frame(
+        scope2_location_tco2e=None,
+        emissions_tco2e=None,
+        scope2_location_unknown_reason="line_rejected",
+        emissions_unknown_reason="line_rejected",
+    )
+    assert failed_rules(unknown, suite) == set()
+    assert failed_rules(monthly_frame(scope2_location_tco2e=None), suite) == {
+        "emissions_tco2e_unknown_with_a_part"
+    }
+    assert failed_rules(monthly_frame(energy_toe_unknown_reason="no_toe_factor"), suite) == {
+        "energy_toe_unknown_with_its_reason"
+    }
+
+
+def status_frame(**changes: object) -> pl.DataFrame:
+    row: dict[str, object] = {
+        "submission_status": "on_time",
+        "emissions_tco2e": 67.92,
+        "progress_status": "on_track",
+        "progress_status_rolling_12m": "behind",
+        "ghg_inventory_rolling": "under",
+        "key_energy_user_rolling": "under",
+        "ghg_inventory_calendar": "undetermined",
+        "key_energy_user_calendar": "undetermined",
+        "rolling_12m_months_known": 12,
+        "calendar_ytd_months_known": 10,
+    } | changes
+    return pl.DataFrame([row])
+
+
+def test_a_status_for_a_missing_month_stops_the_run() -> None:
+    """It fails 'on track' for a missing month or a month with unknown emissions, and
+    'under' on 11 known months; it passes 'undetermined' for them."""
+    suite = marts_suites.rpt_enterprise_monthly()
+    assert failed_rules(status_frame(), suite) == set()
+    missing = status_frame(submission_status="missing", emissions_tco2e=None)
+    assert failed_rules(missing, suite) == {
+        "progress_status_undetermined_when_month_unknown",
+        "progress_status_rolling_12m_undetermined_when_month_unknown",
+    }
+    settled = status_frame(
+        submission_status="missing",
+        emissions_tco2e=None,
+        progress_status="undetermined",
+        progress_status_rolling_12m="undetermined",
+    )
+    assert failed_rules(settled, suite) == set()
+    assert failed_rules(status_frame(emissions_tco2e=None), suite) >= {
+        "progress_status_undetermined_when_month_unknown"
+    }
+    assert failed_rules(status_frame(rolling_12m_months_known=11), suite) == {
+        "ghg_inventory_rolling_under_only_on_twelve_known_months",
+        "key_energy_user_rolling_under_only_on_twelve_known_months",
+    }

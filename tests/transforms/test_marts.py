@@ -93,8 +93,38 @@ def all_emissions(rows: pl.LazyFrame, registered: pl.LazyFrame | None = None) ->
     )
 
 
-def monthly(rows: pl.LazyFrame, registered: pl.LazyFrame | None = None) -> dict[str, object]:
-    result = marts.fct_enterprise_monthly(rows, all_emissions(rows, registered)).collect()
+REJECTED_SCHEMA = {
+    "tax_code": pl.String,
+    "period": pl.String,
+    "reporting_month": pl.Date,
+    "sha256": pl.String,
+    "line_no": pl.Int32,
+    "revision": pl.Int64,
+    "is_current": pl.Boolean,
+    "activity_code": pl.String,
+    "rules": pl.String,
+}
+
+
+def rejected(*codes: str | None, month: date = date(2023, 5, 1)) -> pl.LazyFrame:
+    """Rejected lines of enterprise 3700000001's month naming ``codes`` (None: unreadable)."""
+    rows = [
+        ("3700000001", month.strftime("%Y-%m"), month, "ab" * 32, 10 + i, 1, True, code, "x")
+        for i, code in enumerate(codes)
+    ]
+    return pl.LazyFrame(rows, schema=REJECTED_SCHEMA, orient="row")
+
+
+def monthly(
+    rows: pl.LazyFrame,
+    registered: pl.LazyFrame | None = None,
+    rejections: pl.LazyFrame | None = None,
+) -> dict[str, object]:
+    result = marts.fct_enterprise_monthly(
+        rows,
+        rejected() if rejections is None else rejections,
+        all_emissions(rows, registered),
+    ).collect()
     return result.row(0, named=True)
 
 
@@ -231,8 +261,7 @@ def test_enterprise_month_adds_scopes_and_renewable_share() -> None:
         activity("DIESEL_STATIONARY", 0.832, toe=0.88),
     )
     emissions = all_emissions(rows)
-    result = marts.fct_enterprise_monthly(rows, emissions).collect()
-    row = result.row(0, named=True)
+    row = monthly(rows)
     assert row["scope2_location_tco2e"] == pytest.approx(90 * 0.6592)
     assert row["scope1_tco2e"] == pytest.approx(2.659695168)
     assert row["emissions_tco2e"] == pytest.approx(90 * 0.6592 + 2.659695168)
@@ -248,77 +277,11 @@ def test_enterprise_month_adds_scopes_and_renewable_share() -> None:
 def test_month_without_grid_line_leaves_electricity_unknown_not_zero() -> None:
     """It keeps grid electricity and Scope 2 null when no grid line was accepted."""
     rows = frame(activity("DIESEL_STATIONARY", 0.832))
-    emissions = all_emissions(rows)
-    row = marts.fct_enterprise_monthly(rows, emissions).collect().row(0, named=True)
+    row = monthly(rows)
     assert row["grid_electricity_mwh"] is None
     assert row["scope2_location_tco2e"] is None
     assert row["emissions_tco2e"] is None
-
-
-def obligations(monthly: list[tuple[str, float | None, float | None]]) -> pl.DataFrame:
-    """Obligation rows for one enterprise from (period, tCO2e, TOE) per month."""
-    status = pl.LazyFrame({"tax_code": ["E01"] * len(monthly), "period": [m[0] for m in monthly]})
-    known = [m for m in monthly if m[1] is not None]
-    facts = pl.LazyFrame(
-        {
-            "tax_code": ["E01"] * len(known),
-            "period": [m[0] for m in known],
-            "emissions_tco2e": [m[1] for m in known],
-            "energy_toe": [m[2] for m in known],
-        },
-        schema={
-            "tax_code": pl.String,
-            "period": pl.String,
-            "emissions_tco2e": pl.Float64,
-            "energy_toe": pl.Float64,
-        },
-    )
-    return (
-        marts.fct_enterprise_obligations(status, facts, reference("ref_regulatory_thresholds"))
-        .collect()
-        .sort("period")
-    )
-
-
-def months(year: int, n: int) -> list[str]:
-    return [f"{year}-{m:02d}" for m in range(1, n + 1)]
-
-
-def test_twelve_months_over_3000_tco2e_oblige_an_inventory() -> None:
-    """It flags Decree 06/2022 (≥ 3,000 tCO2e/yr) once 12 × 260 t = 3,120 t is reached."""
-    result = obligations([(p, 260.0, 50.0) for p in months(2025, 12)])
-    last = result.row(-1, named=True)
-    assert last["rolling_12m_tco2e"] == pytest.approx(3120.0)
-    assert last["ghg_inventory_rolling"] == "over"
-    assert last["ghg_inventory_calendar"] == "over"
-    # 12 × 50 = 600 TOE: below Decree 21/2011's 1,000 TOE, and all 12 months are known.
-    assert last["key_energy_user_rolling"] == "under"
-    # In month 11 the running total is 2,860 t: not yet over, and the year is not complete.
-    assert result.row(10, named=True)["ghg_inventory_calendar"] == "undetermined"
-
-
-def test_toe_alone_can_oblige_both() -> None:
-    """It flags both obligations at ≥ 1,000 TOE/yr even when emissions stay below 3,000 t."""
-    last = obligations([(p, 100.0, 90.0) for p in months(2025, 12)]).row(-1, named=True)
-    assert last["rolling_12m_toe"] == pytest.approx(1080.0)
-    assert (last["ghg_inventory_rolling"], last["key_energy_user_rolling"]) == ("over", "over")
-
-
-def test_a_missing_month_leaves_a_low_total_undetermined() -> None:
-    """It will not call 11 known months of 200 t 'under': the missing month could tip it."""
-    rows = [(p, 200.0, 10.0) for p in months(2025, 12)]
-    rows[5] = ("2025-06", None, None)
-    last = obligations(rows).row(-1, named=True)
-    assert last["rolling_12m_months_known"] == 11
-    assert last["ghg_inventory_rolling"] == "undetermined"
-
-
-def test_rolling_window_crosses_the_year_boundary() -> None:
-    """It sums the 12 months ending in the period, across a calendar year."""
-    rows = [(p, 100.0, 10.0) for p in months(2024, 12)] + [("2025-01", 500.0, 10.0)]
-    last = obligations(rows).row(-1, named=True)
-    assert last["rolling_12m_tco2e"] == pytest.approx(11 * 100.0 + 500.0)
-    assert last["calendar_ytd_tco2e"] == pytest.approx(500.0)
+    assert row["emissions_unknown_reason"] == "grid_line_missing"
 
 
 def test_market_based_with_irecs_by_hand() -> None:

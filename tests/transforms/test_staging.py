@@ -90,10 +90,19 @@ def test_toe_comes_from_the_moit_table_in_the_submitted_unit() -> None:
     ]
 
 
-def test_unit_without_moit_factor_has_no_toe_rather_than_a_guess() -> None:
-    """It leaves TOE null for natural gas given by mass: the MOIT table has no such factor."""
-    result = canonical(("NATURAL_GAS_STATIONARY", 500.0, "kg"), ("WATER_SUPPLY", 10.0, "m3"))
-    assert result["energy_toe"].to_list() == [None, None]
+def test_natural_gas_by_mass_gets_its_toe_through_its_ncv() -> None:
+    """It gives 500 kg and 6.7 t of natural gas 0.5732 and 7.6813 TOE: 48.0 GJ/t (IPCC 2006
+    NCV 48.0 TJ/Gg) ÷ 41.868 GJ/TOE (IEA) = 1.14646 TOE/t. The MOIT table gives gas by volume
+    only; a water line has no energy and no TOE."""
+    result = canonical(
+        ("NATURAL_GAS_STATIONARY", 500.0, "kg"),
+        ("NATURAL_GAS_STATIONARY", 6.7, "t"),
+        ("WATER_SUPPLY", 10.0, "m3"),
+    )
+    assert result["energy_toe"].to_list() == pytest.approx(
+        [0.5 * 48 / 41.868, 6.7 * 48 / 41.868, None]
+    )
+    assert result["toe_factor_id"].to_list() == ["NCV-TOE-NG-KG", "NCV-TOE-NG-T", None]
 
 
 @pytest.mark.parametrize(

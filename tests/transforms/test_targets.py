@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from transforms.quality import WARNING_COLUMNS
 from transforms.targets import fct_enterprise_progress, path_value
 
 TARGET_SCHEMA = {
@@ -32,29 +33,48 @@ def target(
     return pl.LazyFrame([row], schema=TARGET_SCHEMA, orient="row")
 
 
+QUALITY_SCHEMA = {
+    "tax_code": pl.String,
+    "period": pl.String,
+    "activity_code": pl.String,
+    **dict.fromkeys(WARNING_COLUMNS, pl.Boolean),
+}
+
+
+def flagged(*months: tuple[str, str]) -> pl.LazyFrame:
+    """Quality checks with a month-on-month warning on (period, activity) of E01."""
+    rows = [("E01", p, a, True, False, False, False) for p, a in months]
+    return pl.LazyFrame(rows, schema=QUALITY_SCHEMA, orient="row")
+
+
 def progress(
     dim: pl.LazyFrame,
-    months: list[tuple[str, float | None, float | None]],
+    months: list[tuple[str, float | None, float | None] | tuple[str, None, None, str]],
     tolerance: float = 0.05,
+    quality: pl.LazyFrame | None = None,
 ) -> pl.DataFrame:
-    """Progress rows for one enterprise from (period, tCO2e, output) per month."""
+    """Progress rows for one enterprise from (period, tCO2e, output) per month: None tCO2e
+    is a month with no file; a fourth item is why a submitted month's tCO2e is unknown."""
     status = pl.LazyFrame({"tax_code": ["E01"] * len(months), "period": [m[0] for m in months]})
-    known = [m for m in months if m[1] is not None]
+    filed = [m for m in months if m[1] is not None or len(m) > 3]
     monthly = pl.LazyFrame(
         {
-            "tax_code": ["E01"] * len(known),
-            "period": [m[0] for m in known],
-            "emissions_tco2e": [m[1] for m in known],
-            "output_quantity": [m[2] for m in known],
+            "tax_code": ["E01"] * len(filed),
+            "period": [m[0] for m in filed],
+            "emissions_tco2e": [m[1] for m in filed],
+            "output_quantity": [m[2] for m in filed],
+            "emissions_unknown_reason": [m[3] if len(m) > 3 else None for m in filed],
         },
         schema={
             "tax_code": pl.String,
             "period": pl.String,
             "emissions_tco2e": pl.Float64,
             "output_quantity": pl.Float64,
+            "emissions_unknown_reason": pl.String,
         },
     )
-    return fct_enterprise_progress(dim, status, monthly, tolerance).collect().sort("period")
+    checks = flagged() if quality is None else quality
+    return fct_enterprise_progress(dim, status, monthly, checks, tolerance).collect().sort("period")
 
 
 def annual(frame: pl.LazyFrame, year: int) -> float:
@@ -103,20 +123,45 @@ def test_progress_across_a_year_boundary() -> None:
     assert feb["ytd_vs_path_pct"] == pytest.approx(-4.0)
     assert feb["progress_status"] == "on_track"
     assert feb["rolling_12m_path_tco2e"] == pytest.approx(340.0)
-    assert feb["rolling_12m_vs_path_pct"] == pytest.approx((320 / 340 - 1) * 100)
-    assert feb["progress_status_rolling_12m"] == "ahead"
+    # Four months on record are not twelve: the rolling status waits, and says why.
+    assert feb["rolling_12m_vs_path_pct"] is None
+    assert feb["progress_status_rolling_12m"] == "undetermined"
+    assert feb["progress_status_rolling_12m_reason"] == "history_short"
     dec = result.row(1, named=True)
     assert dec["ytd_path_tco2e"] == pytest.approx(2 * 1040.0 / 12)
 
 
-def test_a_missing_month_is_left_out_of_both_sides() -> None:
-    """It compares two known months with two months of path, not with three."""
+def test_a_missing_month_is_left_out_of_both_sides_and_leaves_the_status_open() -> None:
+    """It compares two known months with two months of path, not with three, and claims no
+    status while February is missing: February could change where the year stands."""
     months = [("2025-01", 90.0, None), ("2025-02", None, None), ("2025-03", 90.0, None)]
     mar = progress(target(), months).row(-1, named=True)
-    assert mar["ytd_months_known"] == 2
+    assert (mar["ytd_months_known"], mar["ytd_months"]) == (2, 3)
     assert mar["ytd_path_tco2e"] == pytest.approx(2 * 1000.0 / 12)
-    # 180 / 166.667 = +8 %: beyond the 5 % tolerance.
-    assert mar["progress_status"] == "behind"
+    assert mar["ytd_vs_path_pct"] is None
+    assert mar["progress_status"] == "undetermined"
+    assert mar["progress_status_reason"] == "not_submitted"
+
+
+def test_a_month_with_an_unknown_total_leaves_the_status_open() -> None:
+    """It says 'undetermined: line rejected' for a month whose grid line was rejected,
+    never 'ahead' on the strength of the fuel alone."""
+    months = [("2025-01", 90.0, None), ("2025-02", None, None, "line_rejected")]
+    feb = progress(target(), months).row(-1, named=True)
+    assert feb["progress_status"] == "undetermined"
+    assert feb["progress_status_reason"] == "line_rejected"
+    assert feb["yoy_change_pct"] is None
+
+
+def test_a_flagged_month_keeps_its_status_marked_to_confirm() -> None:
+    """It keeps 'behind' for a year whose March grid electricity was flagged, and marks it
+    to confirm for the rest of the year; a water warning does not."""
+    months = [("2025-02", 90.0, None), ("2025-03", 90.0, None), ("2025-04", 90.0, None)]
+    result = progress(
+        target(), months, quality=flagged(("2025-03", "ELEC_GRID"), ("2025-02", "WATER_SUPPLY"))
+    )
+    assert result["progress_status"].to_list() == ["behind"] * 3
+    assert result["progress_to_confirm"].to_list() == [False, True, True]
 
 
 def test_tolerance_is_configuration() -> None:
