@@ -273,9 +273,9 @@ def rpt_enterprise_monthly() -> Any:
             undetermined("progress_status"),
             undetermined("progress_status_rolling_12m"),
             never_under("ghg_inventory_rolling", "rolling_12m_months_known"),
-            never_under("key_energy_user_rolling", "rolling_12m_months_known"),
+            never_under("key_energy_user_rolling", "rolling_12m_energy_months_known"),
             never_under("ghg_inventory_calendar", "calendar_ytd_months_known"),
-            never_under("key_energy_user_calendar", "calendar_ytd_months_known"),
+            never_under("key_energy_user_calendar", "calendar_ytd_energy_months_known"),
         ],
     )
 

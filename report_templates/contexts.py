@@ -19,9 +19,27 @@ def N_(msgid: str) -> str:  # noqa: N802 - the gettext convention for "mark only
 OBLIGATION_MSGIDS = {
     "over": N_("Threshold reached"),
     "under": N_("Below threshold"),
-    "undetermined": N_("Not yet determined (months missing)"),
-    None: N_("Not yet determined (months missing)"),
+    "undetermined": N_("Not yet determined"),
+    None: N_("Not yet determined"),
 }
+# Why a figure or a status is unknown (the codes of transforms/unknowns.py).
+REASON_MSGIDS = {
+    "not_submitted": N_("no submission for the month"),
+    "line_rejected": N_("a line was rejected; a corrected submission is awaited"),
+    "grid_line_missing": N_("no grid-electricity line was submitted"),
+    "no_grid_factor": N_("no grid emission factor has been published for the year"),
+    "no_emission_factor": N_("a fuel has no emission factor"),
+    "no_toe_factor": N_("a fuel has no official TOE conversion factor"),
+    "output_missing": N_("no production output was submitted"),
+    "history_short": N_("fewer than 12 months on record"),
+    "year_not_over": N_("the year is not over yet"),
+}
+
+
+def reason_msgid(code: str | None) -> str | None:
+    return REASON_MSGIDS[code] if code else None
+
+
 STATUS_MSGIDS = {
     "on_time": N_("On time"),
     "late": N_("Late"),
@@ -131,17 +149,52 @@ BIOGENIC_NOTE = N_(
     "its CH₄ and N₂O are in Scope 1."
 )
 TOE_GAP_NOTE = N_(
-    "Some fuels have no official TOE factor (biomass, coal grades): energy in TOE leaves them "
-    "out and may be understated."
+    "Some fuels have no official TOE factor (biomass, coal grades): energy in TOE is not "
+    "known, and only the part that is known is shown (at least)."
+)
+
+
+# indicator column → (its reason column, its lower-bound column): what an unknown says
+UNKNOWN_FIGURES: dict[str, tuple[str, str | None]] = {
+    "scope1_tco2e": ("scope1_unknown_reason", "scope1_lower_bound_tco2e"),
+    "scope1_mobile_tco2e": ("scope1_unknown_reason", None),
+    "scope2_location_tco2e": (
+        "scope2_location_unknown_reason",
+        "scope2_location_lower_bound_tco2e",
+    ),
+    "scope2_market_tco2e": ("scope2_market_unknown_reason", None),
+    "emissions_tco2e": ("emissions_unknown_reason", "emissions_lower_bound_tco2e"),
+    "emissions_market_tco2e": ("emissions_market_unknown_reason", None),
+    "biogenic_co2_t": ("scope1_unknown_reason", None),
+    "grid_electricity_mwh": ("grid_electricity_unknown_reason", None),
+    "solar_self_consumed_mwh": ("solar_self_consumed_unknown_reason", None),
+    "energy_toe": ("energy_toe_unknown_reason", "energy_lower_bound_toe"),
+    "energy_gj": ("energy_gj_unknown_reason", None),
+}
+# Roll-up coverage: how many enterprises a park or province figure adds up.
+COVERAGE_FIGURES = (
+    "scope1_tco2e",
+    "scope2_location_tco2e",
+    "scope2_market_tco2e",
+    "emissions_tco2e",
+    "emissions_market_tco2e",
+    "grid_electricity_mwh",
+    "energy_toe",
+    "energy_gj",
 )
 
 
 def metrics(row: Row, with_year_ago: bool = False) -> list[Row]:
+    """The indicator rows: this month, year to date and, for an enterprise, a year ago; an
+    unknown month says why and, where known, the part it is at least; a roll-up's figures
+    say how many enterprises they add up."""
     out = []
     for label, unit, column, digits in INDICATORS:
         values = [row.get(column), row.get(f"ytd_{column}")]
         if column in OPTIONAL and not any(values):
             continue
+        reason, bound = UNKNOWN_FIGURES.get(column, (None, None))
+        known = row.get(f"enterprises_known_{column}") if column in COVERAGE_FIGURES else None
         out.append(
             {
                 "label": label,
@@ -149,19 +202,38 @@ def metrics(row: Row, with_year_ago: bool = False) -> list[Row]:
                 "digits": digits,
                 "month": values[0],
                 "ytd": values[1],
+                "ytd_kept": f"ytd_{column}" in row,
                 "year_ago": row.get(f"year_ago_{column}") if with_year_ago else None,
+                "reason": row.get(reason) if values[0] is None and reason else None,
+                "reason_msgid": reason_msgid(row.get(reason))
+                if values[0] is None and reason
+                else None,
+                "lower_bound": row.get(bound) if values[0] is None and bound else None,
+                "coverage": known,
             }
         )
     return out
 
 
+def parts_differ(row: Row) -> bool:
+    """Whether a roll-up's Scope 1, Scope 2 and totals rest on different enterprises."""
+    counts = {row.get(f"enterprises_known_{c}") for c in COVERAGE_FIGURES[:5]}
+    return len(counts) > 1
+
+
 def progress(row: Row) -> Row:
-    """Where the enterprise stands against its path to net zero."""
+    """Where the enterprise stands against its path to net zero: a status, why it is not
+    determined, and whether a figure it rests on is to be confirmed."""
     status = row.get("progress_status")
     return {
         "status": status or "undetermined",
         "status_msgid": PROGRESS_MSGIDS[status],
+        "reason_msgid": reason_msgid(row.get("progress_status_reason")),
+        "to_confirm": bool(row.get("progress_to_confirm")),
         "rolling_msgid": PROGRESS_MSGIDS[row.get("progress_status_rolling_12m")],
+        "rolling_reason_msgid": reason_msgid(row.get("progress_status_rolling_12m_reason")),
+        "rolling_to_confirm": bool(row.get("progress_rolling_12m_to_confirm")),
+        "months_on_record": row.get("ytd_months"),
         "tolerance": row.get("progress_tolerance"),
         "ytd_known": row.get("ytd_known_tco2e"),
         "ytd_path": row.get("ytd_path_tco2e"),
@@ -189,7 +261,9 @@ def notes(row: Row) -> list[str]:
 
 
 def obligations(row: Row) -> list[Row]:
-    """Decree 06/2022 and Decree 21/2011 status, rolling 12 months and calendar year."""
+    """Decree 06/2022 and Decree 21/2011 status, rolling 12 months and calendar year: a
+    window's total where every month is known, else the part known ("at least")."""
+    prefix = {"rolling": "rolling_12m", "calendar": "calendar_ytd"}
     return [
         {
             "label": label,
@@ -198,8 +272,11 @@ def obligations(row: Row) -> list[Row]:
             else N_("Calendar year to date"),
             "status": row.get(f"{column}_{window}") or "undetermined",
             "status_msgid": OBLIGATION_MSGIDS[row.get(f"{column}_{window}")],
-            "tco2e": row.get("rolling_12m_tco2e" if window == "rolling" else "calendar_ytd_tco2e"),
-            "toe": row.get("rolling_12m_toe" if window == "rolling" else "calendar_ytd_toe"),
+            "reason_msgid": reason_msgid(row.get(f"{column}_{window}_reason")),
+            "tco2e": row.get(f"{prefix[window]}_tco2e"),
+            "toe": row.get(f"{prefix[window]}_toe"),
+            "tco2e_at_least": row.get(f"{prefix[window]}_lower_bound_tco2e"),
+            "toe_at_least": row.get(f"{prefix[window]}_lower_bound_toe"),
             "months": row.get(
                 "rolling_12m_months_known" if window == "rolling" else "calendar_ytd_months_known"
             ),
@@ -301,12 +378,15 @@ def green_initiatives(row: Row) -> list[Row]:
 
 
 def indicator_rows(items: list[Row]) -> list[Row]:
-    """Indicators as machine-readable rows for the CSV attached to the PDF."""
+    """Indicators as machine-readable rows for the CSV attached to the PDF; an unknown
+    month is empty, with its reason code and the part known."""
     return [
         {
             "indicator": m["label"],
             "unit": m["unit"],
             "this_month": m["month"],
+            "this_month_unknown_reason": m.get("reason"),
+            "this_month_at_least": m.get("lower_bound"),
             "year_to_date": m.get("ytd"),
             "same_month_last_year": m.get("year_ago"),
         }
@@ -449,7 +529,12 @@ def park_context(
     """Context of one industrial park's monthly report."""
     items = metrics(park)
     members = [
-        with_status(e) | {"progress_msgid": PROGRESS_MSGIDS[e.get("progress_status")]}
+        with_status(e)
+        | {
+            "progress_msgid": PROGRESS_MSGIDS[e.get("progress_status")],
+            "progress_reason_msgid": reason_msgid(e.get("progress_status_reason")),
+            "progress_to_confirm": bool(e.get("progress_to_confirm")),
+        }
         for e in enterprises
     ]
     return common | {
@@ -458,6 +543,7 @@ def park_context(
         "subject": {"name_vi": park["park_name_vi"], "name_en": park.get("park_name_en")},
         "park": park,
         "metrics": items,
+        "parts_differ": parts_differ(park),
         "enterprises": members,
         "eco": green_initiatives(park)
         + [
@@ -531,6 +617,7 @@ def province_context(
         },
         "province": province,
         "metrics": items,
+        "parts_differ": parts_differ(province),
         "parks": parks,
         "park_chart": [
             (p["park_name_vi"], p.get("emissions_tco2e"), p.get("renewable_share")) for p in parks

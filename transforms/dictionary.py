@@ -166,6 +166,8 @@ COLUMNS: dict[str, str] = {
     "calendar_ytd_lower_bound_tco2e": "The known part of the year's emissions, tCO2e.",
     "calendar_ytd_lower_bound_toe": "The known part of the year's energy, TOE.",
     "calendar_ytd_months": "Months of the calendar year on record up to the period.",
+    "calendar_ytd_energy_months_known": "Months of the calendar year with TOE known.",
+    "rolling_12m_energy_months_known": "Months of the rolling window with TOE known (of 12).",
     "calendar_ytd_months_known": "Months of the calendar year with both emissions and TOE known.",
     "ghg_inventory_rolling": (
         "Decree 06/2022 Art. 5(1) GHG inventory (≥ 3,000 tCO2e or ≥ 1,000 TOE a year) on the "

@@ -103,7 +103,9 @@ def fct_enterprise_obligations(
                 f"{window}_months_known"
             ),
             window_count(pl.col("_tco2e_reason").is_null(), months, over).alias(f"_{window}_t"),
-            window_count(pl.col("_toe_reason").is_null(), months, over).alias(f"_{window}_e"),
+            window_count(pl.col("_toe_reason").is_null(), months, over).alias(
+                f"{window}_energy_months_known"
+            ),
         ]
     frame = frame.with_columns(columns)
     statuses = []
@@ -111,10 +113,10 @@ def fct_enterprise_obligations(
         name = OBLIGATION_WINDOWS[window]
         lb_t, lb_e = pl.col(f"{window}_lower_bound_tco2e"), pl.col(f"{window}_lower_bound_toe")
         all_t = pl.col(f"_{window}_t") == 12
-        all_e = pl.col(f"_{window}_e") == 12
+        all_e = pl.col(f"{window}_energy_months_known") == 12
         # The window's total: every month of it known (a year to date: every month so far).
         every_t = pl.col(f"_{window}_t") == pl.col(f"{window}_months")
-        every_e = pl.col(f"_{window}_e") == pl.col(f"{window}_months")
+        every_e = pl.col(f"{window}_energy_months_known") == pl.col(f"{window}_months")
         if window == "calendar_ytd":
             month = pl.col("period").str.slice(5, 2).cast(pl.Int32)
             every_t = every_t & (pl.col(f"{window}_months") == month)
@@ -152,6 +154,7 @@ def fct_enterprise_obligations(
                 "lower_bound_toe",
                 "months",
                 "months_known",
+                "energy_months_known",
             )
         ),
         *(

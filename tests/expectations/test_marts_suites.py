@@ -195,7 +195,9 @@ def status_frame(**changes: object) -> pl.DataFrame:
         "ghg_inventory_calendar": "undetermined",
         "key_energy_user_calendar": "undetermined",
         "rolling_12m_months_known": 12,
+        "rolling_12m_energy_months_known": 12,
         "calendar_ytd_months_known": 10,
+        "calendar_ytd_energy_months_known": 10,
     } | changes
     return pl.DataFrame([row])
 
@@ -221,6 +223,8 @@ def test_a_status_for_a_missing_month_stops_the_run() -> None:
         "progress_status_undetermined_when_month_unknown"
     }
     assert failed_rules(status_frame(rolling_12m_months_known=11), suite) == {
-        "ghg_inventory_rolling_under_only_on_twelve_known_months",
-        "key_energy_user_rolling_under_only_on_twelve_known_months",
+        "ghg_inventory_rolling_under_only_on_twelve_known_months"
+    }
+    assert failed_rules(status_frame(rolling_12m_energy_months_known=11), suite) == {
+        "key_energy_user_rolling_under_only_on_twelve_known_months"
     }
