@@ -229,10 +229,12 @@ def progress(row: Row) -> Row:
         "status": status or "undetermined",
         "status_msgid": PROGRESS_MSGIDS[status],
         "reason_msgid": reason_msgid(row.get("progress_status_reason")),
-        "to_confirm": bool(row.get("progress_to_confirm")),
+        # A status stands, to be confirmed; an undetermined one has nothing to confirm.
+        "to_confirm": bool(row.get("progress_to_confirm")) and status != "undetermined",
         "rolling_msgid": PROGRESS_MSGIDS[row.get("progress_status_rolling_12m")],
         "rolling_reason_msgid": reason_msgid(row.get("progress_status_rolling_12m_reason")),
-        "rolling_to_confirm": bool(row.get("progress_rolling_12m_to_confirm")),
+        "rolling_to_confirm": bool(row.get("progress_rolling_12m_to_confirm"))
+        and row.get("progress_status_rolling_12m") != "undetermined",
         "months_on_record": row.get("ytd_months"),
         "tolerance": row.get("progress_tolerance"),
         "ytd_known": row.get("ytd_known_tco2e"),
@@ -533,7 +535,8 @@ def park_context(
         | {
             "progress_msgid": PROGRESS_MSGIDS[e.get("progress_status")],
             "progress_reason_msgid": reason_msgid(e.get("progress_status_reason")),
-            "progress_to_confirm": bool(e.get("progress_to_confirm")),
+            "progress_to_confirm": bool(e.get("progress_to_confirm"))
+            and e.get("progress_status") != "undetermined",
         }
         for e in enterprises
     ]

@@ -114,13 +114,13 @@ def fct_enterprise_obligations(
         lb_t, lb_e = pl.col(f"{window}_lower_bound_tco2e"), pl.col(f"{window}_lower_bound_toe")
         all_t = pl.col(f"_{window}_t") == 12
         all_e = pl.col(f"{window}_energy_months_known") == 12
-        # The window's total: every month of it known (a year to date: every month so far).
-        every_t = pl.col(f"_{window}_t") == pl.col(f"{window}_months")
-        every_e = pl.col(f"{window}_energy_months_known") == pl.col(f"{window}_months")
+        # The window's total: all 12 months known (a year to date: every month so far, from
+        # January). Fewer months on record are not a 12-month or a year's total.
+        every_t, every_e = all_t, all_e
         if window == "calendar_ytd":
             month = pl.col("period").str.slice(5, 2).cast(pl.Int32)
-            every_t = every_t & (pl.col(f"{window}_months") == month)
-            every_e = every_e & (pl.col(f"{window}_months") == month)
+            every_t = pl.col(f"_{window}_t") == month
+            every_e = pl.col(f"{window}_energy_months_known") == month
         statuses += [
             pl.when(every_t).then(lb_t).alias(f"{window}_tco2e"),
             pl.when(every_e).then(lb_e).alias(f"{window}_toe"),
