@@ -511,10 +511,16 @@ ENTERPRISE_TABLE_COLUMNS = (
     "solar_self_consumed_mwh",
     "renewable_share",
     "energy_toe",
+    "emissions_unknown_reason",
+    "emissions_lower_bound_tco2e",
     "progress_status",
+    "progress_status_reason",
+    "progress_to_confirm",
     "ytd_vs_path_pct",
     "ghg_inventory_rolling",
+    "ghg_inventory_rolling_reason",
     "key_energy_user_rolling",
+    "key_energy_user_rolling_reason",
 )
 
 

@@ -239,6 +239,9 @@ COLUMNS: dict[str, str] = {
     "enterprises_missing": "Enterprises that did not submit for the period.",
     "enterprises_revised": "Enterprises whose period was revised.",
     "enterprises_with_emissions": "Enterprises whose emissions total is known: the coverage.",
+    "enterprises_to_confirm": (
+        "Enterprises whose ahead / on track / behind status rests on a flagged figure."
+    ),
     "enterprise_months_ytd": "Enterprise-months of the year to date with known emissions.",
     "enterprise_months_expected_ytd": "Enterprise-months of the year to date expected.",
     "enterprises_ahead": "Enterprises ahead of their path.",

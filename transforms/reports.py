@@ -201,6 +201,11 @@ def _rollup(rows: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
             enterprises_on_track=(pl.col("progress_status") == "on_track").sum(),
             enterprises_behind=(pl.col("progress_status") == "behind").sum(),
             enterprises_undetermined=(pl.col("progress_status") == "undetermined").sum(),
+            # Statuses that stand on a flagged figure: to be confirmed.
+            enterprises_to_confirm=(
+                pl.col("progress_to_confirm").fill_null(False)
+                & (pl.col("progress_status") != "undetermined")
+            ).sum(),
             lines_quarantined=pl.col("lines_quarantined").sum(),
             has_provisional_grid_factor=pl.col("has_provisional_grid_factor").any(),
             has_dppa_grid_fallback=pl.col("has_dppa_grid_fallback").any(),

@@ -34,6 +34,7 @@ def enterprise_rows(values: list[float]) -> pl.LazyFrame:
             "months_reported_ytd": [10] * n,
             "months_expected_ytd": [10] * n,
             "progress_status": ["on_track"] * n,
+            "progress_to_confirm": [False] * n,
             "has_dppa_grid_fallback": [False] * n,
             "has_energy_without_toe": [False] * n,
             "submission_status": ["on_time"] * n,

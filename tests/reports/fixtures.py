@@ -213,10 +213,11 @@ PARK = Row(
     enterprises_known_energy_gj=2,
     enterprise_months_ytd=18,
     enterprise_months_expected_ytd=20,
-    enterprises_ahead=1,
+    enterprises_ahead=0,
     enterprises_on_track=0,
     enterprises_behind=1,
-    enterprises_undetermined=0,
+    enterprises_undetermined=1,
+    enterprises_to_confirm=1,
     lines_quarantined=1,
     scope1_tco2e=40.0,
     scope2_location_tco2e=3457.0,
@@ -251,7 +252,7 @@ PROVINCE = Row(
     park_code=None,
     enterprises=3,
     enterprises_missing=1,
-    enterprises_undetermined=1,
+    enterprises_undetermined=2,
     enterprises_with_emissions=2,
 )
 
