@@ -106,13 +106,18 @@ def _ratio(actual: str, path: str) -> pl.Expr:
 
 
 def flagged_months(int_quality_checks: pl.LazyFrame) -> pl.LazyFrame:
-    """One row per enterprise and month where a figure progress rests on (grid electricity,
-    fuels, output) carries a data-quality warning: its statuses are to be confirmed."""
+    """One row per enterprise and month with a data-quality warning on a figure progress
+    rests on: the emissions (grid electricity, fuels) or, for an intensity target, the
+    output. Its statuses stand, to be confirmed."""
     flagged = pl.any_horizontal(pl.col(WARNING_COLUMNS).fill_null(False))
+    code = pl.col("activity_code")
     return (
-        int_quality_checks.filter(pl.col("activity_code").is_in(PROGRESS_INPUTS) & flagged)
-        .select("tax_code", "period", has_quality_warning=pl.lit(True))
-        .unique()
+        int_quality_checks.filter(code.is_in(PROGRESS_INPUTS) & flagged)
+        .group_by("tax_code", "period")
+        .agg(
+            _emissions_flagged=(code != "PRODUCTION_OUTPUT").any(),
+            _output_flagged=(code == "PRODUCTION_OUTPUT").any(),
+        )
     )
 
 
@@ -162,7 +167,12 @@ def fct_enterprise_progress(
         .join(targets, on="tax_code", how="left")
         .join(flagged_months(int_quality_checks), on=["tax_code", "period"], how="left")
         .sort("tax_code", "period")
-        .with_columns(calendar_year=year, path_annual=declared_path(year))
+        .with_columns(
+            calendar_year=year,
+            path_annual=declared_path(year),
+            has_quality_warning=pl.col("_emissions_flagged").fill_null(False)
+            | (IS_INTENSITY & pl.col("_output_flagged").fill_null(False)),
+        )
         .with_columns(path_month_tco2e=path_month)
         .with_columns(
             _reason=month_reason,

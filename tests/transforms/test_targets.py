@@ -155,13 +155,20 @@ def test_a_month_with_an_unknown_total_leaves_the_status_open() -> None:
 
 def test_a_flagged_month_keeps_its_status_marked_to_confirm() -> None:
     """It keeps 'behind' for a year whose March grid electricity was flagged, and marks it
-    to confirm for the rest of the year; a water warning does not."""
+    to confirm for the rest of the year; a water warning does not, nor an output warning
+    for an absolute target."""
     months = [("2025-02", 90.0, None), ("2025-03", 90.0, None), ("2025-04", 90.0, None)]
     result = progress(
         target(), months, quality=flagged(("2025-03", "ELEC_GRID"), ("2025-02", "WATER_SUPPLY"))
     )
     assert result["progress_status"].to_list() == ["behind"] * 3
     assert result["progress_to_confirm"].to_list() == [False, True, True]
+    # Output matters only to an intensity target.
+    output = flagged(("2025-03", "PRODUCTION_OUTPUT"))
+    assert not progress(target(), months, quality=output)["progress_to_confirm"].any()
+    dim = target(baseline_tco2e=None, target_type="intensity", baseline_intensity=0.5)
+    months = [(p, 60.0, 120.0) for p in ("2025-02", "2025-03")]
+    assert progress(dim, months, quality=output)["progress_to_confirm"].to_list() == [False, True]
 
 
 def test_tolerance_is_configuration() -> None:
