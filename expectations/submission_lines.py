@@ -14,10 +14,10 @@ SUITE_NAME = "raw.submission_lines.error"
 # Bump when a rule changes: it is recorded with every validation result.
 SUITE_VERSION = "2026.11.3"
 
-PERIOD_PATTERN = r"^\d{4}-(?:0[1-9]|1[0-2])$"
+PERIOD_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"
 MAX_NOTE = 1000
 DUPLICATE_KEY = ("tax_code", "period", "revision", "activity_code", "quantity", "unit", "note")
-REVISION_PATTERN = r"^[1-9]\d*$"
+REVISION_PATTERN = r"^[1-9][0-9]*$"
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import stat
+import tempfile
+import traceback
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +22,8 @@ from flows.runs import IO_RETRY
 from flows.settings import Settings
 from transforms import REFERENCE_DIR, register
 from transforms.dictionary import REFERENCE_TABLES
+
+log = logging.getLogger("netzero.intake")
 
 
 @dataclass(frozen=True)
@@ -48,16 +54,30 @@ def load_reference(settings: Settings) -> int:
 
 @task(**IO_RETRY)
 def ingest_inbox(settings: Settings, run_id: str) -> IngestResult:
-    """Land every new file in the inbox; a file already landed is skipped, not duplicated."""
-    paths = sorted(p for p in settings.inbox.glob("*") if p.is_file() and not _in_progress(p))
+    """Land every new file in the inbox; a file already landed is skipped, not duplicated.
+
+    The inbox is a jail: links, folders, pipes and devices are refused and never followed,
+    a file is opened without following links, and it is landed only if it did not change
+    while it was read; the bytes read are the bytes archived."""
+    entries = sorted(
+        (e for e in os.scandir(settings.inbox) if not _in_progress(Path(e.path))),
+        key=lambda e: e.name,
+    )
     now = datetime.now(UTC).replace(tzinfo=None)
+    for folder in ("archive", "rejected"):  # copies a killed run wrote and never placed
+        for stale in (settings.data_dir / folder).glob(".incoming-*"):
+            stale.unlink(missing_ok=True)
     with wh.connect(settings.warehouse) as con:
         landed_names = dict(
             con.execute("select sha256, file_name from raw.submission_files").fetchall()
         )
         batch = _Batch(run_id, now, settings.data_dir, settings.limits)
-        for path in paths:
-            batch.add(path, path.read_bytes(), landed_names, _received_at(path))
+        for entry in entries:
+            read = _read_jailed(Path(entry.path))
+            if isinstance(read, _Refused):
+                batch.refuse(Path(entry.path), read)
+            elif read is not None:
+                batch.add(Path(entry.path), read, landed_names)
             failpoint("ingest.read")
         con.begin()
         wh.append_rows(con, batch.frame("files"), "raw.submission_files")
@@ -67,25 +87,125 @@ def ingest_inbox(settings: Settings, run_id: str) -> IngestResult:
         con.commit()
     # Only after the commit: a crash before this line leaves the files for the next run,
     # which finds their sha256 already landed and skips them.
-    for path, target in batch.moves:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            path.unlink()
-        else:
-            os.replace(path, target)
-        failpoint("ingest.moved")
+    _place(batch.moves)
     return IngestResult(batch.landed, batch.rejected, batch.skipped, batch.line_count)
+
+
+Move = tuple[Path, Path, Path | None, tuple[int, int, int] | None]
+
+
+def _place(moves: list[Move]) -> None:
+    """After the commit: each copy of the bytes read takes its place in archive/ or
+    rejected/, and each inbox entry leaves the inbox if it is still the one that was read."""
+    for path, target, copy, signature in moves:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if copy is not None:
+            if target.exists():
+                copy.unlink(missing_ok=True)
+            else:
+                os.replace(copy, target)
+        if path.is_symlink() or not (path.is_file() or path.is_dir()):
+            path.unlink(missing_ok=True)  # a link or a special file holds no data of its own
+        elif not unchanged(path, signature):
+            log.warning("%s changed after it was read: left for the next run", path.name)
+        elif copy is None and not target.exists():
+            os.replace(path, target)  # a refused folder or unreadable file, moved aside whole
+        else:
+            path.unlink(missing_ok=True)
+        failpoint("ingest.moved")
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """An inbox entry that is not a regular file the run may read, and why."""
+
+    kind: str
+    reason_vi: str
+    reason_en: str
+
+
+NOT_A_FILE = {
+    "link": (
+        "một liên kết (symlink), không phải tệp: không bao giờ được mở",
+        "a link (symlink), not a file: it is never followed",
+    ),
+    "folder": ("một thư mục, không phải tệp", "a folder, not a file"),
+    "special": (
+        "một tệp đặc biệt (pipe, thiết bị), không phải tệp dữ liệu",
+        "a special file (pipe, device), not a data file",
+    ),
+}
+
+
+def _not_a_file(kind: str) -> _Refused:
+    vi, en = NOT_A_FILE[kind]
+    return _Refused(
+        kind,
+        f"Mục này là {vi}; hãy gửi tệp số liệu",
+        f"This entry is {en}; send the data file itself",
+    )
+
+
+@dataclass(frozen=True)
+class _Read:
+    data: bytes
+    received_at: datetime  # when the file reached the inbox: its modification time
+    signature: tuple[int, int, int]  # inode, size, mtime (ns) while it was read
+
+
+def _signature(result: os.stat_result) -> tuple[int, int, int]:
+    return (result.st_ino, result.st_size, result.st_mtime_ns)
+
+
+def _entry_kind(mode: int) -> str | None:
+    """What an inbox entry is when it is not a regular file."""
+    if stat.S_ISLNK(mode):
+        return "link"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return None if stat.S_ISREG(mode) else "special"
+
+
+def _read_jailed(path: Path) -> _Read | _Refused | None:
+    """The bytes of a regular file in the inbox; a refusal for anything else; None for a
+    file that changed while it was read (still being written: left for the next run)."""
+    before = path.lstat()
+    if kind := _entry_kind(before.st_mode):
+        return _not_a_file(kind)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        return _Refused(
+            "unreadable",
+            f"Không mở được tệp ({error.strerror}); hãy gửi lại",
+            f"The file could not be opened ({error.strerror}); send it again",
+        )
+    with os.fdopen(fd, "rb") as handle:
+        opened = os.fstat(handle.fileno())
+        data = handle.read() if stat.S_ISREG(opened.st_mode) else b""
+        after = os.fstat(handle.fileno())
+    if kind := _entry_kind(opened.st_mode):
+        return _not_a_file(kind)
+    seen = {_signature(before), _signature(opened), _signature(after), _signature(path.lstat())}
+    if len(seen) > 1 or len(data) != opened.st_size:
+        log.warning("%s is still being written: left for the next run", path.name)
+        return None
+    received = datetime.fromtimestamp(opened.st_mtime, UTC).replace(tzinfo=None)
+    return _Read(data, received, _signature(opened))
+
+
+def unchanged(path: Path, signature: tuple[int, int, int] | None) -> bool:
+    """Whether the inbox file is still the one that was read (and may leave the inbox)."""
+    try:
+        return signature is None or _signature(path.lstat()) == signature
+    except FileNotFoundError:
+        return False
 
 
 # Editors' lock files and partial uploads: someone is still working on them. Everything
 # else in the inbox is read, and answered (landed, duplicate or rejected with a reason).
 IN_PROGRESS_PREFIXES = (".~lock.", "~$")
 IN_PROGRESS_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload")
-
-
-def _received_at(path: Path) -> datetime:
-    """When the file reached the inbox: its modification time (UTC, naive)."""
-    return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
 
 
 def _in_progress(path: Path) -> bool:
@@ -109,12 +229,14 @@ class _Batch:
             "quarantine": [],
         }
         self.lines: list[pl.DataFrame] = []
-        self.moves: list[tuple[Path, Path]] = []
+        # (inbox entry, where it goes, the copy of the bytes read that goes there, and the
+        # entry's signature when read: it leaves the inbox only if it is still that file)
+        self.moves: list[Move] = []
         self.landed = self.rejected = self.skipped = self.line_count = 0
+        self.signature: tuple[int, int, int] | None = None  # of the file being added
 
-    def add(
-        self, path: Path, data: bytes, landed_names: dict[str, str], received_at: datetime
-    ) -> None:
+    def add(self, path: Path, read: _Read, landed_names: dict[str, str]) -> None:
+        data, received_at, self.signature = read.data, read.received_at, read.signature
         sha = hashlib.sha256(data).hexdigest()
         archive = self.archive
         if sha in landed_names:
@@ -127,12 +249,24 @@ class _Batch:
                 None if same else f"Same content as {landed_names[sha]}",
             )
             self.skipped += 1
-            self.moves.append((path, archive / f"{sha}{path.suffix.lower()}"))
+            self._keep(path, data, archive / f"{sha}{path.suffix.lower()}")
             return
         try:
             parsed = parse_submission(path.name, data, self.limits)
         except UnreadableFile as error:
-            self._reject(path, sha, error)
+            self._reject(path, data, sha, error.reason_vi, error.reason_en)
+            return
+        except Exception as error:  # noqa: BLE001 - no file may stop the province's run
+            log.error("%s could not be parsed:\n%s", path.name, traceback.format_exc())
+            name = type(error).__name__
+            self._reject(
+                path,
+                data,
+                sha,
+                f"Không đọc được tệp (lỗi {name}); hãy lưu lại theo mẫu và gửi lại",
+                f"The file could not be read (error {name}); save it from the template "
+                "and send it again",
+            )
             return
         landed_names[sha] = path.name
         self.rows["files"].append(
@@ -152,10 +286,34 @@ class _Batch:
         self._ledger(path.name, sha, "landed", None, None)
         self.landed += 1
         self.line_count += parsed.lines.height
-        self.moves.append((path, archive / f"{sha}{path.suffix.lower()}"))
+        self._keep(path, data, archive / f"{sha}{path.suffix.lower()}")
 
-    def _reject(self, path: Path, sha: str, error: UnreadableFile) -> None:
-        self._ledger(path.name, sha, "rejected", error.reason_vi, error.reason_en)
+    def _keep(self, path: Path, data: bytes, target: Path) -> None:
+        """Write the bytes read beside ``target`` now; they replace it after the commit. The
+        archive then holds exactly what was hashed and parsed, whatever the inbox does."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            dir=target.parent, prefix=".incoming-", delete=False
+        ) as handle:
+            handle.write(data)
+        self.moves.append((path, target, Path(handle.name), self.signature))
+
+    def refuse(self, path: Path, refused: _Refused) -> None:
+        """An inbox entry that is not a readable regular file: answered, never followed."""
+        sha = hashlib.sha256(f"{refused.kind}:{path.name}:{self.now}".encode()).hexdigest()
+        self._ledger(path.name, sha, "rejected", refused.reason_vi, refused.reason_en)
+        self._quarantine(path, sha, refused.reason_vi, refused.reason_en)
+        self.rejected += 1
+        self.moves.append((path, self.rejected_dir / f"{sha}-{refused.kind}", None, None))
+
+    def _reject(self, path: Path, data: bytes, sha: str, vi: str, en: str) -> None:
+        self._ledger(path.name, sha, "rejected", vi, en)
+        self._quarantine(path, sha, vi, en)
+        self.rejected += 1
+        # Kept, not deleted: the rejected bytes stay available for the enterprise and us.
+        self._keep(path, data, self.rejected_dir / f"{sha}{path.suffix.lower()}")
+
+    def _quarantine(self, path: Path, sha: str, vi: str, en: str) -> None:
         self.rows["quarantine"].append(
             {
                 "run_id": self.run_id,
@@ -166,16 +324,12 @@ class _Batch:
                 "value": file_format(path.name),
                 "rule": "file_readable",
                 "severity": "error",
-                "reason_vi": error.reason_vi,
-                "reason_en": error.reason_en,
+                "reason_vi": vi,
+                "reason_en": en,
                 "suite_version": None,
                 "quarantined_at": self.now,
             }
         )
-        self.rejected += 1
-        # Kept, not deleted: the rejected bytes stay available for the enterprise and us.
-        rejected = self.rejected_dir / f"{sha}{path.suffix.lower()}"
-        self.moves.append((path, rejected))
 
     def _ledger(self, name: str, sha: str, status: str, vi: str | None, en: str | None) -> None:
         self.rows["ledger"].append(

@@ -19,7 +19,7 @@ from flows.render_reports import render_reports
 from flows.settings import settings_from_env
 from flows.validate import validate_marts, validate_submissions, validate_warnings
 
-PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+PERIOD = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
 @flow(name="monthly-cycle")

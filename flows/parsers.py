@@ -89,6 +89,7 @@ def _parse(name: str, data: bytes, limits: IntakeLimits) -> ParsedFile:
         )
     if not data.strip():
         raise UnreadableFile("Tệp rỗng", "The file is empty")
+    _sniff(fmt, data)
     if fmt == "csv":
         text, encoding = _decode(data)
         return ParsedFile("csv", encoding, _from_rows(list(_csv_rows(text))))
@@ -96,6 +97,47 @@ def _parse(name: str, data: bytes, limits: IntakeLimits) -> ParsedFile:
         return ParsedFile("json", "utf-8", _from_json(data))
     _guard_xlsx(data, limits)
     return ParsedFile("xlsx", None, _from_rows(_xlsx_rows(data)))
+
+
+# What the first bytes say a file is, whatever its name: (magic, what it is in vi / en).
+MAGIC = (
+    (b"PK\x03\x04", "một bảng tính Excel hoặc tệp nén zip", "an Excel workbook or a zip archive"),
+    (b"\x1f\x8b", "một tệp nén gzip", "a gzip-compressed file"),
+    (b"\xd0\xcf\x11\xe0", "một bảng tính Excel cũ (.xls)", "an old Excel workbook (.xls)"),
+    (b"%PDF", "một tệp PDF", "a PDF document"),
+)
+WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+ADVICE_VI = "hãy lưu thành CSV (UTF-8) hoặc .xlsx theo mẫu và gửi lại"
+ADVICE_EN = "save it as a UTF-8 CSV or as .xlsx from the template and send it again"
+
+
+def _sniff(fmt: str, data: bytes) -> None:
+    """Decide from the bytes, not the name: a .csv or .json that is really a workbook, an
+    archive, a wide-character text or binary is refused saying what it is."""
+    if fmt == "xlsx":
+        return
+    suffix = f".{fmt}"
+    for magic, what_vi, what_en in MAGIC:
+        if data.startswith(magic):
+            raise UnreadableFile(
+                f"Tệp {suffix} này thực ra là {what_vi}: {ADVICE_VI}",
+                f"This {suffix} file is really {what_en}: {ADVICE_EN}",
+            )
+    for bom, name in WIDE_BOMS:
+        if data.startswith(bom):
+            raise UnreadableFile(
+                f"Tệp mã hóa {name}: {ADVICE_VI}", f"The file is encoded in {name}: {ADVICE_EN}"
+            )
+    if b"\x00" in data[:4096]:
+        raise UnreadableFile(
+            f"Tệp chứa dữ liệu nhị phân (byte NUL), không phải văn bản: {ADVICE_VI}",
+            f"The file holds binary data (NUL bytes), not text: {ADVICE_EN}",
+        )
 
 
 def _guard_xlsx(data: bytes, limits: IntakeLimits) -> None:
@@ -131,15 +173,31 @@ def _decode(data: bytes) -> tuple[str, str]:
     try:
         text, encoding = data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
-        # cp1258 keeps tone marks as combining bytes: the text arrives decomposed.
-        text, encoding = data.decode("cp1258"), "cp1258"
+        try:
+            # cp1258 keeps tone marks as combining bytes: the text arrives decomposed.
+            text, encoding = data.decode("cp1258"), "cp1258"
+        except UnicodeDecodeError as error:
+            raise UnreadableFile(
+                f"Tệp không phải văn bản UTF-8 hay Windows-1258 (byte {data[error.start]:#04x} "
+                f"ở vị trí {error.start}): {ADVICE_VI}",
+                f"The file is neither UTF-8 nor Windows-1258 text (byte "
+                f"{data[error.start]:#04x} at position {error.start}): {ADVICE_EN}",
+            ) from error
     return unicodedata.normalize("NFC", text), encoding
 
 
 def _csv_rows(text: str) -> list[list[str]]:
+    # Classic-Mac (CR-only) and Windows line endings read like Unix ones.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    delimiter = max(counts, key=lambda d: (counts[d], d == ","))
+    try:
+        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as error:
+        raise UnreadableFile(
+            f"Không đọc được tệp CSV: {error}", f"Cannot read the CSV file: {error}"
+        ) from error
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
@@ -177,10 +235,66 @@ def _from_rows(rows: list[list[str]]) -> pl.DataFrame:
     return _frame(records)
 
 
+MAX_JSON_DEPTH = 8  # the contract's JSON is an object of lines: 3 levels deep
+MAX_JSON_NUMBER = 40  # characters: no monthly quantity needs more
+
+
+def _json_depth(text: str) -> int:
+    """How deep the brackets nest, strings skipped: checked before any recursive parser."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            escaped = not escaped and char == "\\"
+            in_string = escaped or char != '"'
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _long_number(text: str) -> str:
+    if len(text) > MAX_JSON_NUMBER:
+        raise UnreadableFile(
+            f"JSON có một số dài {len(text)} ký tự: không phải một số lượng",
+            f"The JSON holds a number {len(text)} characters long: not a quantity",
+        )
+    return text
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    keys = [k for k, _ in pairs]
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    if repeated:
+        raise UnreadableFile(
+            "JSON có khóa lặp lại (giá trị nào đúng?): " + ", ".join(repeated),
+            "The JSON repeats a key (which value is right?): " + ", ".join(repeated),
+        )
+    return dict(pairs)
+
+
 def _from_json(data: bytes) -> pl.DataFrame:
     try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(f"JSON không hợp lệ: {error}", f"Invalid JSON: {error}") from error
+    if (depth := _json_depth(text)) > MAX_JSON_DEPTH:
+        raise UnreadableFile(
+            f"JSON lồng nhau quá sâu ({depth} cấp, tối đa {MAX_JSON_DEPTH})",
+            f"The JSON nests too deep ({depth} levels, the limit is {MAX_JSON_DEPTH})",
+        )
+    try:
+        document = json.loads(
+            text,
+            parse_int=lambda text: int(_long_number(text)),
+            parse_float=lambda text: float(_long_number(text)),
+            object_pairs_hook=_no_duplicate_keys,
+        )
+    except json.JSONDecodeError as error:
         raise UnreadableFile(f"JSON không hợp lệ: {error}", f"Invalid JSON: {error}") from error
     if not isinstance(document, dict) or not isinstance(document.get("lines"), list):
         raise UnreadableFile(

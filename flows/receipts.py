@@ -20,7 +20,7 @@ from flows import warehouse as wh
 from flows.runs import IO_RETRY
 from flows.settings import Settings
 from report_templates.contexts import RECEIPT_OUTCOME_MSGIDS, RECEIPT_TODO_MSGIDS
-from report_templates.render import render_html
+from report_templates.render import csv_text, render_html
 
 CSV_COLUMNS = ["line_no", "field", "value", "rule", "reason_vi", "reason_en"]
 
@@ -153,7 +153,8 @@ def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -
         }
         (folder / f"{stem}.html").write_text(render_html("receipt", context), encoding="utf-8")
         if not mine.is_empty():
-            mine.select(CSV_COLUMNS).write_csv(folder / f"{stem}.rejected.csv")
+            rows = mine.select(CSV_COLUMNS).to_dicts()
+            (folder / f"{stem}.rejected.csv").write_text(csv_text(rows), encoding="utf-8")
     return folder
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import gc
 import io
+import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -270,14 +271,30 @@ def render_html(report: str, context: dict[str, Any], edition: Edition = "biling
     return unicodedata.normalize("NFC", template.render(css=Markup(css), **context))
 
 
+# A text cell starting with one of these runs as a formula when a spreadsheet opens the CSV
+# (OWASP, CSV injection): it gets a leading apostrophe, shown as text, never run.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def neutralise(value: object) -> object:
+    """A CSV cell as every CSV the project writes has it: text that cannot run as a formula
+    and holds no control character; numbers and empty cells as they are."""
+    if not isinstance(value, str):
+        return value
+    text = CONTROL_CHARACTERS.sub("\ufffd", value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def csv_text(rows: list[dict[str, Any]]) -> str:
-    """Rows as CSV (UTF-8, comma, dot decimals): machine-readable, whatever the edition."""
+    """Rows as CSV (UTF-8, comma, dot decimals): machine-readable, whatever the edition, and
+    safe to open in a spreadsheet (``neutralise``)."""
     if not rows:
         return ""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
     return out.getvalue()
 
 

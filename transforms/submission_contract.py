@@ -60,13 +60,13 @@ def column_code(header_cell: str) -> str | None:
 # Vietnamese notation is read where it cannot be misread. "1,234" can (1234 or 1.234): it is
 # refused as ambiguous, never guessed.
 MAX_QUANTITY = 1e12  # beyond this a monthly quantity is a typing error, not a plant
-_PLAIN = r"^-?\d+(?:\.\d+)?$"
-_VI_FULL = r"^-?\d{1,3}(?:\.\d{3})+,\d+$"  # 1.234,5
-_VI_GROUPS = r"^-?\d{1,3}(?:\.\d{3}){2,}$"  # 1.234.567
-_EN_FULL = r"^-?\d{1,3}(?:,\d{3})+\.\d+$"  # 1,234.5
-_EN_GROUPS = r"^-?\d{1,3}(?:,\d{3}){2,}$"  # 1,234,567
-_AMBIGUOUS = r"^-?\d{1,3},\d{3}$"  # 1,234
-_DECIMAL_COMMA = r"^-?\d+,\d+$"  # 1,5
+_PLAIN = r"^-?[0-9]+(?:\.[0-9]+)?$"
+_VI_FULL = r"^-?[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+$"  # 1.234,5
+_VI_GROUPS = r"^-?[0-9]{1,3}(?:\.[0-9]{3}){2,}$"  # 1.234.567
+_EN_FULL = r"^-?[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]+$"  # 1,234.5
+_EN_GROUPS = r"^-?[0-9]{1,3}(?:,[0-9]{3}){2,}$"  # 1,234,567
+_AMBIGUOUS = r"^-?[0-9]{1,3},[0-9]{3}$"  # 1,234
+_DECIMAL_COMMA = r"^-?[0-9]+,[0-9]+$"  # 1,5
 
 
 def quantity_parse(text: pl.Expr) -> pl.Expr:

@@ -1,0 +1,225 @@
+"""No file can stop the province's run (issue 13, first part): poison files are refused
+saying what they are, any parser failure becomes a refusal of that file, the inbox is a
+jail, the bytes archived are the bytes read, and no CSV the project writes runs as a
+formula. Through the real intake (load reference, ingest, validate, receipts) and, for
+the run as a whole, through monthly_cycle twice."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from demo.generate import DemoSpec, generate_demo
+from tests.flows.test_bad_input import HEADER, Intake, csv_bytes, workbook
+
+
+@pytest.fixture
+def intake(tmp_path: Path) -> Intake:
+    return Intake(tmp_path / "data")
+
+
+def good_csv(tax: str) -> str:
+    return f"{HEADER}{tax},2026-09,1,ELEC_GRID,1000,kWh,Hóa đơn EVN\n"
+
+
+POISON = {
+    # name → (bytes maker, what the English reason must say)
+    "workbook.csv": (lambda tax: workbook({(1, 0): tax}), "really an Excel workbook"),
+    "gzipped.csv": (lambda tax: gzip.compress(good_csv(tax).encode()), "gzip-compressed"),
+    "wide.csv": (lambda tax: good_csv(tax).encode("utf-16"), "encoded in UTF-16"),
+    "binary.csv": (lambda tax: b"tax_code\x00\x00\x01\x02" * 10, "NUL bytes"),
+    "undecodable.csv": (
+        lambda tax: good_csv(tax).encode() + b"\x81\x8d\x8f\x90\n",
+        "neither UTF-8 nor Windows-1258",
+    ),
+    "nested.json": (lambda tax: b'{"lines": ' + b"[" * 50_000 + b"]" * 50_000 + b"}", "too deep"),
+    "long_number.json": (
+        lambda tax: (
+            f'{{"tax_code": "{tax}", "period": "2026-09", "revision": 1, "lines": '
+            f'[{{"activity_code": "ELEC_GRID", "quantity": {"9" * 5000}, "unit": "kWh"}}]}}'
+        ).encode(),
+        "5000 characters long",
+    ),
+    "repeated_key.json": (
+        lambda tax: (
+            f'{{"tax_code": "{tax}", "period": "2026-09", "revision": 1, "lines": '
+            '[{"activity_code": "ELEC_GRID", "quantity": 100, "quantity": 999, "unit": "MWh"}]}'
+        ).encode(),
+        "repeats a key",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(POISON))
+def test_a_poison_file_is_refused_saying_what_it_is(intake: Intake, name: str) -> None:
+    """It refuses each file that crashed the run (or was misread) with a reason that says
+    what the file is, keeps its bytes, and lets the other enterprise's file land."""
+    make, says = POISON[name]
+    intake.put(name, make(intake.tax))
+    intake.run()
+    status, vi, en = intake.ledger(name)
+    assert status == "rejected" and vi and says in (en or "")
+    assert "Bị từ chối" in intake.receipt(name)
+    # A second run finds nothing left to trip on.
+    intake.run(run_id="run-2")
+
+
+def test_crlf_cr_and_tab_separated_files_are_read(intake: Intake) -> None:
+    """It reads classic-Mac (CR-only) line endings and a tab-separated file, line by line."""
+    text = good_csv(intake.tax) + f"{intake.tax},2026-09,1,WATER_SUPPLY,50,m3,\n"
+    intake.put("mac.csv", text.replace("\n", "\r").encode())
+    tabbed = text.replace(",", "\t").replace("Hóa đơn EVN", "EVN")
+    intake.put("tabs.csv", tabbed.replace("2026-09", "2026-08").encode())
+    intake.run()
+    assert intake.ledger("mac.csv")[0] == "landed"
+    assert intake.ledger("tabs.csv")[0] == "landed"
+    lines = intake.sql(
+        "select f.file_name, count(*) from raw.submission_lines l "
+        "join raw.submission_files f using (sha256) "
+        "where f.file_name in ('mac.csv', 'tabs.csv') group by 1 order by 1"
+    )
+    assert lines == [("mac.csv", 2), ("tabs.csv", 2)]
+
+
+def test_any_parser_failure_refuses_that_file_and_the_run_goes_on(
+    intake: Intake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It turns an exception the parser never meant to raise into a refusal of that one
+    file (the traceback goes to the operator's log), lands the rest, and the next run is
+    clean."""
+    from flows import ingest
+
+    real = ingest.parse_submission
+
+    def exploding(name: str, data: bytes, limits: object = None) -> object:
+        if name == "trap.csv":
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(name, data, limits)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ingest, "parse_submission", exploding)
+    intake.put("trap.csv", csv_bytes(intake.tax, "ELEC_GRID,1,MWh,"))
+    intake.run()
+    status, vi, en = intake.ledger("trap.csv")
+    assert status == "rejected"
+    assert "RecursionError" in (en or "") and "RecursionError" in (vi or "")
+    intake.run(run_id="run-2")
+
+
+def test_the_inbox_is_a_jail(intake: Intake, tmp_path: Path) -> None:
+    """It never follows a link (to /etc/passwd, or to another folder's submission), never
+    blocks on a pipe, and moves a folder aside: each is refused with a reason, nothing of
+    what they point at lands, and no link is kept."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    foreign = elsewhere / f"{intake.tax}_2026-09.csv"
+    foreign.write_text(good_csv(intake.tax), encoding="utf-8")
+    inbox = intake.root / "inbox"
+    (inbox / "passwd.csv").symlink_to("/etc/passwd")
+    (inbox / "foreign.csv").symlink_to(foreign)
+    os.mkfifo(inbox / "pipe.csv")
+    (inbox / "folder.csv").mkdir()
+    (inbox / "folder.csv" / "inner.csv").write_text(good_csv(intake.tax), encoding="utf-8")
+    intake.run()
+    for name, says in (
+        ("passwd.csv", "never followed"),
+        ("foreign.csv", "never followed"),
+        ("pipe.csv", "special file"),
+        ("folder.csv", "a folder"),
+    ):
+        status, vi, en = intake.ledger(name)
+        assert status == "rejected" and vi and says in (en or ""), name
+    assert intake.sql(
+        "select count(*) from raw.submission_lines l join raw.submission_files f "
+        "using (sha256) where f.file_name in ('passwd.csv', 'foreign.csv', 'inner.csv')"
+    ) == [(0,)]
+    assert foreign.exists(), "the link's target is never touched"
+    rejected = list((intake.root / "rejected").rglob("*"))
+    assert not any(p.is_symlink() for p in rejected)
+    assert any(p.name == "inner.csv" for p in rejected), "the folder is kept, aside"
+
+
+def test_a_file_changed_while_landing_stays_and_the_archive_is_what_was_read(
+    intake: Intake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It archives exactly the bytes it hashed and parsed, and leaves in the inbox a file
+    that was still being written after it was read; the next run lands the whole file."""
+    from flows import ingest
+
+    name = f"{intake.tax}_2026-08.csv"
+    first = good_csv(intake.tax).replace("2026-09", "2026-08")
+    real_add = ingest._Batch.add
+
+    def add_then_writer_appends(self, path, read, landed):  # type: ignore[no-untyped-def]
+        real_add(self, path, read, landed)
+        if path.name == name:
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(f"{intake.tax},2026-08,1,WATER_SUPPLY,50,m3,\n")
+
+    monkeypatch.setattr(ingest._Batch, "add", add_then_writer_appends)
+    intake.put(name, first.encode())
+    intake.run(left=frozenset({name}))
+    sha = hashlib.sha256(first.encode()).hexdigest()
+    assert (intake.root / "archive" / f"{sha}.csv").read_bytes() == first.encode()
+    monkeypatch.setattr(ingest._Batch, "add", real_add)
+    intake.run(run_id="run-2")
+    revisions = intake.sql(
+        f"select line_count from raw.submission_files where file_name = '{name}' order by landed_at"
+    )
+    assert revisions == [(1,), (2,)]
+
+
+def test_no_csv_cell_runs_as_a_formula(intake: Intake) -> None:
+    """It writes a rejected line's text back to the enterprise with a leading apostrophe,
+    so =HYPERLINK(…) is shown, never run (OWASP CSV injection)."""
+    attack = '=HYPERLINK("http://example.invalid","click")'
+    intake.put(
+        "formula.csv",
+        (
+            HEADER
+            + f'{intake.tax},2026-09,1,ELEC_GRID,"{attack.replace(chr(34), chr(34) * 2)}",kWh,\n'
+        ).encode(),
+    )
+    intake.run()
+    folder = next((intake.root / "outbox" / "receipts").iterdir())
+    written = "".join(p.read_text(encoding="utf-8") for p in folder.glob("*.rejected.csv"))
+    assert "'=HYPERLINK" in written
+    assert not any(line.split(",")[2].startswith("=") for line in written.splitlines()[1:])
+
+
+def test_full_width_digits_are_refused_by_line_and_the_run_completes(
+    tmp_path: Path, prefect_server: None
+) -> None:
+    """It refuses a period written in full-width digits as a line (the run used to crash
+    in a Polars cast far from the parser), and with every poison file in the inbox the
+    whole monthly cycle completes, twice."""
+    from flows.monthly_cycle import monthly_cycle
+
+    data = tmp_path / "data"
+    generate_demo(data, DemoSpec(enterprises=9, months=2))
+    tax = next(p.name.split("_")[0] for p in (data / "inbox").iterdir())
+    inbox = data / "inbox"
+    (inbox / "fullwidth.csv").write_bytes(
+        f"{HEADER}{tax},２０２６-０９,1,ELEC_GRID,1000,kWh,\n".encode()
+    )
+    for name, (make, _) in POISON.items():
+        (inbox / name).write_bytes(make(tax))
+    (inbox / "passwd.csv").symlink_to("/etc/passwd")
+    first = monthly_cycle(data_dir=str(data))
+    assert first.files_rejected >= len(POISON) + 1
+    assert not any(inbox.iterdir())
+    second = monthly_cycle(data_dir=str(data))
+    assert second.files_landed == 0 and second.files_rejected == 0
+
+    with duckdb.connect(str(data / "warehouse" / "netzero.duckdb"), read_only=True) as con:
+        rules = con.execute(
+            "select q.rule from ops.quarantine q join raw.submission_files f using (sha256) "
+            "where f.file_name = 'fullwidth.csv'"
+        ).fetchall()
+    assert ("period_format",) in rules
+    assert json.loads((data / "outbox" / "2026-10" / "manifest.json").read_text())
