@@ -33,7 +33,8 @@ def synthetic_lines(n: int, seed: int = 2050) -> tuple[pl.DataFrame, lines_suite
             "sha256": (index // 10).cast(pl.String),
             "file_name": (index // 10).cast(pl.String) + ".csv",
             "line_no": (index % 10 + 2).cast(pl.Int32),
-            "tax_code": pl.Series(tax_codes).gather(index % len(tax_codes)),
+            # one enterprise and one month per file of 10 lines, as the contract says
+            "tax_code": pl.Series(tax_codes).gather((index // 10) % len(tax_codes)),
             "period": ["2026-10"] * n,
             "revision": ["1"] * n,
             "activity_code": pairs["activity_code"].gather(index % pairs.height),
@@ -44,7 +45,9 @@ def synthetic_lines(n: int, seed: int = 2050) -> tuple[pl.DataFrame, lines_suite
     )
     bad = index % 1000 == 0  # 0.1 %: negative quantities
     frame = frame.with_columns(
-        quantity=pl.when(bad).then(pl.lit("-5")).otherwise(pl.col("quantity"))
+        quantity=pl.when(bad).then(pl.lit("-5")).otherwise(pl.col("quantity")),
+        file_tax_code=pl.col("tax_code"),
+        file_period=pl.col("period"),
     )
     known = lines_suite.KnownCodes(
         tax_codes=tax_codes,
@@ -71,6 +74,8 @@ def polars_floor(prepared: pl.DataFrame, known: lines_suite.KnownCodes) -> int:
             pl.col("quantity_value") < 0,
             pl.col("quantity_value") > lines_suite.MAX_QUANTITY,
             pl.col("note").str.len_chars() > lines_suite.MAX_NOTE,
+            ~pl.col("names_file_enterprise"),
+            ~pl.col("names_file_month"),
         )
     )
     return int(masks["bad"].sum())

@@ -12,7 +12,7 @@ from transforms.submission_contract import MAX_QUANTITY, quantity_parse, quantit
 
 SUITE_NAME = "raw.submission_lines.error"
 # Bump when a rule changes: it is recorded with every validation result.
-SUITE_VERSION = "2026.11.3"
+SUITE_VERSION = "2026.11.4"
 
 PERIOD_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"
 MAX_NOTE = 1000
@@ -122,6 +122,26 @@ DUPLICATE_LINE = Rule(
     "Duplicate of a line above in the same file (same activity, quantity, unit and note); "
     "for two meters, say which in the note",
 )
+# A file speaks for one enterprise and one month (staging.stg_submissions__file_keys): a
+# line naming another would otherwise be counted on top of that one's own submission.
+LINE_OF_FILE_ENTERPRISE = Rule(
+    "line_names_the_file_enterprise",
+    "tax_code",
+    "error",
+    "Dòng này ghi mã số thuế khác với các dòng còn lại của tệp; mỗi tệp chỉ cho một doanh "
+    "nghiệp: gửi số liệu của doanh nghiệp kia trong tệp riêng",
+    "This line names another tax code than the rest of its file; one file is for one "
+    "enterprise: send the other enterprise's figures in a file of its own",
+)
+LINE_OF_FILE_MONTH = Rule(
+    "line_names_the_file_month",
+    "period",
+    "error",
+    "Dòng này ghi kỳ báo cáo khác với các dòng còn lại của tệp; mỗi tệp chỉ cho một tháng: "
+    "gửi số liệu của tháng kia trong tệp riêng",
+    "This line names another period than the rest of its file; one file is for one month: "
+    "send the other month's figures in a file of its own",
+)
 NOTE_LENGTH = Rule(
     "note_length",
     "note",
@@ -173,6 +193,12 @@ def prepared_lines(raw_lines: pl.DataFrame, known: KnownCodes) -> pl.DataFrame:
         pl.col("row_key").cast(pl.Int64),
         quantity_parse=quantity_parse(quantity),
         is_duplicate_line=duplicate,
+        # Judged only on a registered tax code and a well-formed period: a missing or
+        # malformed one is its own rule's business (one mistake, one reason).
+        names_file_enterprise=~pl.col("tax_code").is_in(known.tax_codes).fill_null(False)
+        | (pl.col("tax_code") == pl.col("file_tax_code")).fill_null(True),
+        names_file_month=~(period_ok & (period_index <= known.latest_period_index)).fill_null(False)
+        | (pl.col("period") == pl.col("file_period")).fill_null(True),
         quantity_value=quantity_value(quantity),
         period_index=period_index,
         activity_unit=activity_unit,
@@ -221,6 +247,12 @@ def suite(known: KnownCodes) -> Any:
         ),
         gxe.ExpectColumnValuesToBeInSet(
             column="is_duplicate_line", value_set=[False], meta=meta(DUPLICATE_LINE)
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="names_file_enterprise", value_set=[True], meta=meta(LINE_OF_FILE_ENTERPRISE)
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="names_file_month", value_set=[True], meta=meta(LINE_OF_FILE_MONTH)
         ),
         gxe.ExpectColumnValueLengthsToBeBetween(
             column="note", max_value=MAX_NOTE, meta=meta(NOTE_LENGTH)

@@ -15,6 +15,7 @@ from transforms import dictionary, marts, obligations, quality, reports, staging
 from transforms.periods import periods_between
 
 STAGING_SQL_MODELS = (
+    "stg_submissions__file_keys",
     "stg_submissions__files",
     "stg_submissions__accepted_lines",
     "stg_submissions__rejected_lines",

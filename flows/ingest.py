@@ -17,7 +17,13 @@ from prefect import task
 
 from flows import warehouse as wh
 from flows.failpoints import failpoint
-from flows.parsers import IntakeLimits, UnreadableFile, file_format, parse_submission
+from flows.parsers import (
+    IntakeLimits,
+    UnreadableFile,
+    failed_to_read,
+    file_format,
+    parse_submission,
+)
 from flows.runs import IO_RETRY
 from flows.settings import Settings
 from transforms import REFERENCE_DIR, register
@@ -258,15 +264,8 @@ class _Batch:
             return
         except Exception as error:  # noqa: BLE001 - no file may stop the province's run
             log.error("%s could not be parsed:\n%s", path.name, traceback.format_exc())
-            name = type(error).__name__
-            self._reject(
-                path,
-                data,
-                sha,
-                f"Không đọc được tệp (lỗi {name}); hãy lưu lại theo mẫu và gửi lại",
-                f"The file could not be read (error {name}); save it from the template "
-                "and send it again",
-            )
+            refusal = failed_to_read(error)
+            self._reject(path, data, sha, refusal.reason_vi, refusal.reason_en)
             return
         landed_names[sha] = path.name
         self.rows["files"].append(

@@ -37,6 +37,16 @@ class UnreadableFile(Exception):
         self.reason_en = reason_en
 
 
+def failed_to_read(error: Exception) -> UnreadableFile:
+    """The refusal for a file whose reading failed in a way no rule foresaw: the enterprise
+    is told to send it again from the template; the operator's log has the traceback."""
+    name = type(error).__name__
+    return UnreadableFile(
+        f"Không đọc được tệp (lỗi {name}); hãy lưu lại theo mẫu và gửi lại",
+        f"The file could not be read (error {name}); save it from the template and send it again",
+    )
+
+
 @dataclass(frozen=True)
 class IntakeLimits:
     """What one file may weigh: beyond this it is refused whole, before it is opened."""

@@ -17,9 +17,12 @@ from flows.settings import Settings
 from transforms import dictionary
 
 PENDING_LINES = """
-    select lines.*, files.file_name
+    select lines.*, files.file_name,
+           file_keys.tax_code as file_tax_code, file_keys.period as file_period
     from raw.submission_lines as lines
     inner join raw.submission_files as files on lines.sha256 = files.sha256
+    inner join staging.stg_submissions__file_keys as file_keys
+        on lines.sha256 = file_keys.sha256
     anti join ops.file_validations as done on lines.sha256 = done.sha256
     order by lines.sha256, lines.line_no
 """
@@ -54,6 +57,8 @@ def validate_submissions(settings: Settings, run_id: str) -> int:
     """Validate lines of files not validated yet; returns how many lines were quarantined."""
     now = datetime.now(UTC).replace(tzinfo=None)
     with wh.connect(settings.warehouse) as con:
+        # What each file speaks for: the one rule staging uses too.
+        wh.build_sql_model(con, "staging", "stg_submissions__file_keys")
         pending = wh.query(con, PENDING_LINES)
         if pending.is_empty():
             return 0

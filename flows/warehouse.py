@@ -75,6 +75,17 @@ def build_sql_model(con: duckdb.DuckDBPyConnection, layer: str, model: str) -> N
     con.execute(f"comment on table {layer}.{model} is {_sql_string(grain)}")
 
 
+def file_keys(lines: pl.DataFrame) -> pl.DataFrame:
+    """What each file of ``lines`` (raw.submission_lines rows) speaks for, by the warehouse's
+    own model (staging.stg_submissions__file_keys), computed in memory: for a file that is
+    checked and not landed."""
+    with duckdb.connect(":memory:") as con:
+        con.execute("create schema raw; create schema staging")
+        replace_table(con, lines, "raw.submission_lines")
+        build_sql_model(con, "staging", "stg_submissions__file_keys")
+        return read_table(con, "staging.stg_submissions__file_keys")
+
+
 def load_csv(
     con: duckdb.DuckDBPyConnection,
     csv: Path,

@@ -35,7 +35,10 @@ def failures(**changes: str | None) -> list[tuple[str, str]]:
     """(rule, field) for each failure of one good line changed as given."""
     rows = [GOOD | {"note": "the good line"}, GOOD | changes]
     raw = pl.DataFrame(rows, schema=dict.fromkeys(GOOD, pl.String)).with_columns(
-        line_no=pl.Series([2, 3], dtype=pl.Int32)
+        line_no=pl.Series([2, 3], dtype=pl.Int32),
+        # What the file speaks for (staging.stg_submissions__file_keys): the good line's.
+        file_tax_code=pl.lit(GOOD["tax_code"]),
+        file_period=pl.lit(GOOD["period"]),
     )
     outcome = run_suite(prepared_lines(raw, KNOWN), suite(KNOWN))
     assert set(outcome.failures["row_key"].to_list()) <= {1}, "the good line must pass"
@@ -80,7 +83,11 @@ def test_every_failure_has_a_reason_in_both_languages() -> None:
     """It gives Vietnamese and English reasons for every failing line."""
     raw = pl.DataFrame(
         [GOOD | {"quantity": "-1", "unit": "gallon"}], schema=dict.fromkeys(GOOD, pl.String)
-    ).with_columns(line_no=pl.Series([2], dtype=pl.Int32))
+    ).with_columns(
+        line_no=pl.Series([2], dtype=pl.Int32),
+        file_tax_code=pl.lit(GOOD["tax_code"]),
+        file_period=pl.lit(GOOD["period"]),
+    )
     outcome = run_suite(prepared_lines(raw, KNOWN), suite(KNOWN))
     assert outcome.failures.height == 2
     for row in outcome.failures.iter_rows(named=True):
@@ -109,3 +116,27 @@ def test_quantity_notations(text: str, value: float | None) -> None:
 
     got = pl.select(quantity_value(pl.lit(text))).item()
     assert got == (pytest.approx(value) if value is not None else None)
+
+
+def test_a_line_for_another_enterprise_or_month_is_refused() -> None:
+    """It refuses, with its own reason, a line naming another registered enterprise or
+    another month than its file: counted for neither, rather than on top of theirs."""
+    known = KnownCodes(**{**KNOWN.__dict__, "tax_codes": ["3700000001", "3700000002"]})
+    rows = [
+        GOOD,
+        GOOD | {"tax_code": "3700000002"},
+        GOOD | {"period": "2026-09"},
+        GOOD | {"tax_code": "3799999999"},  # unknown: the register rule says it, only it
+    ]
+    raw = pl.DataFrame(rows, schema=dict.fromkeys(GOOD, pl.String)).with_columns(
+        line_no=pl.Series([2, 3, 4, 5], dtype=pl.Int32),
+        file_tax_code=pl.lit(GOOD["tax_code"]),
+        file_period=pl.lit(GOOD["period"]),
+    )
+    outcome = run_suite(prepared_lines(raw, known), suite(known))
+    found = sorted(zip(outcome.failures["row_key"], outcome.failures["rule"], strict=True))
+    assert found == [
+        (1, "line_names_the_file_enterprise"),
+        (2, "line_names_the_file_month"),
+        (3, "known_enterprise"),
+    ]

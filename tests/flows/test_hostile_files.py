@@ -223,3 +223,62 @@ def test_full_width_digits_are_refused_by_line_and_the_run_completes(
         ).fetchall()
     assert ("period_format",) in rules
     assert json.loads((data / "outbox" / "2026-10" / "manifest.json").read_text())
+
+
+def test_a_line_for_another_enterprise_or_month_is_never_counted_twice(intake: Intake) -> None:
+    """It refuses, naming the row, a line inside one enterprise's file that names another
+    enterprise or another month: the other's figure stays what it sent (1 MWh), not that
+    plus this line (101 MWh)."""
+    from flows.build_warehouse import build_warehouse
+
+    mine, other = intake.tax, intake.other
+    text = (
+        HEADER
+        + f"{mine},2026-09,1,ELEC_GRID,100,MWh,\n"
+        + f"{other},2026-09,1,ELEC_GRID,100,MWh,\n"
+        + f"{mine},2026-08,1,WATER_SUPPLY,70,m3,\n"
+        + f"{mine},2026-09,1,WATER_SUPPLY,50,m3,\n"
+    )
+    intake.put(f"{mine}_2026-09.csv", text.encode())
+    intake.run()
+    assert intake.rejected_lines() >= {
+        (3, "line_names_the_file_enterprise", other),
+        (4, "line_names_the_file_month", "2026-08"),
+    }
+    build_warehouse.fn(intake.settings)
+    grid = dict(
+        intake.sql(
+            "select tax_code, grid_electricity_mwh from marts.fct_enterprise_monthly "
+            "where period = '2026-09'"
+        )
+    )
+    assert grid[other] == pytest.approx(1.0)
+    # The refused line sits in this enterprise's file: its grid figure waits for a
+    # corrected file rather than pass as complete.
+    assert grid[mine] is None
+    assert intake.sql(
+        f"select count(*) from marts.fct_enterprise_monthly where tax_code = '{mine}' "
+        "and period = '2026-08'"
+    ) == [(0,)]
+
+
+def test_netzero_check_says_the_same_as_the_intake(intake: Intake, tmp_path: Path) -> None:
+    """It answers `netzero check` on a mixed file and on a poison file as the intake does:
+    the other enterprise's row is named, the workbook saved as .csv is called one."""
+    from flows.check import check_file
+
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text(
+        HEADER
+        + f"{intake.tax},2026-09,1,ELEC_GRID,100,MWh,\n"
+        + f"{intake.other},2026-09,1,ELEC_GRID,100,MWh,\n",
+        encoding="utf-8",
+    )
+    result = check_file(mixed, intake.settings)
+    assert result.rejected.select("line_no", "rule").rows() == [
+        (3, "line_names_the_file_enterprise")
+    ]
+    poison = tmp_path / "workbook.csv"
+    poison.write_bytes(workbook({(1, 0): intake.tax}))
+    refused = check_file(poison, intake.settings).unreadable
+    assert refused is not None and "really an Excel workbook" in refused.reason_en

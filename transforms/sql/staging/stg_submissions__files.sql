@@ -5,23 +5,13 @@ files as (
     select * from raw.submission_files
 ),
 
-lines as (
-    select * from raw.submission_lines
-),
-
 quarantine as (
     select * from ops.quarantine
 ),
 
 -- a file speaks for the enterprise-month most of its lines name
 file_keys as (
-    select
-        sha256,
-        mode(tax_code) as tax_code,
-        mode(period) as period,
-        coalesce(max(try_cast(revision as integer)), 1) as revision
-    from lines
-    group by sha256
+    select * from staging.stg_submissions__file_keys
 ),
 
 quarantined as (
