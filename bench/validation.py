@@ -48,6 +48,7 @@ def synthetic_lines(n: int, seed: int = 2050) -> tuple[pl.DataFrame, lines_suite
         quantity=pl.when(bad).then(pl.lit("-5")).otherwise(pl.col("quantity")),
         file_tax_code=pl.col("tax_code"),
         file_period=pl.col("period"),
+        revision_is_newer=pl.lit(True),
     )
     known = lines_suite.KnownCodes(
         tax_codes=tax_codes,
@@ -76,6 +77,7 @@ def polars_floor(prepared: pl.DataFrame, known: lines_suite.KnownCodes) -> int:
             pl.col("note").str.len_chars() > lines_suite.MAX_NOTE,
             ~pl.col("names_file_enterprise"),
             ~pl.col("names_file_month"),
+            ~pl.col("revision_is_newer"),
         )
     )
     return int(masks["bad"].sum())

@@ -12,7 +12,7 @@ from transforms.submission_contract import MAX_QUANTITY, quantity_parse, quantit
 
 SUITE_NAME = "raw.submission_lines.error"
 # Bump when a rule changes: it is recorded with every validation result.
-SUITE_VERSION = "2026.11.4"
+SUITE_VERSION = "2026.11.5"
 
 PERIOD_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"
 MAX_NOTE = 1000
@@ -142,6 +142,15 @@ LINE_OF_FILE_MONTH = Rule(
     "This line names another period than the rest of its file; one file is for one month: "
     "send the other month's figures in a file of its own",
 )
+REVISION_NEWER = Rule(
+    "revision_newer",
+    "revision",
+    "error",
+    "Tháng này đã nhận một tệp có cùng số lần nộp hoặc lớn hơn; không tệp nào bị bỏ qua "
+    "âm thầm: gửi lại cả tháng trong một tệp với số lần nộp tiếp theo",
+    "This month was already received with the same or a higher revision number; no file is "
+    "dropped silently: send the whole month again in one file with the next revision number",
+)
 NOTE_LENGTH = Rule(
     "note_length",
     "note",
@@ -253,6 +262,9 @@ def suite(known: KnownCodes) -> Any:
         ),
         gxe.ExpectColumnValuesToBeInSet(
             column="names_file_month", value_set=[True], meta=meta(LINE_OF_FILE_MONTH)
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="revision_is_newer", value_set=[True], meta=meta(REVISION_NEWER)
         ),
         gxe.ExpectColumnValueLengthsToBeBetween(
             column="note", max_value=MAX_NOTE, meta=meta(NOTE_LENGTH)

@@ -39,6 +39,7 @@ def failures(**changes: str | None) -> list[tuple[str, str]]:
         # What the file speaks for (staging.stg_submissions__file_keys): the good line's.
         file_tax_code=pl.lit(GOOD["tax_code"]),
         file_period=pl.lit(GOOD["period"]),
+        revision_is_newer=pl.lit(True),
     )
     outcome = run_suite(prepared_lines(raw, KNOWN), suite(KNOWN))
     assert set(outcome.failures["row_key"].to_list()) <= {1}, "the good line must pass"
@@ -87,6 +88,7 @@ def test_every_failure_has_a_reason_in_both_languages() -> None:
         line_no=pl.Series([2], dtype=pl.Int32),
         file_tax_code=pl.lit(GOOD["tax_code"]),
         file_period=pl.lit(GOOD["period"]),
+        revision_is_newer=pl.lit(True),
     )
     outcome = run_suite(prepared_lines(raw, KNOWN), suite(KNOWN))
     assert outcome.failures.height == 2
@@ -132,6 +134,7 @@ def test_a_line_for_another_enterprise_or_month_is_refused() -> None:
         line_no=pl.Series([2, 3, 4, 5], dtype=pl.Int32),
         file_tax_code=pl.lit(GOOD["tax_code"]),
         file_period=pl.lit(GOOD["period"]),
+        revision_is_newer=pl.lit(True),
     )
     outcome = run_suite(prepared_lines(raw, known), suite(known))
     found = sorted(zip(outcome.failures["row_key"], outcome.failures["rule"], strict=True))

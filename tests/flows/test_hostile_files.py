@@ -282,3 +282,35 @@ def test_netzero_check_says_the_same_as_the_intake(intake: Intake, tmp_path: Pat
     poison.write_bytes(workbook({(1, 0): intake.tax}))
     refused = check_file(poison, intake.settings).unreadable
     assert refused is not None and "really an Excel workbook" in refused.reason_en
+
+
+def test_a_repeated_revision_is_refused_never_dropped_silently(intake: Intake) -> None:
+    """It keeps the first revision-1 file of a month (electricity) and refuses the second
+    (fuel), saying to send the whole month as revision 2: before, the fuel file replaced
+    the electricity one while both receipts said accepted. A revision 1 arriving after
+    revision 2 is refused too; a proper revision 2 replaces revision 1."""
+    from flows.build_warehouse import build_warehouse
+
+    tax = intake.tax
+    electricity = f"{HEADER}{tax},2026-08,1,ELEC_GRID,100,MWh,\n"
+    fuel = f"{HEADER}{tax},2026-08,1,DIESEL_STATIONARY,2,t,\n"
+    intake.put("electricity.csv", electricity.encode())
+    intake.put("fuel.csv", fuel.encode())
+    os.utime(intake.root / "inbox" / "fuel.csv", (2_000_000_000, 2_000_000_000))
+    intake.run()
+    assert intake.ledger("fuel.csv")[0] == "landed"
+    assert "revision_newer" in {rule for _, rule, _ in intake.rejected_lines()}
+    assert "Bị từ chối" in intake.receipt("fuel.csv")
+    assert "Bị từ chối" not in intake.receipt("electricity.csv")
+    build_warehouse.fn(intake.settings)
+    month = "select grid_electricity_mwh, diesel_t from marts.fct_enterprise_monthly "
+    month += f"where tax_code = '{tax}' and period = '2026-08'"
+    assert intake.sql(month) == [(100.0, None)]
+    # Revision 2 of the whole month replaces revision 1; a late revision 1 does not.
+    intake.put("r2.csv", (electricity + fuel.split("\n", 1)[1]).replace(",1,", ",2,").encode())
+    intake.run(run_id="run-2")
+    intake.put("late_r1.csv", f"{HEADER}{tax},2026-08,1,ELEC_GRID,999,MWh,\n".encode())
+    intake.run(run_id="run-3")
+    assert "Bị từ chối" in intake.receipt("late_r1.csv")
+    build_warehouse.fn(intake.settings)
+    assert intake.sql(month) == [(100.0, 2.0)]

@@ -17,13 +17,16 @@ file_keys as (
 quarantined as (
     select
         sha256,
-        count(distinct line_no) as lines_quarantined
+        count(distinct line_no) as lines_quarantined,
+        -- refused for repeating a revision already received: never the one in force
+        bool_or(rule = 'revision_newer') as is_stale_revision
     from quarantine
     where severity = 'error' and line_no is not null
     group by sha256
 ),
 
--- the highest revision wins; between equal revisions, the one landed last
+-- the highest revision wins (a stale repeat never does); between equal revisions, the one
+-- landed last
 ranked as (
     select
         -- ids
@@ -46,7 +49,11 @@ ranked as (
 
         row_number() over (
             partition by file_keys.tax_code, file_keys.period
-            order by file_keys.revision desc, files.landed_at desc, files.sha256 desc
+            order by
+                coalesce(quarantined.is_stale_revision, false),
+                file_keys.revision desc,
+                files.landed_at desc,
+                files.sha256 desc
         ) as recency_rank,
         count(*) over (partition by file_keys.tax_code, file_keys.period) as files_for_month
     from files
