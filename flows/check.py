@@ -63,9 +63,7 @@ def check_file(path: Path, settings: Settings) -> CheckResult:
     lines = parsed.lines.with_columns(sha256=pl.lit(""), file_name=pl.lit(path.name))
     keys = wh.file_keys(lines).select("sha256", file_tax_code="tax_code", file_period="period")
     # Other files of the month are the warehouse's to judge: a checked file is not landed.
-    lines = lines.join(keys, on="sha256", how="left").with_columns(
-        revision_is_newer=pl.lit(True)
-    )
+    lines = lines.join(keys, on="sha256", how="left").with_columns(revision_is_newer=pl.lit(True))
     prepared = lines_suite.prepared_lines(lines, known)
     outcome = run_suite(prepared, lines_suite.suite(known))
     return CheckResult(path.name, lines.height, quarantine_rows(prepared, outcome.failures))

@@ -37,15 +37,20 @@ SEEN = """
                count(*) filter (where regexp_matches(quantity, '[, ]')) as notation_lines
         from raw.submission_lines group by sha256
     ) as keys on ledger.sha256 = keys.sha256
-    where ledger.run_id = ? and ledger.status <> 'already_landed'
-    order by ledger.file_name
+    where ledger.receipt_written_at is null and ledger.status <> 'already_landed'
+    order by ledger.seen_at, ledger.file_name
+"""
+# The files whose receipts are owed: this run's, and any a killed run never wrote.
+OWED = """
+    select sha256 from ops.file_ledger
+    where receipt_written_at is null and status <> 'already_landed'
 """
 ISSUES = """
     select sha256, line_no, field, value, rule, severity, reason_vi, reason_en
     from ops.quarantine
-    where sha256 in (select sha256 from ops.file_ledger where run_id = ?)
+    where sha256 in (OWED)
     order by sha256, line_no, rule
-"""
+""".replace("OWED", OWED)
 
 
 def _safe(name: str) -> str:
@@ -58,9 +63,9 @@ WARNINGS = """
     from marts.fct_data_quality_warnings as w
     inner join staging.stg_submissions__files as files
         on w.tax_code = files.tax_code and w.period = files.period and files.is_current
-    where files.sha256 in (select sha256 from ops.file_ledger where run_id = ?)
+    where files.sha256 in (OWED)
     order by files.sha256, w.activity_code, w.rule
-"""
+""".replace("OWED", OWED)
 
 
 def outcome(status: str, lines: int, rejected_lines: int, warnings: int = 0) -> str:
@@ -115,21 +120,22 @@ def notices(file: dict[str, object], due_day: int) -> list[dict[str, str]]:
 
 @task(**IO_RETRY)
 def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -> Path:
-    """Write this run's receipts; returns their folder."""
+    """Write every receipt owed: this run's, and those of a run killed before it wrote
+    them (the ledger says which); returns the folder of this run's day."""
     with wh.connect(settings.warehouse, read_only=True) as con:
-        seen = wh.query(con, SEEN, [run_id]).to_dicts()
-        issues = wh.query(con, ISSUES, [run_id])
+        seen = wh.query(con, SEEN).to_dicts()
+        issues = wh.query(con, ISSUES)
         # An intake-only run (no build yet) has no warnings to tell.
         warnings = (
-            wh.query(con, WARNINGS, [run_id])
+            wh.query(con, WARNINGS)
             if wh.table_exists(con, "marts.fct_data_quality_warnings")
             else pl.DataFrame(schema={"sha256": pl.String})
         )
     if not seen:
         return settings.outbox / "receipts"
-    folder = settings.outbox / "receipts" / seen[0]["seen_at"].strftime("%Y-%m-%d")
-    folder.mkdir(parents=True, exist_ok=True)
     for file in seen:
+        folder = settings.outbox / "receipts" / file["seen_at"].strftime("%Y-%m-%d")
+        folder.mkdir(parents=True, exist_ok=True)
         mine = issues.filter(pl.col("sha256") == file["sha256"])
         lines = file["line_count"] or 0
         rejected = mine.filter(pl.col("line_no").is_not_null())["line_no"].n_unique()
@@ -155,7 +161,26 @@ def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -
         if not mine.is_empty():
             rows = mine.select(CSV_COLUMNS).to_dicts()
             (folder / f"{stem}.rejected.csv").write_text(csv_text(rows), encoding="utf-8")
+    _written(settings, seen)
     return folder
+
+
+def _written(settings: Settings, seen: list[dict[str, object]]) -> None:
+    """Mark the receipts just written: no longer owed."""
+    written = pl.DataFrame(
+        [(f["sha256"], f["file_name"], f["seen_at"]) for f in seen],
+        schema={"sha256": pl.String, "file_name": pl.String, "seen_at": pl.Datetime("us")},
+        orient="row",
+    )
+    with wh.connect(settings.warehouse) as con:
+        con.register("_written", written.to_arrow())
+        con.execute(
+            "update ops.file_ledger as ledger set receipt_written_at = ? from _written "
+            "where ledger.receipt_written_at is null and ledger.sha256 = _written.sha256 "
+            "and ledger.file_name = _written.file_name and ledger.seen_at = _written.seen_at",
+            [dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+        )
+        con.unregister("_written")
 
 
 def receipt_common(settings: Settings, run_id: str) -> dict[str, object]:

@@ -165,10 +165,17 @@ def stop_stale_prefect_servers() -> list[int]:
 
 
 def start(settings: Settings, run_id: str, period: str | None) -> None:
+    """Record the run; a run still 'running' is one that was killed (this one holds the
+    lock): it is closed as interrupted, and its receipts are written by this run."""
+    now = datetime.now(UTC).replace(tzinfo=None)
     with wh.connect(settings.warehouse) as con:
         con.execute(
+            "update ops.runs set status = 'interrupted', finished_at = ? where status = 'running'",
+            [now],
+        )
+        con.execute(
             "insert into ops.runs (run_id, period, started_at, status) values (?, ?, ?, 'running')",
-            [run_id, period, datetime.now(UTC).replace(tzinfo=None)],
+            [run_id, period, now],
         )
 
 

@@ -64,7 +64,14 @@ create table if not exists ops.file_ledger (
     reason_en varchar,
     seen_at timestamp not null
 );
-comment on table ops.file_ledger is 'One row per file seen in the inbox per run: landed, rejected, duplicate or already_landed.';
+-- A receipt is owed until it is written: every run first writes what earlier runs owe (a
+-- run killed between landing and receipts). Rows of runs that completed before this column
+-- existed had their receipts written by those runs.
+alter table ops.file_ledger add column if not exists receipt_written_at timestamp;
+update ops.file_ledger set receipt_written_at = seen_at
+where receipt_written_at is null and status <> 'already_landed'
+  and run_id in (select run_id from ops.runs where status = 'completed');
+comment on table ops.file_ledger is 'One row per file seen in the inbox per run: landed, rejected, duplicate or already_landed, and when its receipt was written.';
 
 create table if not exists ops.file_validations (
     sha256 varchar primary key,

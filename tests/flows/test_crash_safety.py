@@ -139,7 +139,8 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
 @pytest.mark.parametrize("where", sorted(KILLS))
 def test_killed_run_then_rerun_equals_an_uninterrupted_run(province, tmp_path, where) -> None:  # type: ignore[no-untyped-def]
     """It survives SIGKILL at each point: the rerun completes, the warehouse tables and every
-    report are identical to the uninterrupted run's, and every file landed exactly once."""
+    report are identical to the uninterrupted run's, every file landed exactly once and got
+    its receipt, and the killed run is recorded as interrupted."""
     source, expected, files = province
     data = tmp_path / "data"
     shutil.copytree(source, data)
@@ -153,6 +154,17 @@ def test_killed_run_then_rerun_equals_an_uninterrupted_run(province, tmp_path, w
         landed = con.execute("select count(*), count(distinct sha256) from raw.submission_files")
         assert landed.fetchall() == [(files - 1, files - 1)]  # the demo's duplicate file once
     assert not any((data / "inbox").iterdir()), "no file left behind in the inbox"
+    # Every file seen is answered, though the killed run wrote no receipt: the rerun writes
+    # what the ledger says is owed, and closes the killed run as interrupted.
+    assert len(list((data / "outbox" / "receipts").rglob("*.html"))) == files
+    with duckdb.connect(str(data / "warehouse" / "netzero.duckdb"), read_only=True) as con:
+        owed = con.execute(
+            "select count(*) from ops.file_ledger "
+            "where receipt_written_at is null and status <> 'already_landed'"
+        ).fetchall()
+        statuses = dict(con.execute("select status, count(*) from ops.runs group by 1").fetchall())
+    assert owed == [(0,)]
+    assert statuses == {"interrupted": 1, "completed": 1}
 
 
 def test_runs_killed_while_publishing_then_rerun(province, tmp_path) -> None:  # type: ignore[no-untyped-def]
