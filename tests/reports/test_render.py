@@ -69,3 +69,13 @@ def test_an_enterprise_report_lists_only_its_own_factors() -> None:
     users = {"GRID-VN-2023": {"E1", "E2"}, "DPPA-DEMO-001": {"E2"}}
     mine = contexts.for_enterprise(common, "E1", users)["method"]["factors"]
     assert [f["factor_id"] for f in mine] == ["GRID-VN-2023", "SCOPE2-RESIDUAL-GRID-FALLBACK"]
+
+
+def test_every_reason_code_has_words_in_both_languages() -> None:
+    """It can say every reason transforms/unknowns.py gives a figure, in Vietnamese too."""
+    from report_templates.render import en, vi
+    from transforms.unknowns import REASONS
+
+    assert set(contexts.REASON_MSGIDS) == set(REASONS)
+    for msgid in contexts.REASON_MSGIDS.values():
+        assert vi(msgid) != en(msgid)
