@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from transforms.reports import COVERED
+
 Row = dict[str, Any]
 
 
@@ -172,16 +174,7 @@ UNKNOWN_FIGURES: dict[str, tuple[str, str | None]] = {
     "energy_gj": ("energy_gj_unknown_reason", None),
 }
 # Roll-up coverage: how many enterprises a park or province figure adds up.
-COVERAGE_FIGURES = (
-    "scope1_tco2e",
-    "scope2_location_tco2e",
-    "scope2_market_tco2e",
-    "emissions_tco2e",
-    "emissions_market_tco2e",
-    "grid_electricity_mwh",
-    "energy_toe",
-    "energy_gj",
-)
+COVERAGE_FIGURES = COVERED
 
 
 def metrics(row: Row, with_year_ago: bool = False) -> list[Row]:

@@ -8,7 +8,7 @@ A column is described once by name, wherever it appears; prefixed families (``yt
 
 from __future__ import annotations
 
-from transforms.marts import ACTIVITY_COLUMNS
+from transforms.marts import ACTIVITY_COLUMNS, REASONED_FIGURES
 
 _TCO2E = "tCO2e"
 _GRID = "national grid factor of the year (reference.ref_grid_emission_factors)"
@@ -319,18 +319,6 @@ for _activity, _column in ACTIVITY_COLUMNS.items():
     _unit = _ACTIVITY_UNITS[_column.rsplit("_", 1)[-1]]
     COLUMNS.setdefault(_column, f"{_activity} in the month, {_unit} (canonical unit).")
 
-REASONED_FIGURES = (
-    "grid_electricity",
-    "solar_self_consumed",
-    "scope1",
-    "scope2_location",
-    "scope2_market",
-    "electricity",
-    "emissions",
-    "emissions_market",
-    "energy_gj",
-    "energy_toe",
-)
 for _figure in REASONED_FIGURES:
     COLUMNS[f"{_figure}_unknown_reason"] = (
         f"Why the month's {_figure} figure is unknown (null: known): not_submitted, "

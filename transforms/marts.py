@@ -55,6 +55,19 @@ FUEL_ACTIVITIES = [
 ]
 ENERGY_ACTIVITIES = ["ELEC_GRID", "ELEC_SOLAR_SELF", *FUEL_ACTIVITIES]
 KNOWN_ACTIVITIES = [*ACTIVITY_COLUMNS, "PRODUCTION_OUTPUT"]
+# The figures of an enterprise-month that say why they are unknown: <figure>_unknown_reason.
+REASONED_FIGURES = (
+    "grid_electricity",
+    "solar_self_consumed",
+    "scope1",
+    "scope2_location",
+    "scope2_market",
+    "electricity",
+    "emissions",
+    "emissions_market",
+    "energy_gj",
+    "energy_toe",
+)
 # A rejected line whose activity code could not be read might have been any activity.
 UNREADABLE_ACTIVITY = "*"
 MJ_PER_KWH = 3.6  # 1 MWh = 3.6 GJ (SI)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from transforms.marts import REASONED_FIGURES
 from transforms.sums import known_sum, stable_sum
 from transforms.targets import IS_INTENSITY, TARGET_COLUMNS, declared_path
 from transforms.unknowns import first_reason, window_count, window_months
@@ -57,18 +58,7 @@ YTD = {
     "solar_self_consumed_mwh": "solar_self_consumed_unknown_reason",
     "energy_toe": "energy_toe_unknown_reason",
 }
-REASON_COLUMNS = (
-    "grid_electricity_unknown_reason",
-    "solar_self_consumed_unknown_reason",
-    "scope1_unknown_reason",
-    "scope2_location_unknown_reason",
-    "scope2_market_unknown_reason",
-    "electricity_unknown_reason",
-    "emissions_unknown_reason",
-    "emissions_market_unknown_reason",
-    "energy_gj_unknown_reason",
-    "energy_toe_unknown_reason",
-)
+REASON_COLUMNS = tuple(f"{figure}_unknown_reason" for figure in REASONED_FIGURES)
 # Roll-ups sum each figure over the enterprises where it is known, and count them.
 COVERED = (
     "scope1_tco2e",
