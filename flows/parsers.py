@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -167,15 +168,49 @@ def _guard_xlsx(data: bytes, limits: IntakeLimits) -> None:
             f"The workbook expands to {_mb(expanded)} MB (the limit is "
             f"{_mb(limits.max_unzipped_bytes)} MB): not processed",
         )
+    names = {entry.filename for entry in entries}
+    if "mimetype" in names and b"opendocument" in archive.read("mimetype"):
+        raise UnreadableFile(
+            "Tệp là bảng tính OpenDocument (.ods), không phải .xlsx: hãy lưu thành .xlsx theo "
+            "mẫu và gửi lại",
+            "The file is an OpenDocument spreadsheet (.ods), not .xlsx: save it as .xlsx from "
+            "the template and send it again",
+        )
+    if "[Content_Types].xml" not in names:
+        raise UnreadableFile(
+            "Tệp nén này không phải bảng tính Excel (.xlsx)",
+            "This zip archive is not an Excel (.xlsx) workbook",
+        )
     for entry in entries:
-        if entry.filename.startswith("xl/worksheets/") and (
-            b"<f>" in (sheet := archive.read(entry)) or b"<f " in sheet
-        ):
-            # A formula's cached value may be missing or stale: 0 would land as the quantity.
+        # Every part that holds cells, whatever its path and XML prefix: a formula's cached
+        # value may be missing or stale, and 0 would land as the quantity.
+        part = archive.read(entry)
+        if _SHEET_DATA.search(part) and (cells := _formula_cells(part)):
+            shown = ", ".join(cells[:5]) + (" …" if len(cells) > 5 else "")
             raise UnreadableFile(
-                "Tệp có công thức; hãy nhập giá trị (dán giá trị) thay cho công thức",
-                "The workbook contains formulas; type values (paste as values) instead",
+                f"Tệp có công thức (ô {shown}); hãy nhập giá trị (dán giá trị) thay cho công thức",
+                f"The workbook contains formulas (cells {shown}); type values (paste as values) "
+                "instead",
             )
+
+
+# Namespace-agnostic: <sheetData>, <x:sheetData>, <f>, <x:f t="shared"/>, never <font>.
+_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData[\s>/]")
+_CELL_OR_FORMULA = re.compile(
+    rb'<(?:[\w.-]+:)?c\s[^>]*?\br="([A-Za-z]{1,3}[0-9]{1,7})"|<(?:[\w.-]+:)?f[\s>/]'
+)
+
+
+def _formula_cells(part: bytes) -> list[str]:
+    """The references of the cells that hold a formula (in document order)."""
+    cells: list[str] = []
+    current = "?"
+    for match in _CELL_OR_FORMULA.finditer(part):
+        if match.group(1) is not None:
+            current = match.group(1).decode("ascii")
+        elif current not in cells:
+            cells.append(current)
+    return cells
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -211,15 +246,50 @@ def _csv_rows(text: str) -> list[list[str]]:
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
+    """The rows of the contract's data sheet: the sheet of that name, else the first visible
+    one. A hidden data sheet, or figures that sit on another sheet, are refused by name."""
     try:
         reader = fastexcel.read_excel(data)
-        sheet = XLSX_SHEET if XLSX_SHEET in reader.sheet_names else 0
-        frame = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
+        sheets = {
+            name: reader.load_sheet(name, header_row=None, dtypes="string")
+            for name in reader.sheet_names
+        }
     except Exception as error:  # calamine raises its own types for every kind of bad file
         raise UnreadableFile(
             f"Không đọc được tệp Excel: {error}", f"Cannot read the Excel file: {error}"
         ) from error
-    return [["" if v is None else v for v in row] for row in frame.iter_rows()]
+    visible = [name for name, sheet in sheets.items() if sheet.visible == "visible"]
+    chosen = XLSX_SHEET if XLSX_SHEET in sheets else next(iter(visible), None)
+    if chosen is None or chosen not in visible:
+        hidden = chosen or next(iter(sheets), "")
+        raise UnreadableFile(
+            f"Trang số liệu '{hidden}' đang bị ẩn: số liệu trên trang ẩn không được đọc; hãy "
+            "hiện trang đó, kiểm tra số liệu và gửi lại",
+            f"The data sheet '{hidden}' is hidden: figures on a hidden sheet are not read; "
+            "unhide it, check its figures and send the file again",
+        )
+    rows = _sheet_rows(sheets[chosen])
+    if not _holds_lines(rows):
+        for name, sheet in sheets.items():
+            if name != chosen and _holds_lines(_sheet_rows(sheet)):
+                raise UnreadableFile(
+                    f"Số liệu nằm ở trang '{name}', không phải trang '{chosen}': hãy chép số "
+                    f"liệu vào trang '{XLSX_SHEET}' của mẫu và gửi lại",
+                    f"The figures are on sheet '{name}', not on sheet '{chosen}': copy them "
+                    f"into the template's sheet '{XLSX_SHEET}' and send the file again",
+                )
+    return rows
+
+
+def _sheet_rows(sheet: fastexcel.ExcelSheet) -> list[list[str]]:
+    return [["" if v is None else v for v in row] for row in sheet.to_polars().iter_rows()]
+
+
+def _holds_lines(rows: list[list[str]]) -> bool:
+    """Whether a sheet has the contract's header and at least one row under it."""
+    header = {column_code(cell) for cell in rows[0]} if rows else set()
+    has_line = any(any(str(cell).strip() for cell in row) for row in rows[1:])
+    return has_line and all(code in header for code in REQUIRED)
 
 
 def _from_rows(rows: list[list[str]]) -> pl.DataFrame:
