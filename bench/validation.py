@@ -56,6 +56,7 @@ def synthetic_lines(n: int, seed: int = 2050) -> tuple[pl.DataFrame, lines_suite
         unit_codes=units["unit_code"].unique().to_list(),
         activity_units=(units["activity_code"] + "|" + units["unit_code"]).to_list(),
         latest_period_index=2026 * 12 + 10,
+        first_factor_year=2014,
     )
     return frame, known
 
@@ -67,6 +68,8 @@ def polars_floor(prepared: pl.DataFrame, known: lines_suite.KnownCodes) -> int:
             pl.col("tax_code").is_null() | ~pl.col("tax_code").is_in(known.tax_codes),
             ~pl.col("period").str.contains(lines_suite.PERIOD_PATTERN),
             pl.col("period_index") > known.latest_period_index,
+            pl.col("period_index") < known.first_factor_year * 12,
+            *(pl.col(f"{f}_odd_character").is_not_null() for f in lines_suite.PLAIN_FIELDS),
             ~pl.col("activity_code").is_in(known.activity_codes),
             ~pl.col("unit").is_in(known.unit_codes),
             pl.col("activity_unit").is_not_null()

@@ -8,11 +8,18 @@ from typing import Any
 import polars as pl
 
 from expectations import Rule, meta
-from transforms.submission_contract import MAX_QUANTITY, quantity_parse, quantity_value
+from transforms.submission_contract import (
+    MAX_QUANTITY,
+    PLAIN_FIELDS,
+    odd_character,
+    quantity_parse_in_file,
+    quantity_value,
+    writes_decimal_comma,
+)
 
 SUITE_NAME = "raw.submission_lines.error"
 # Bump when a rule changes: it is recorded with every validation result.
-SUITE_VERSION = "2026.11.5"
+SUITE_VERSION = "2026.11.6"
 
 PERIOD_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"
 MAX_NOTE = 1000
@@ -29,6 +36,7 @@ class KnownCodes:
     unit_codes: list[str]
     activity_units: list[str]  # "ACTIVITY|unit" pairs that fit
     latest_period_index: int  # year * 12 + month - 1 of the latest acceptable period
+    first_factor_year: int  # the first year with a published grid emission factor
 
 
 def _required(field: str, vi: str, en: str) -> Rule:
@@ -69,6 +77,37 @@ PERIOD_NOT_FUTURE = Rule(
     "Kỳ báo cáo nằm trong tương lai",
     "Period is in the future",
 )
+# A field in plain ASCII (PLAIN_FIELDS): the offending character is named with the reason.
+PLAIN_RULES = {
+    field: Rule(
+        f"plain_{field}",
+        field,
+        "error",
+        f"{vi} chỉ được viết bằng chữ số và dấu ASCII (0-9 - . ,)",
+        f"The {en} must be written with ASCII digits and signs only (0-9 - . ,)",
+    )
+    for field, vi, en in (
+        ("tax_code", "Mã số thuế", "tax code"),
+        ("period", "Kỳ báo cáo", "period"),
+        ("revision", "Lần nộp", "revision"),
+        ("quantity", "Số lượng", "quantity"),
+    )
+}
+assert tuple(PLAIN_RULES) == PLAIN_FIELDS
+
+
+def period_covered(first_year: int) -> Rule:
+    return Rule(
+        "period_covered",
+        "period",
+        "error",
+        f"Kỳ báo cáo trước năm {first_year}, năm đầu tiên có hệ số phát thải lưới điện được "
+        "công bố: không tính được phát thải của tháng này; kiểm tra lại năm",
+        f"Period before {first_year}, the first year with a published grid emission factor: "
+        "this month's emissions cannot be computed; check the year",
+    )
+
+
 KNOWN_ACTIVITY = Rule(
     "known_activity",
     "activity_code",
@@ -105,6 +144,15 @@ QUANTITY_UNAMBIGUOUS = Rule(
     "hàng nghìn và dùng dấu chấm thập phân, ví dụ 1234 hoặc 1.234",
     "Quantity can be read two ways (is 1,234 1234 or 1.234?): write it without thousands "
     "separators and with a decimal point, e.g. 1234 or 1.234",
+)
+QUANTITY_CLEAR_IN_FILE = Rule(
+    "quantity_clear_in_file",
+    "quantity",
+    "error",
+    "Tệp này viết số thập phân bằng dấu phẩy (1,5), nên 4.321 có thể là 4321 hoặc 4,321: viết "
+    "không có dấu phân cách hàng nghìn, ví dụ 4321 hoặc 4,321",
+    "This file writes decimals with a comma (1,5), so 4.321 could be 4321 or 4.321: write it "
+    "without thousands separators, e.g. 4321 or 4,321",
 )
 QUANTITY_PLAUSIBLE = Rule(
     "quantity_plausible",
@@ -200,7 +248,10 @@ def prepared_lines(raw_lines: pl.DataFrame, known: KnownCodes) -> pl.DataFrame:
     )
     return keyed.with_columns(
         pl.col("row_key").cast(pl.Int64),
-        quantity_parse=quantity_parse(quantity),
+        *(odd_character(pl.col(field)).alias(f"{field}_odd_character") for field in PLAIN_FIELDS),
+        quantity_parse=quantity_parse_in_file(
+            quantity, writes_decimal_comma(quantity).any().over("sha256")
+        ),
         is_duplicate_line=duplicate,
         # Judged only on a registered tax code and a well-formed period: a missing or
         # malformed one is its own rule's business (one mistake, one reason).
@@ -222,6 +273,10 @@ def suite(known: KnownCodes) -> Any:
         gxe.ExpectColumnValuesToNotBeNull(column=r.field, meta=meta(r)) for r in REQUIRED_RULES
     ]
     expectations += [
+        gxe.ExpectColumnValuesToBeNull(column=f"{field}_odd_character", meta=meta(rule))
+        for field, rule in PLAIN_RULES.items()
+    ]
+    expectations += [
         gxe.ExpectColumnValuesToBeInSet(
             column="tax_code", value_set=known.tax_codes, meta=meta(KNOWN_ENTERPRISE)
         ),
@@ -230,6 +285,11 @@ def suite(known: KnownCodes) -> Any:
         ),
         gxe.ExpectColumnValuesToBeBetween(
             column="period_index", max_value=known.latest_period_index, meta=meta(PERIOD_NOT_FUTURE)
+        ),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="period_index",
+            min_value=known.first_factor_year * 12,
+            meta=meta(period_covered(known.first_factor_year)),
         ),
         gxe.ExpectColumnValuesToBeInSet(
             column="activity_code", value_set=known.activity_codes, meta=meta(KNOWN_ACTIVITY)
@@ -241,12 +301,19 @@ def suite(known: KnownCodes) -> Any:
             column="activity_unit", value_set=known.activity_units, meta=meta(UNIT_FITS_ACTIVITY)
         ),
         gxe.ExpectColumnValuesToBeInSet(
-            column="quantity_parse", value_set=["ok", "ambiguous"], meta=meta(QUANTITY_NUMERIC)
+            column="quantity_parse",
+            value_set=["ok", "ambiguous", "ambiguous_in_file"],
+            meta=meta(QUANTITY_NUMERIC),
         ),
         gxe.ExpectColumnValuesToBeInSet(
             column="quantity_parse",
-            value_set=["ok", "not_a_number"],
+            value_set=["ok", "not_a_number", "ambiguous_in_file"],
             meta=meta(QUANTITY_UNAMBIGUOUS),
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="quantity_parse",
+            value_set=["ok", "not_a_number", "ambiguous"],
+            meta=meta(QUANTITY_CLEAR_IN_FILE),
         ),
         gxe.ExpectColumnValuesToBeBetween(
             column="quantity_value", min_value=0, meta=meta(QUANTITY_NON_NEGATIVE)

@@ -48,6 +48,9 @@ def known_codes(settings: Settings) -> lines_suite.KnownCodes:
         unit_codes=units["unit_code"].unique().sort().to_list(),
         activity_units=(units["activity_code"] + "|" + units["unit_code"]).to_list(),
         latest_period_index=current_period_index(),
+        first_factor_year=pl.read_csv(REFERENCE_DIR / "ref_grid_emission_factors.csv")[
+            "grid_year"
+        ].min(),  # type: ignore[arg-type]
     )
 
 

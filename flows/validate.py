@@ -15,6 +15,7 @@ from expectations import submission_lines as lines_suite
 from flows import warehouse as wh
 from flows.settings import Settings
 from transforms import dictionary
+from transforms.submission_contract import describe_character
 
 PENDING_LINES = """
     with
@@ -90,6 +91,11 @@ def known_codes(con: object) -> lines_suite.KnownCodes:
             "select activity_code || '|' || unit_code from reference.ref_activity_units"
         ),
         latest_period_index=current_period_index(),
+        first_factor_year=int(
+            con.execute(
+                "select min(grid_year) from reference.ref_grid_emission_factors"
+            ).fetchone()[0]  # type: ignore[attr-defined]
+        ),
     )
 
 
@@ -135,8 +141,17 @@ def validate_submissions(settings: Settings, run_id: str) -> int:
 
 
 def quarantine_rows(prepared: pl.DataFrame, failures: pl.DataFrame) -> pl.DataFrame:
-    """One row per failing line and rule, with the value the submitter wrote."""
-    joined = failures.join(prepared, on="row_key", how="left")
+    """One row per failing line and rule, with the value the submitter wrote.
+
+    A field refused for a character outside ASCII gets that character named in its reason,
+    and no other reason: the rest would only be consequences of the one mistake.
+    """
+    plain = {rule.name for rule in lines_suite.PLAIN_RULES.values()}
+    odd_fields = failures.filter(pl.col("rule").is_in(plain)).select("row_key", "field")
+    failures = failures.join(odd_fields, on=["row_key", "field"], how="anti").vstack(
+        failures.filter(pl.col("rule").is_in(plain))
+    )
+    joined = _name_odd_characters(failures.join(prepared, on="row_key", how="left"))
     value = pl.coalesce(
         *(
             pl.when(pl.col("field") == name).then(pl.col(name).cast(pl.String))
@@ -154,6 +169,30 @@ def quarantine_rows(prepared: pl.DataFrame, failures: pl.DataFrame) -> pl.DataFr
         "reason_vi",
         "reason_en",
     ).sort("file_name", "line_no", "rule")
+
+
+def _name_odd_characters(joined: pl.DataFrame) -> pl.DataFrame:
+    odd = pl.coalesce(
+        *(
+            pl.when(pl.col("rule") == rule.name).then(pl.col(f"{field}_odd_character"))
+            for field, rule in lines_suite.PLAIN_RULES.items()
+        )
+    )
+    described = (
+        joined.select(odd.alias("char"))
+        .to_series()
+        .map_elements(lambda char: list(describe_character(char)), return_dtype=pl.List(pl.String))
+    )
+    return joined.with_columns(described.alias("described")).with_columns(
+        pl.when(pl.col("described").is_not_null())
+        .then(pl.concat_str("reason_vi", pl.lit(": "), pl.col("described").list.get(0)))
+        .otherwise("reason_vi")
+        .alias("reason_vi"),
+        pl.when(pl.col("described").is_not_null())
+        .then(pl.concat_str("reason_en", pl.lit(": "), pl.col("described").list.get(1)))
+        .otherwise("reason_en")
+        .alias("reason_en"),
+    )
 
 
 WARNING_COLUMNS = [

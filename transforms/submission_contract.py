@@ -67,6 +67,26 @@ _EN_FULL = r"^-?[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]+$"  # 1,234.5
 _EN_GROUPS = r"^-?[0-9]{1,3}(?:,[0-9]{3}){2,}$"  # 1,234,567
 _AMBIGUOUS = r"^-?[0-9]{1,3},[0-9]{3}$"  # 1,234
 _DECIMAL_COMMA = r"^-?[0-9]+,[0-9]+$"  # 1,5
+_DOT_THOUSAND = r"^-?[0-9]{1,3}\.[0-9]{3}$"  # 4.321: a decimal, unless the file writes 1,5
+
+
+def writes_decimal_comma(text: pl.Expr) -> pl.Expr:
+    """Whether a quantity is written in Vietnamese notation (a decimal comma)."""
+    t = text.str.replace_all(r"[\s\u00a0]", "")
+    return (
+        t.str.contains(_VI_FULL) | (t.str.contains(_DECIMAL_COMMA) & ~t.str.contains(_AMBIGUOUS))
+    ).fill_null(False)
+
+
+def quantity_parse_in_file(text: pl.Expr, file_writes_decimal_comma: pl.Expr) -> pl.Expr:
+    """quantity_parse, where "4.321" is 'ambiguous_in_file' when its file writes decimals
+    with a comma elsewhere: there the dot reads as a thousands separator (4321)."""
+    t = text.str.replace_all(r"[\s\u00a0]", "")
+    return (
+        pl.when(file_writes_decimal_comma & t.str.contains(_DOT_THOUSAND))
+        .then(pl.lit("ambiguous_in_file"))
+        .otherwise(quantity_parse(text))
+    )
 
 
 def quantity_parse(text: pl.Expr) -> pl.Expr:
@@ -105,3 +125,32 @@ def quantity_value(text: pl.Expr) -> pl.Expr:
         .then(t.str.replace(",", ".", literal=True))
     )
     return normalised.cast(pl.Float64, strict=False)
+
+
+# Numbers and codes are ASCII by contract: a full-width or Arabic-Indic digit, a Unicode
+# minus or a letter look-alike is refused with the character named, never read as null.
+PLAIN_FIELDS = ("tax_code", "period", "revision", "quantity")
+# Whitespace of any script is spacing (a quantity reads "1 234,5" with a no-break space).
+_NOT_PLAIN = r"([^\x00-\x7f\s])"
+
+
+def odd_character(text: pl.Expr) -> pl.Expr:
+    """The first character outside ASCII in ``text`` (null when there is none)."""
+    return text.str.extract(_NOT_PLAIN, 1)
+
+
+def describe_character(char: str) -> tuple[str, str]:
+    """A character named so that the submitter can find it and knows what to type instead."""
+    code = f"U+{ord(char):04X}"
+    name = unicodedata.name(char, "")
+    digit = unicodedata.digit(char, None)
+    plain = unicodedata.normalize("NFKC", char)
+    instead = str(digit) if digit is not None else plain if plain.isascii() and plain else None
+    what = f"{name}, {code}" if name else code
+    if digit is not None:
+        vi, en = f"chữ số không phải ASCII «{char}» ({what})", f"non-ASCII digit «{char}» ({what})"
+    else:
+        vi, en = f"ký tự «{char}» ({what})", f"character «{char}» ({what})"
+    if instead:
+        return f"{vi}: hãy gõ «{instead}»", f"{en}: type «{instead}» instead"
+    return vi, en

@@ -18,6 +18,7 @@ KNOWN = KnownCodes(
         "DIESEL_STATIONARY|L",
     ],
     latest_period_index=2026 * 12 + 10,  # 2026-11
+    first_factor_year=2014,
 )
 GOOD = {
     "sha256": "ab" * 32,
@@ -71,6 +72,11 @@ def test_good_lines_pass() -> None:
         ({"note": "x" * 10_000}, [("note_length", "note")]),
         ({"quantity": None}, [("required_quantity", "quantity")]),
         ({"revision": "2b"}, [("revision_format", "revision")]),
+        # In a file of another month: that is said too.
+        (
+            {"period": "1990-05"},
+            [("line_names_the_file_month", "period"), ("period_covered", "period")],
+        ),
     ],
 )
 def test_each_defect_kind_is_caught_once(
@@ -143,3 +149,54 @@ def test_a_line_for_another_enterprise_or_month_is_refused() -> None:
         (2, "line_names_the_file_month"),
         (3, "known_enterprise"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("change", "rule", "named"),
+    [
+        ({"period": "２０２６-１０"}, "plain_period", "non-ASCII digit «２» (FULLWIDTH DIGIT TWO"),
+        ({"quantity": "1٢5"}, "plain_quantity", "non-ASCII digit «٢» (ARABIC-INDIC DIGIT TWO"),
+        ({"revision": "２"}, "plain_revision", "type «2» instead"),
+        ({"tax_code": "37000000０1"}, "plain_tax_code", "FULLWIDTH DIGIT ZERO, U+FF10"),
+        ({"quantity": "−5"}, "plain_quantity", "character «−» (MINUS SIGN, U+2212)"),
+    ],
+)
+def test_a_character_outside_ascii_is_named_and_is_the_only_reason(
+    change: dict[str, str], rule: str, named: str
+) -> None:
+    """A number or code with a non-ASCII character is refused once, the character named:
+    full-width digits used to crash a cast, Arabic-Indic ones landed as a null quantity."""
+    from flows.validate import quarantine_rows
+
+    raw = pl.DataFrame([GOOD | change], schema=dict.fromkeys(GOOD, pl.String)).with_columns(
+        line_no=pl.Series([2], dtype=pl.Int32),
+        file_name=pl.lit("f.csv"),
+        file_tax_code=pl.lit(GOOD["tax_code"]),
+        file_period=pl.lit(GOOD["period"]),
+        revision_is_newer=pl.lit(True),
+    )
+    prepared = prepared_lines(raw, KNOWN)
+    rows = quarantine_rows(prepared, run_suite(prepared, suite(KNOWN)).failures)
+    assert rows["rule"].to_list() == [rule]
+    assert named in rows["reason_en"].item()
+    assert "ASCII" in rows["reason_vi"].item()
+
+
+def test_a_dotted_thousand_is_refused_in_a_file_that_writes_decimal_commas() -> None:
+    """In a file whose other quantities use Vietnamese notation, 4.321 used to land as
+    4.321 although the writer meant 4321: refused as ambiguous there, read elsewhere."""
+    rows = [
+        GOOD | {"quantity": "1.234,5", "note": "vi notation"},
+        GOOD | {"quantity": "4.321"},
+    ]
+    raw = pl.DataFrame(rows, schema=dict.fromkeys(GOOD, pl.String)).with_columns(
+        line_no=pl.Series([2, 3], dtype=pl.Int32),
+        file_tax_code=pl.lit(GOOD["tax_code"]),
+        file_period=pl.lit(GOOD["period"]),
+        revision_is_newer=pl.lit(True),
+    )
+    outcome = run_suite(prepared_lines(raw, KNOWN), suite(KNOWN))
+    assert sorted(zip(outcome.failures["row_key"], outcome.failures["rule"], strict=True)) == [
+        (1, "quantity_clear_in_file")
+    ]
+    assert failures(quantity="4.321") == []  # a file of plain decimals: the contract's point

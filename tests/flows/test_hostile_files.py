@@ -218,10 +218,11 @@ def test_full_width_digits_are_refused_by_line_and_the_run_completes(
 
     with duckdb.connect(str(data / "warehouse" / "netzero.duckdb"), read_only=True) as con:
         rules = con.execute(
-            "select q.rule from ops.quarantine q join raw.submission_files f using (sha256) "
-            "where f.file_name = 'fullwidth.csv'"
+            "select q.rule, q.reason_en from ops.quarantine q join raw.submission_files f "
+            "using (sha256) where f.file_name = 'fullwidth.csv'"
         ).fetchall()
-    assert ("period_format",) in rules
+    assert [rule for rule, _ in rules] == ["plain_period"]
+    assert "non-ASCII digit «２» (FULLWIDTH DIGIT TWO, U+FF12): type «2» instead" in rules[0][1]
     assert json.loads((data / "outbox" / "2026-10" / "manifest.json").read_text())
 
 
@@ -314,3 +315,38 @@ def test_a_repeated_revision_is_refused_never_dropped_silently(intake: Intake) -
     assert "Bị từ chối" in intake.receipt("late_r1.csv")
     build_warehouse.fn(intake.settings)
     assert intake.sql(month) == [(100.0, 2.0)]
+
+
+def test_numbers_read_wrong_are_refused_through_the_intake_and_check(
+    intake: Intake, tmp_path: Path
+) -> None:
+    """Through the real intake and `netzero check` alike: a quantity in Arabic-Indic digits
+    (it landed as null and showed as 0 MWh), a 4.321 in a file that writes decimal commas
+    (it landed as 4.321), and a month decades before the first grid factor (it gave 0 tCO2e)."""
+    from flows.check import check_file
+
+    files = {
+        "arabic.csv": f"{HEADER}{intake.tax},2026-09,1,ELEC_GRID,١٠٠٠,kWh,\n",
+        "dotted.csv": (
+            f"{HEADER}{intake.tax},2026-08,1,ELEC_GRID,1.234,5,kWh,\n"
+            f"{intake.tax},2026-08,1,WATER_SUPPLY,4.321,m3,\n"
+        ).replace("1.234,5", '"1.234,5"'),
+        "ancient.csv": f"{HEADER}{intake.tax},1990-09,1,ELEC_GRID,1000,kWh,\n",
+    }
+    expected = {
+        "arabic.csv": {(2, "plain_quantity")},
+        "dotted.csv": {(3, "quantity_clear_in_file")},
+        "ancient.csv": {(2, "period_covered")},
+    }
+    for name, text in files.items():
+        intake.put(name, text.encode())
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    intake.run()
+    for name, rules in expected.items():
+        landed = intake.sql(
+            "select q.line_no, q.rule from ops.quarantine q join raw.submission_files f "
+            f"using (sha256) where f.file_name = '{name}'"
+        )
+        assert set(landed) == rules, name
+        checked = check_file(tmp_path / name, intake.settings).rejected
+        assert set(zip(checked["line_no"], checked["rule"], strict=True)) == rules, name
