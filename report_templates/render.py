@@ -167,6 +167,7 @@ def environment(edition: Edition = "bilingual") -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
+        finalize=printable,
     )
     locale = NUMBER_LOCALES[edition]
 
@@ -274,7 +275,17 @@ def render_html(report: str, context: dict[str, Any], edition: Edition = "biling
 # A text cell starting with one of these runs as a formula when a spreadsheet opens the CSV
 # (OWASP, CSV injection): it gets a leading apostrophe, shown as text, never run.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def printable(value: object) -> object:
+    """Every value a template prints, without raw control characters (a NUL in a rejected
+    line's text would otherwise reach the HTML and the PDF): each becomes U+FFFD."""
+    if isinstance(value, Markup):
+        return Markup(CONTROL_CHARACTERS.sub("\ufffd", str(value)))
+    if isinstance(value, str):
+        return CONTROL_CHARACTERS.sub("\ufffd", value)
+    return value
 
 
 def neutralise(value: object) -> object:

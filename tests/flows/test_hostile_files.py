@@ -10,6 +10,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 import duckdb
@@ -210,6 +211,20 @@ def test_full_width_digits_are_refused_by_line_and_the_run_completes(
     for name, (make, _) in POISON.items():
         (inbox / name).write_bytes(make(tax))
     (inbox / "passwd.csv").symlink_to("/etc/passwd")
+    # Raw control characters in the text of a refused line, shown back in every output.
+    (inbox / "controls.json").write_text(
+        json.dumps(
+            {
+                "tax_code": tax,
+                "period": "2026-10",
+                "revision": 5,
+                "lines": [
+                    {"activity_code": "ELEC\u0000GRID", "quantity": "1\u00070", "unit": "kWh"},
+                    {"activity_code": "WATER_SUPPLY", "quantity": 5, "unit": "m3\u001b[31m"},
+                ],
+            }
+        )
+    )
     first = monthly_cycle(data_dir=str(data))
     assert first.files_rejected >= len(POISON) + 1
     assert not any(inbox.iterdir())
@@ -224,6 +239,13 @@ def test_full_width_digits_are_refused_by_line_and_the_run_completes(
     assert [rule for rule, _ in rules] == ["plain_period"]
     assert "non-ASCII digit «２» (FULLWIDTH DIGIT TWO, U+FF12): type «2» instead" in rules[0][1]
     assert json.loads((data / "outbox" / "2026-10" / "manifest.json").read_text())
+    # No raw control character in anything a person reads (the park report lists the
+    # refused lines; the receipt and its CSV show their values), U+FFFD in its place.
+    texts = [p for p in (data / "outbox").rglob("*") if p.suffix in {".html", ".csv", ".txt"}]
+    shown = [p for p in texts if "\ufffd" in p.read_text(encoding="utf-8")]
+    assert shown, "the refused values are shown, their control characters replaced"
+    for path in texts:
+        assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", path.read_text()), path
 
 
 def test_a_line_for_another_enterprise_or_month_is_never_counted_twice(intake: Intake) -> None:
@@ -350,3 +372,14 @@ def test_numbers_read_wrong_are_refused_through_the_intake_and_check(
         assert set(landed) == rules, name
         checked = check_file(tmp_path / name, intake.settings).rejected
         assert set(zip(checked["line_no"], checked["rule"], strict=True)) == rules, name
+
+
+def test_no_template_prints_a_raw_control_character() -> None:
+    """Every value a template prints goes through one finalize: text and markup alike."""
+    from markupsafe import Markup
+
+    from report_templates.render import environment
+
+    template = environment("bilingual").from_string("{{ text }}|{{ markup }}")
+    shown = template.render(text="a\x00b\x1b<", markup=Markup("<b>\x07</b>"))
+    assert shown == "a\ufffdb\ufffd&lt;|<b>\ufffd</b>"
