@@ -14,6 +14,7 @@ import polars as pl
 from expectations import run_suite
 from expectations import submission_lines as lines_suite
 from flows import warehouse as wh
+from flows.ingest import read_register
 from flows.parsers import UnreadableFile, failed_to_read, parse_submission
 from flows.settings import Settings
 from flows.validate import current_period_index, quarantine_rows
@@ -34,12 +35,7 @@ class CheckResult:
 
 def known_codes(settings: Settings) -> lines_suite.KnownCodes:
     """What the register and the shipped reference data accept today."""
-    register = settings.register / "enterprises.csv"
-    if not register.exists():
-        raise FileNotFoundError(
-            f"Không tìm thấy danh sách doanh nghiệp / enterprise register not found: {register}"
-        )
-    enterprises = pl.read_csv(register, schema_overrides={"tax_code": pl.String})
+    enterprises = read_register(settings)["enterprises"]  # RegisterInvalid names each mistake
     activities = pl.read_csv(REFERENCE_DIR / "ref_activities.csv")
     units = pl.read_csv(REFERENCE_DIR / "ref_activity_units.csv")
     return lines_suite.KnownCodes(

@@ -82,10 +82,14 @@ def run(
         os.environ["NETZERO_REPORT_EDITIONS"] = ",".join(edition)
     from flows.monthly_cycle import monthly_cycle
     from flows.report_data import NoDataForPeriod
-    from flows.runs import RunInProgress
+    from flows.runs import RunInProgress, RunStopped
 
     try:
         summary = monthly_cycle(period=period, data_dir=str(data_dir))
+    except RunStopped as stop:
+        console.print(f"[bold red]netzero run:[/] {stop.reason_vi}\n  {stop.reason_en}")
+        console.print(stop.detail, markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
     except (LookupError, NoDataForPeriod, ValueError, RunInProgress) as exc:
         # Nothing to report on, a bad period, or the warehouse busy with another run: say
         # so plainly, no traceback.
@@ -152,9 +156,15 @@ def check(
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     from flows.check import check_file
+    from flows.runs import RunStopped
     from flows.settings import settings_from_env
 
-    result = check_file(file, settings_from_env(data_dir))
+    try:
+        result = check_file(file, settings_from_env(data_dir))
+    except RunStopped as stop:
+        console.print(f"[bold red]netzero check:[/] {stop.reason_vi}\n  {stop.reason_en}")
+        console.print(stop.detail, markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
     if result.unreadable is not None:
         console.print(f"[bold red]Tệp bị từ chối / file rejected:[/] {file.name}")
         console.print(f"  {result.unreadable.reason_vi}\n  {result.unreadable.reason_en}")

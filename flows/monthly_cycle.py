@@ -35,7 +35,11 @@ def monthly_cycle(period: str | None = None, data_dir: str | None = None) -> run
         runs.start(settings, run_id, period)
         recover_outbox(settings)
         with clock("land"):
-            load_reference(settings)
+            try:
+                load_reference(settings)
+            except runs.RunStopped as stop:
+                runs.stopped(settings, run_id, str(stop))
+                raise
             landed = ingest_inbox(settings, run_id)
         with clock("validate"):
             quarantined = validate_submissions(settings, run_id)

@@ -231,6 +231,13 @@ def _decode(data: bytes) -> tuple[str, str]:
     return unicodedata.normalize("NFC", text), encoding
 
 
+def text_rows(data: bytes) -> list[list[str]]:
+    """A CSV's rows whatever Excel saved it as: UTF-8 with or without BOM or Windows-1258,
+    comma, semicolon or tab, any line ending; text NFC."""
+    _sniff("csv", data)
+    return _csv_rows(_decode(data)[0])
+
+
 def _csv_rows(text: str) -> list[list[str]]:
     # Classic-Mac (CR-only) and Windows line endings read like Unix ones.
     text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import signal
 import time
@@ -14,10 +15,30 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from prefect.tasks import exponential_backoff
 
 from flows import warehouse as wh
 from flows.settings import Settings
+
+log = logging.getLogger("netzero.run")
+
+
+class RunStopped(RuntimeError):
+    """The run stops on purpose, before it could publish anything wrong, and says why in
+    both languages (``detail``: what to correct, line by line). Not a crash: no traceback."""
+
+    def __init__(self, reason_vi: str, reason_en: str, detail: str = "") -> None:
+        super().__init__(f"{reason_vi} / {reason_en}" + (f"\n{detail}" if detail else ""))
+        self.reason_vi = reason_vi
+        self.reason_en = reason_en
+        self.detail = detail
+
+
+def _retry_unless_stopped(task: object, task_run: object, state: Any) -> bool:
+    """A run stopped on purpose (RunStopped) is not retried: the same input stops it again."""
+    return not isinstance(getattr(state, "data", None), RunStopped)
+
 
 # Tasks that only move files or rows (land, receipts, publish) retry with exponential
 # back-off (2, 4, 8 s, with jitter): a full disk or a locked file can clear. Computation
@@ -26,11 +47,26 @@ IO_RETRY: dict[str, Any] = {
     "retries": 3,
     "retry_delay_seconds": exponential_backoff(backoff_factor=2),
     "retry_jitter_factor": 0.5,
+    "retry_condition_fn": _retry_unless_stopped,
 }
 
 
 class RunInProgress(RuntimeError):
     pass
+
+
+def stopped(settings: Settings, run_id: str, reason: str) -> None:
+    """Close this run's row as stopped, with the reason (the warehouse may be what failed)."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    try:
+        with wh.connect(settings.warehouse) as con:
+            con.execute(
+                "update ops.runs set status = 'stopped', finished_at = ?, stopped_reason = ? "
+                "where run_id = ?",
+                [now, reason[:2000], run_id],
+            )
+    except (duckdb.Error, OSError):
+        log.warning("the stopped run %s could not be recorded", run_id)
 
 
 @dataclass(frozen=True)

@@ -88,20 +88,23 @@ def file_keys(lines: pl.DataFrame) -> pl.DataFrame:
 
 def load_csv(
     con: duckdb.DuckDBPyConnection,
-    csv: Path,
+    csv: Path | pl.DataFrame,
     table: str,
     schema: dict[str, type[pl.DataType]] | None = None,
     comment: str | None = None,
+    source: str | None = None,
 ) -> int:
-    """Load a reference CSV as ``table``; code and id columns stay text, ``schema`` types
-    the columns it names (so that an empty column keeps its real type)."""
-    header = pl.read_csv(csv, n_rows=0).columns
+    """Load a reference CSV (or the text frame read from one, named ``source``) as
+    ``table``; code and id columns stay text, ``schema`` types the columns it names (so that
+    an empty column keeps its real type), the others are inferred as from the file."""
+    data = csv.write_csv().encode() if isinstance(csv, pl.DataFrame) else csv
+    header = pl.read_csv(data, n_rows=0).columns
     types: dict[str, type[pl.DataType]] = {
         c: pl.String for c in header if c.endswith(("_code", "_id"))
     }
     types |= {c: t for c, t in (schema or {}).items() if c in header}
-    frame = pl.read_csv(csv, infer_schema_length=None, schema_overrides=types)
-    source = f"Loaded from {csv.name}."
+    frame = pl.read_csv(data, infer_schema_length=None, schema_overrides=types)
+    source = f"Loaded from {source or Path(str(csv)).name}."
     replace_table(con, frame, table, comment=f"{comment} {source}" if comment else source)
     return frame.height
 

@@ -53,6 +53,7 @@ alter table ops.runs add column if not exists warnings integer;
 alter table ops.runs add column if not exists reports_rendered integer;
 alter table ops.runs add column if not exists stage_seconds varchar; -- JSON: {"stage": seconds}
 alter table ops.runs add column if not exists duration_s double;
+alter table ops.runs add column if not exists stopped_reason varchar;
 comment on table ops.runs is 'One row per monthly-cycle run, with what it did and seconds per stage.';
 
 create table if not exists ops.file_ledger (
