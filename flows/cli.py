@@ -102,6 +102,39 @@ def run(
 
 
 @app.command()
+def rebuild(data_dir: DataDir = Path("data")) -> None:
+    """Dựng lại kho dữ liệu từ archive/ / rebuild a lost or damaged warehouse from archive/.
+
+    Restores the records exported after each run (archive/ledger/), keeps a damaged file
+    aside, and puts back in the inbox any archived file the export does not know; then run
+    `netzero run` to rebuild every layer and publish.
+    """
+    _quiet_defaults(data_dir)
+    from flows import runs
+    from flows.rebuild import rebuild as rebuild_warehouse
+    from flows.settings import settings_from_env
+
+    settings = settings_from_env(data_dir)
+    try:
+        with runs.exclusive(settings):
+            done = rebuild_warehouse(settings)
+    except (runs.RunStopped, runs.RunInProgress) as stop:
+        console.print("[bold red]netzero rebuild:[/]", end=" ")
+        console.print(str(stop), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    restored = done["restored"]
+    assert isinstance(restored, dict)
+    console.print(
+        f"rebuild: {sum(restored.values())} dòng khôi phục / rows restored in "
+        f"{len(restored)} bảng / tables from {done['export']}; "
+        f"{len(done['requeued'])} tệp trả lại hộp thư đến / files back in the inbox"  # type: ignore[arg-type]
+    )
+    if done["kept_aside"]:
+        console.print(f"  kho hỏng được giữ lại / damaged warehouse kept at {done['kept_aside']}")
+    console.print("  tiếp theo / next: netzero run")
+
+
+@app.command()
 def serve(data_dir: DataDir = Path("data")) -> None:
     """Phục vụ lịch chạy / serve the scheduled runs against a Prefect server.
 

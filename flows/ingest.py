@@ -362,6 +362,8 @@ class _Batch:
             dir=target.parent, prefix=".incoming-", delete=False
         ) as handle:
             handle.write(data)
+        if self.signature is not None:  # the arrival time travels with the bytes (rebuild)
+            os.utime(handle.name, ns=(self.signature[2], self.signature[2]))
         self.moves.append((path, target, Path(handle.name), self.signature))
 
     def refuse(self, path: Path, refused: _Refused) -> None:

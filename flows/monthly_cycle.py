@@ -10,7 +10,7 @@ from pathlib import Path
 from prefect import flow
 from prefect.runtime import flow_run
 
-from flows import runs
+from flows import rebuild, runs
 from flows.build_warehouse import build_warehouse
 from flows.ingest import ingest_inbox, load_reference
 from flows.publish import publish, publish_warehouse, recover_outbox
@@ -32,14 +32,11 @@ def monthly_cycle(period: str | None = None, data_dir: str | None = None) -> run
     clock = runs.StageClock()
     with runs.exclusive(settings):
         runs.stop_stale_prefect_servers()
+        rebuild.guard(settings)  # a lost warehouse is rebuilt from the archive, never restarted
         runs.start(settings, run_id, period)
         recover_outbox(settings)
-        with clock("land"):
-            try:
-                load_reference(settings)
-            except runs.RunStopped as stop:
-                runs.stopped(settings, run_id, str(stop))
-                raise
+        with clock("land"), runs.stops_recorded(settings, run_id):
+            load_reference(settings)
             landed = ingest_inbox(settings, run_id)
         with clock("validate"):
             quarantined = validate_submissions(settings, run_id)
@@ -80,6 +77,7 @@ def monthly_cycle(period: str | None = None, data_dir: str | None = None) -> run
         # Last, so the analysts' snapshot holds this run's completed ops.runs row.
         with clock("snapshot"):
             publish_warehouse(settings, run_id)
+            rebuild.export_ledger(settings, run_id)
         runs.record_stage(settings, run_id, "snapshot", clock.seconds["snapshot"])
     summary = dataclasses.replace(summary, stage_seconds=clock.seconds)
     runs.summary_artifact(summary)

@@ -55,6 +55,16 @@ class RunInProgress(RuntimeError):
     pass
 
 
+@contextmanager
+def stops_recorded(settings: Settings, run_id: str) -> Iterator[None]:
+    """A RunStopped inside closes this run's ops.runs row as stopped, with its reason."""
+    try:
+        yield
+    except RunStopped as stop:
+        stopped(settings, run_id, str(stop))
+        raise
+
+
 def stopped(settings: Settings, run_id: str, reason: str) -> None:
     """Close this run's row as stopped, with the reason (the warehouse may be what failed)."""
     now = datetime.now(UTC).replace(tzinfo=None)

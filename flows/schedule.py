@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from prefect import flow
 from prefect.runtime import flow_run
 
-from flows import runs
+from flows import rebuild, runs
 from flows.build_warehouse import build_warehouse
 from flows.ingest import ingest_inbox, load_reference
 from flows.monthly_cycle import monthly_cycle
@@ -61,14 +61,17 @@ def daily_intake(data_dir: str | None = None) -> dict[str, int]:
     settings = settings_from_env(Path(data_dir) if data_dir else None)
     run_id = str(flow_run.id or uuid.uuid4())
     with runs.exclusive(settings):
+        rebuild.guard(settings)
         runs.start(settings, run_id, None)
-        load_reference(settings)
+        with runs.stops_recorded(settings, run_id):
+            load_reference(settings)
         landed = ingest_inbox(settings, run_id)
         quarantined = validate_submissions(settings, run_id)
         build_warehouse(settings)
         warnings = validate_warnings(settings, run_id)
         write_receipts(settings, run_id, receipt_common(settings, run_id))
         runs.finish_intake(settings, run_id, landed.landed, quarantined)
+        rebuild.export_ledger(settings, run_id)
     return {"files_landed": landed.landed, "lines_quarantined": quarantined, "warnings": warnings}
 
 
