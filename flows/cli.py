@@ -72,6 +72,13 @@ def run(
             "edition, vi or en (repeatable); the bilingual edition is always written."
         ),
     ] = None,
+    accept_less_data: Annotated[
+        bool,
+        typer.Option(
+            help="Công bố dù kho có ít tệp hơn lần công bố trước / publish even though the "
+            "warehouse holds fewer landed files than the period's last publication."
+        ),
+    ] = False,
 ) -> None:
     """Chạy chu trình hằng tháng / run the monthly cycle.
 
@@ -80,6 +87,8 @@ def run(
     _quiet_defaults(data_dir)
     if edition:
         os.environ["NETZERO_REPORT_EDITIONS"] = ",".join(edition)
+    if accept_less_data:
+        os.environ["NETZERO_ACCEPT_LESS_DATA"] = "1"
     from flows.monthly_cycle import monthly_cycle
     from flows.report_data import NoDataForPeriod
     from flows.runs import RunInProgress, RunStopped

@@ -13,7 +13,7 @@ from prefect.runtime import flow_run
 from flows import rebuild, runs
 from flows.build_warehouse import build_warehouse
 from flows.ingest import ingest_inbox, load_reference
-from flows.publish import publish, publish_warehouse, recover_outbox
+from flows.publish import publish, publish_warehouse, recover_outbox, refuse_less_data
 from flows.receipts import receipt_common, write_receipts, write_validation_page
 from flows.render_reports import render_reports
 from flows.settings import settings_from_env
@@ -53,6 +53,8 @@ def monthly_cycle(period: str | None = None, data_dir: str | None = None) -> run
                 write_validation_page(settings, run_id, receipt_common(settings, run_id))
         period = period or runs.latest(periods)
         runs.set_period(settings, run_id, period)
+        with runs.stops_recorded(settings, run_id):
+            refuse_less_data(settings, period)
         with clock("render"):
             rendered = render_reports(settings, period)
         with clock("publish"):

@@ -13,12 +13,16 @@ from prefect import task
 from flows import warehouse as wh
 from flows.failpoints import failpoint
 from flows.render_reports import Rendered
-from flows.runs import IO_RETRY
+from flows.runs import IO_RETRY, RunStopped
 from flows.settings import Settings
 
 
 def manifest(
-    folder: Path, period: str, run_id: str, rendered: Rendered | None = None
+    folder: Path,
+    period: str,
+    run_id: str,
+    rendered: Rendered | None = None,
+    landed_files: int | None = None,
 ) -> dict[str, object]:
     """Every file with its sha256; which reports this run rendered and which it kept
     unchanged (and the fingerprints the next run compares with)."""
@@ -35,6 +39,7 @@ def manifest(
     return {
         "period": period,
         "run_id": run_id,
+        "landed_files": landed_files,
         **changes,
         "files": [
             {
@@ -51,7 +56,7 @@ def manifest(
 def publish(settings: Settings, period: str, rendered: Rendered, run_id: str) -> Path:
     """Write manifest.json and SHA256SUMS, then swap the folder in as outbox/<period>."""
     staging = rendered.staging
-    content = manifest(staging, period, run_id, rendered)
+    content = manifest(staging, period, run_id, rendered, landed_files(settings))
     (staging / "manifest.json").write_text(
         json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
@@ -66,6 +71,34 @@ def publish(settings: Settings, period: str, rendered: Rendered, run_id: str) ->
     os.replace(staging, final)
     shutil.rmtree(previous, ignore_errors=True)
     return final
+
+
+def landed_files(settings: Settings) -> int:
+    with wh.connect(settings.warehouse, read_only=True) as con:
+        return int(wh.scalar(con, "select count(*) from raw.submission_files"))  # type: ignore[arg-type]
+
+
+class LessData(RunStopped):
+    pass
+
+
+def refuse_less_data(settings: Settings, period: str) -> None:
+    """A month is never published again from fewer landed files than its last publication
+    without saying so: the run stops unless NETZERO_ACCEPT_LESS_DATA=1 (`--accept-less-data`)."""
+    previous = settings.outbox / period / "manifest.json"
+    if not previous.exists() or os.environ.get("NETZERO_ACCEPT_LESS_DATA") == "1":
+        return
+    before = json.loads(previous.read_text(encoding="utf-8")).get("landed_files")
+    now = landed_files(settings)
+    if isinstance(before, int) and now < before:
+        raise LessData(
+            f"Kho dữ liệu có {now} tệp đã nhận, ít hơn {before} tệp của lần công bố trước "
+            f"kỳ {period}: không công bố đè; dựng lại từ archive (`netzero rebuild`) hoặc, "
+            "nếu đúng là ít hơn, chạy với --accept-less-data",
+            f"The warehouse holds {now} landed files, fewer than the {before} of the last "
+            f"publication of {period}: nothing is published over it; rebuild from the archive "
+            "(`netzero rebuild`) or, if fewer is right, run with --accept-less-data",
+        )
 
 
 def recover_outbox(settings: Settings) -> list[str]:

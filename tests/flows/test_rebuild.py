@@ -119,3 +119,27 @@ def test_a_lost_warehouse_stops_the_run_and_is_rebuilt_from_the_archive(tmp_path
         ).fetchone()
     assert landed == (1, 1_790_000_000)
     shutil.rmtree(data / "prefect", ignore_errors=True)
+
+
+def test_a_month_is_never_published_again_from_fewer_files_without_saying_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check the cycle makes before rendering: the last publication of the period
+    recorded how many files the warehouse held; fewer now stops the run, in both languages,
+    unless the operator says fewer is right."""
+    from flows import warehouse as wh
+    from flows.publish import LessData, refuse_less_data
+    from flows.settings import Settings
+
+    settings = Settings(data_dir=tmp_path / "data")
+    with wh.connect(settings.warehouse):
+        pass  # an empty warehouse: 0 landed files
+    refuse_less_data(settings, "2026-10")  # never published: nothing to compare with
+    (settings.outbox / "2026-10").mkdir(parents=True)
+    (settings.outbox / "2026-10" / "manifest.json").write_text('{"landed_files": 3}')
+    with pytest.raises(LessData) as raised:
+        refuse_less_data(settings, "2026-10")
+    assert "fewer than the 3 of the last publication of 2026-10" in raised.value.reason_en
+    assert "ít hơn 3 tệp của lần công bố trước" in raised.value.reason_vi
+    monkeypatch.setenv("NETZERO_ACCEPT_LESS_DATA", "1")
+    refuse_less_data(settings, "2026-10")
