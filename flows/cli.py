@@ -91,14 +91,29 @@ def run(
         os.environ["NETZERO_ACCEPT_LESS_DATA"] = "1"
     from flows.monthly_cycle import monthly_cycle
     from flows.report_data import NoDataForPeriod
-    from flows.runs import RunInProgress, RunStopped
+    from flows.runs import (
+        RunInProgress,
+        RunStopped,
+        Terminated,
+        disk_full,
+        require_free_space,
+        stop_on_sigterm,
+    )
 
     try:
-        summary = monthly_cycle(period=period, data_dir=str(data_dir))
+        require_free_space(data_dir)
+        with stop_on_sigterm():
+            try:
+                summary = monthly_cycle(period=period, data_dir=str(data_dir))
+            except Exception as error:
+                full = disk_full(error)
+                if full is None:
+                    raise
+                raise full from error
     except RunStopped as stop:
         console.print(f"[bold red]netzero run:[/] {stop.reason_vi}\n  {stop.reason_en}")
         console.print(stop.detail, markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
+        raise typer.Exit(143 if isinstance(stop, Terminated) else 1) from None
     except (LookupError, NoDataForPeriod, ValueError, RunInProgress) as exc:
         # Nothing to report on, a bad period, or the warehouse busy with another run: say
         # so plainly, no traceback.

@@ -33,6 +33,7 @@ def monthly_cycle(period: str | None = None, data_dir: str | None = None) -> run
     with runs.exclusive(settings):
         runs.stop_stale_prefect_servers()
         rebuild.guard(settings)  # a lost warehouse is rebuilt from the archive, never restarted
+        runs.require_free_space(settings.data_dir)
         runs.start(settings, run_id, period)
         recover_outbox(settings)
         with clock("land"), runs.stops_recorded(settings, run_id):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import logging
 import os
+import shutil
 import signal
 import time
 from collections.abc import Iterator
@@ -53,6 +55,70 @@ IO_RETRY: dict[str, Any] = {
 
 class RunInProgress(RuntimeError):
     pass
+
+
+class Terminated(RunStopped):
+    def __init__(self, signum: int) -> None:
+        name = signal.Signals(signum).name
+        super().__init__(
+            f"Lượt chạy bị dừng theo yêu cầu ({name}): không có gì ghi dở; chạy lại để tiếp tục",
+            f"The run was stopped on request ({name}): nothing is half-written; run again to "
+            "continue",
+        )
+
+
+class DiskFull(RunStopped):
+    def __init__(self, where: str) -> None:
+        super().__init__(
+            "Ổ đĩa đã đầy: lượt chạy dừng lại, không có gì ghi dở; giải phóng dung lượng "
+            "rồi chạy lại",
+            "The disk is full: the run stopped, nothing is half-written; free some space and "
+            "run again",
+            where,
+        )
+
+
+def require_free_space(folder: Path) -> None:
+    """Refuse to start with less free space on the data disk than NETZERO_MIN_FREE_MB
+    (default 100): a run that starts is one that can finish (the embedded Prefect server's
+    own database lives there too, and fails with nothing but a timeout)."""
+    wanted = int(os.environ.get("NETZERO_MIN_FREE_MB", "100"))
+    probe = folder if folder.exists() else folder.parent
+    free = shutil.disk_usage(probe).free // (1024 * 1024)
+    if free < wanted:
+        raise DiskFull(f"{free} MB free on the disk of {folder}; netzero needs {wanted} MB")
+
+
+def disk_full(error: BaseException) -> DiskFull | None:
+    """The DiskFull a failure amounts to, if it (or what caused it) is a full disk: an
+    OSError ENOSPC from a file write, or DuckDB's own words for it."""
+    seen: BaseException | None = error
+    visited: set[int] = set()
+    while seen is not None and id(seen) not in visited:
+        visited.add(id(seen))
+        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
+            return DiskFull(str(seen))
+        if isinstance(seen, duckdb.Error) and "No space left on device" in str(seen):
+            return DiskFull(str(seen).splitlines()[0][:300])
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+@contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM (a service manager stopping netzero, a container shut down) ends the run as
+    an exception, not a kill: the flow's own cleanup runs, the embedded Prefect server and
+    the render workers are stopped, and the operator is told in both languages. Prefect's
+    engine re-raises the signal after marking its flow run crashed: it lands here too."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise Terminated(signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager

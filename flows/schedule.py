@@ -62,6 +62,7 @@ def daily_intake(data_dir: str | None = None) -> dict[str, int]:
     run_id = str(flow_run.id or uuid.uuid4())
     with runs.exclusive(settings):
         rebuild.guard(settings)
+        runs.require_free_space(settings.data_dir)
         runs.start(settings, run_id, None)
         with runs.stops_recorded(settings, run_id):
             load_reference(settings)

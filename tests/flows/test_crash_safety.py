@@ -16,8 +16,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from demo.generate import DemoSpec, generate_demo
-
 pytestmark = pytest.mark.e2e
 NETZERO = str(Path(sys.executable).parent / "netzero")
 ENV = os.environ | {
@@ -122,26 +120,12 @@ def fingerprint(data: Path) -> dict[str, str]:
     return out
 
 
-@pytest.fixture(scope="module")
-def province(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], int]:
-    """One generated inbox, and the fingerprint of an uninterrupted run over it."""
-    source = tmp_path_factory.mktemp("crash") / "source"
-    demo = generate_demo(source, DemoSpec(enterprises=9, months=2, last_period="2026-10"))
-    reference = source.parent / "reference"
-    shutil.copytree(source, reference)
-    assert run(reference) == 0
-    # Every copy starts with Prefect's database already created (saves its migrations, ~5 s
-    # a run); the warehouse, outbox and inbox are as generated.
-    shutil.copytree(reference / "prefect", source / "prefect")
-    return source, fingerprint(reference), int(demo["files"])  # type: ignore[call-overload]
-
-
 @pytest.mark.parametrize("where", sorted(KILLS))
 def test_killed_run_then_rerun_equals_an_uninterrupted_run(province, tmp_path, where) -> None:  # type: ignore[no-untyped-def]
     """It survives SIGKILL at each point: the rerun completes, the warehouse tables and every
     report are identical to the uninterrupted run's, every file landed exactly once and got
     its receipt, and the killed run is recorded as interrupted."""
-    source, expected, files = province
+    source, expected, files = province.source, province.expected, province.files
     data = tmp_path / "data"
     shutil.copytree(source, data)
     killed = run(data, KILLS[where], delay=2.0 if where == "mid_render" else 0)
@@ -171,7 +155,7 @@ def test_runs_killed_while_publishing_then_rerun(province, tmp_path) -> None:  #
     """Later runs killed between the outbox's two renames, after copying the analysts'
     snapshot and before its Parquet export: the previous publication is never lost, the
     next run puts it back and ends as an uninterrupted run, and the analysts' copies open."""
-    source, expected, _files = province
+    source, expected = province.source, province.expected
     data = tmp_path / "data"
     shutil.copytree(source, data)
     outbox = data / "outbox"
