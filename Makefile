@@ -13,7 +13,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 PY := .venv/bin/python
 NETZERO := .venv/bin/netzero
 
-.PHONY: help setup run test lint demo bench clean
+.PHONY: help setup run test lint demo bench fuzz clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -36,6 +36,10 @@ bench: setup  ## benchmarks (ratios against floors measured in the same run) →
 	@$(PY) -m bench.render --enterprises 40
 	@$(PY) -m bench.province --enterprises 1000 10000
 	@$(PY) -m bench.cycle --enterprises 1000
+
+fuzz: setup  ## fuzz the intake: FUZZ_EXAMPLES (default 1000) random hostile files (~10 min)
+	@NETZERO_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),1000) NETZERO_FUZZ_RANDOM=1 \
+		$(PY) -m pytest tests/flows/test_fuzz_intake.py -p no:randomly --hypothesis-show-statistics
 
 lint: setup  ## ruff and mypy
 	@.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
