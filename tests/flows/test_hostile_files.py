@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -383,3 +384,67 @@ def test_no_template_prints_a_raw_control_character() -> None:
     template = environment("bilingual").from_string("{{ text }}|{{ markup }}")
     shown = template.render(text="a\x00b\x1b<", markup=Markup("<b>\x07</b>"))
     assert shown == "a\ufffdb\ufffd&lt;|<b>\ufffd</b>"
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root")
+def test_a_file_the_run_may_not_read_is_refused_and_the_rest_lands(tmp_path: Path) -> None:
+    """A file the run's user may not read used to stop the run (PermissionError). The intake
+    runs here as `nobody` (root reads everything), over an inbox with one file it may not
+    open: that file is refused saying why, the others land, and the next run is clean."""
+    import subprocess
+    import sys
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="netzero-perm-", dir="/tmp"))
+    try:
+        data = root / "data"
+        generate_demo(data, DemoSpec(enterprises=9, months=2))
+        locked = data / "inbox" / "locked.csv"
+        locked.write_text(good_csv(sorted(p.name for p in (data / "inbox").iterdir())[0][:10]))
+        for path in [root, *root.rglob("*")]:
+            path.chmod(0o777 if path.is_dir() else 0o666)
+        locked.chmod(0o000)
+        script = (
+            "import sys; from pathlib import Path\n"
+            "from flows.settings import Settings\n"
+            "from flows.ingest import load_reference, ingest_inbox\n"
+            "s = Settings(data_dir=Path(sys.argv[1]))\n"
+            "load_reference.fn(s)\n"
+            "for run in ('run-1', 'run-2'):\n"
+            "    r = ingest_inbox.fn(s, run)\n"
+            "    print(run, r.landed, r.rejected)\n"
+        )
+        done = subprocess.run(
+            [
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                sys.executable,
+                "-c",
+                script,
+                str(data),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=Path(__file__).parents[2],
+            env={**os.environ, "HOME": str(root)},
+        )
+        assert done.returncode == 0, done.stderr
+        first, second = done.stdout.splitlines()
+        files = len(list((data / "archive").iterdir()))
+        assert first.split()[2] == "1" and int(first.split()[1]) == files
+        assert second == "run-2 0 0"
+        with duckdb.connect(str(data / "warehouse" / "netzero.duckdb"), read_only=True) as con:
+            reason = con.execute(
+                "select reason_vi, reason_en from ops.file_ledger where file_name = 'locked.csv'"
+            ).fetchall()
+        assert reason == [
+            (
+                "Không mở được tệp (Permission denied); hãy gửi lại",
+                "The file could not be opened (Permission denied); send it again",
+            )
+        ]
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
