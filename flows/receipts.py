@@ -27,7 +27,7 @@ CSV_COLUMNS = ["line_no", "field", "value", "rule", "reason_vi", "reason_en"]
 SEEN = """
     select ledger.file_name, ledger.sha256, ledger.status, ledger.reason_vi, ledger.reason_en,
            ledger.seen_at, files.line_count, files.received_at, keys.tax_code, keys.period,
-           keys.revision, keys.notation_lines
+           keys.revision, keys.notation_lines, enterprises.baseline_year
     from ops.file_ledger as ledger
     left join raw.submission_files as files on ledger.sha256 = files.sha256
     left join (
@@ -37,6 +37,7 @@ SEEN = """
                count(*) filter (where regexp_matches(quantity, '[, ]')) as notation_lines
         from raw.submission_lines group by sha256
     ) as keys on ledger.sha256 = keys.sha256
+    left join reference.ref_enterprises as enterprises on keys.tax_code = enterprises.tax_code
     where ledger.receipt_written_at is null and ledger.status <> 'already_landed'
     order by ledger.seen_at, ledger.file_name
 """
@@ -103,6 +104,18 @@ def notices(file: dict[str, object], due_day: int) -> list[dict[str, str]]:
             }
         )
     period, received = file.get("period"), file.get("received_at")
+    baseline = file.get("baseline_year")
+    if isinstance(period, str) and period[:4].isdigit() and isinstance(baseline, int):
+        if int(period[:4]) < baseline:
+            out.append(
+                {
+                    "vi": f"Kỳ {period} trước năm cơ sở {baseline} của doanh nghiệp trong danh "
+                    "sách đăng ký: kiểm tra lại năm; nếu đúng, số liệu được lưu làm lịch sử.",
+                    "en": f"The period {period} is before the enterprise's baseline year "
+                    f"{baseline} in the register: check the year; if it is right, the "
+                    "figures are kept as history.",
+                }
+            )
     if isinstance(period, str) and received is not None and len(period) == 7:
         year, month = int(period[:4]), int(period[5:7])
         due = dt.datetime(year + month // 12, month % 12 + 1, due_day, 17)  # 24:00 ICT, UTC

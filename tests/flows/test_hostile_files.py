@@ -448,3 +448,18 @@ def test_a_file_the_run_may_not_read_is_refused_and_the_rest_lands(tmp_path: Pat
         ]
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_month_before_the_baseline_year_is_flagged_on_its_receipt(intake: Intake) -> None:
+    """Before the first grid factor a period is refused; after it but before the
+    enterprise's own baseline year it lands, flagged to the sender (never a silent zero)."""
+    intake.put("early.csv", f"{HEADER}{intake.tax},2015-06,1,ELEC_GRID,1000,kWh,\n".encode())
+    intake.run()
+    (baseline,) = intake.sql(
+        f"select baseline_year from reference.ref_enterprises where tax_code = '{intake.tax}'"
+    )[0]
+    assert baseline > 2015
+    assert intake.ledger("early.csv")[0] == "landed"
+    receipt = " ".join(intake.receipt("early.csv").split())
+    assert f"baseline year {baseline} in the register: check the year" in receipt
+    assert f"Kỳ 2015-06 trước năm cơ sở {baseline}" in receipt
