@@ -192,3 +192,28 @@ def test_another_zip_under_an_xlsx_name_is_not_a_workbook(intake: Intake) -> Non
     intake.put("archive.xlsx", out.getvalue())
     intake.run()
     assert intake.ledger("archive.xlsx")[2] == "This zip archive is not an Excel (.xlsx) workbook"
+
+
+def test_netzero_check_refuses_each_workbook_as_the_intake_does(
+    intake: Intake, tmp_path: Path
+) -> None:
+    """`netzero check` reads a workbook with the same guard: the sender hears the same words
+    before sending as the receipt would say after."""
+    from flows.check import check_file
+
+    workbooks = {
+        "hidden_data.xlsx": book(
+            [("Ghi chú", [], False), (XLSX_SHEET, [line(intake.tax, 1)], True)]
+        ),
+        "second_sheet.xlsx": book([("Bìa", [], False), ("Tháng 9", [line(intake.tax, 1)], False)]),
+        "prefixed.xlsx": rewrite(book([(XLSX_SHEET, [line(intake.tax, "=1+1")], False)]), prefixed),
+        "libre.xlsx": ods(intake.tax),
+    }
+    for name, data in workbooks.items():
+        intake.put(name, data)
+        (tmp_path / name).write_bytes(data)
+    intake.run()
+    for name in workbooks:
+        refused = check_file(tmp_path / name, intake.settings).unreadable
+        assert refused is not None, name
+        assert intake.ledger(name) == ("rejected", refused.reason_vi, refused.reason_en)
