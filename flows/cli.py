@@ -98,6 +98,7 @@ def run(
         disk_full,
         require_free_space,
         stop_on_sigterm,
+        terminated,
     )
 
     try:
@@ -106,10 +107,10 @@ def run(
             try:
                 summary = monthly_cycle(period=period, data_dir=str(data_dir))
             except Exception as error:
-                full = disk_full(error)
-                if full is None:
+                stop = terminated() or disk_full(error)
+                if stop is None:
                     raise
-                raise full from error
+                raise stop from error
     except RunStopped as stop:
         console.print(f"[bold red]netzero run:[/] {stop.reason_vi}\n  {stop.reason_en}")
         console.print(stop.detail, markup=False, highlight=False, soft_wrap=True)

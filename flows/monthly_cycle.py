@@ -16,7 +16,7 @@ from flows.ingest import ingest_inbox, load_reference
 from flows.publish import publish, publish_warehouse, recover_outbox, refuse_less_data
 from flows.receipts import receipt_common, write_receipts, write_validation_page
 from flows.render_reports import render_reports
-from flows.settings import settings_from_env
+from flows.settings import Settings, settings_from_env
 from flows.validate import validate_marts, validate_submissions, validate_warnings
 
 PERIOD = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
@@ -30,58 +30,66 @@ def monthly_cycle(period: str | None = None, data_dir: str | None = None) -> run
     settings = settings_from_env(Path(data_dir) if data_dir else None)
     run_id = str(flow_run.id or uuid.uuid4())
     clock = runs.StageClock()
-    with runs.exclusive(settings):
+    with runs.stop_on_sigterm(), runs.exclusive(settings):
         runs.stop_stale_prefect_servers()
         rebuild.guard(settings)  # a lost warehouse is rebuilt from the archive, never restarted
         runs.require_free_space(settings.data_dir)
         runs.start(settings, run_id, period)
-        recover_outbox(settings)
-        with clock("land"), runs.stops_recorded(settings, run_id):
-            load_reference(settings)
-            landed = ingest_inbox(settings, run_id)
-        with clock("validate"):
-            quarantined = validate_submissions(settings, run_id)
-        with clock("build"):
-            periods = build_warehouse(settings)
-            warnings = validate_warnings(settings, run_id)
-        with clock("receipts"):
-            write_receipts(settings, run_id, receipt_common(settings, run_id))
-        with clock("check"):
-            try:
-                validate_marts(settings, run_id)
-            finally:
-                # Written whether or not the marts pass: a failed run is when analysts need it.
-                write_validation_page(settings, run_id, receipt_common(settings, run_id))
-        period = period or runs.latest(periods)
-        runs.set_period(settings, run_id, period)
         with runs.stops_recorded(settings, run_id):
-            refuse_less_data(settings, period)
-        with clock("render"):
-            rendered = render_reports(settings, period)
-        with clock("publish"):
-            outbox = publish(settings, period, rendered, run_id)
-        summary = runs.RunSummary(
-            run_id=run_id,
-            period=period,
-            files_landed=landed.landed,
-            files_rejected=landed.rejected,
-            files_skipped=landed.skipped,
-            lines_landed=landed.lines,
-            lines_quarantined=quarantined,
-            warnings=warnings,
-            reports_written=runs.count_reports(outbox),
-            reports_rendered=len(rendered.rendered),
-            outbox=str(outbox),
-            warehouse=str(settings.warehouse),
-            published=str(settings.published),
-            stage_seconds=clock.seconds,
-        )
-        runs.finish(settings, summary)
-        # Last, so the analysts' snapshot holds this run's completed ops.runs row.
-        with clock("snapshot"):
-            publish_warehouse(settings, run_id)
-            rebuild.export_ledger(settings, run_id)
+            summary = _cycle(settings, run_id, period, clock)
         runs.record_stage(settings, run_id, "snapshot", clock.seconds["snapshot"])
     summary = dataclasses.replace(summary, stage_seconds=clock.seconds)
     runs.summary_artifact(summary)
+    return summary
+
+
+def _cycle(
+    settings: Settings, run_id: str, period: str | None, clock: runs.StageClock
+) -> runs.RunSummary:
+    """The steps, in order, once the run holds the warehouse and is recorded."""
+    recover_outbox(settings)
+    with clock("land"):
+        load_reference(settings)
+        landed = ingest_inbox(settings, run_id)
+    with clock("validate"):
+        quarantined = validate_submissions(settings, run_id)
+    with clock("build"):
+        periods = build_warehouse(settings)
+        warnings = validate_warnings(settings, run_id)
+    with clock("receipts"):
+        write_receipts(settings, run_id, receipt_common(settings, run_id))
+    with clock("check"):
+        try:
+            validate_marts(settings, run_id)
+        finally:
+            # Written whether or not the marts pass: a failed run is when analysts need it.
+            write_validation_page(settings, run_id, receipt_common(settings, run_id))
+    period = period or runs.latest(periods)
+    runs.set_period(settings, run_id, period)
+    refuse_less_data(settings, period)
+    with clock("render"):
+        rendered = render_reports(settings, period)
+    with clock("publish"):
+        outbox = publish(settings, period, rendered, run_id)
+    summary = runs.RunSummary(
+        run_id=run_id,
+        period=period,
+        files_landed=landed.landed,
+        files_rejected=landed.rejected,
+        files_skipped=landed.skipped,
+        lines_landed=landed.lines,
+        lines_quarantined=quarantined,
+        warnings=warnings,
+        reports_written=runs.count_reports(outbox),
+        reports_rendered=len(rendered.rendered),
+        outbox=str(outbox),
+        warehouse=str(settings.warehouse),
+        published=str(settings.published),
+        stage_seconds=clock.seconds,
+    )
+    runs.finish(settings, summary)
+    # Last, so the analysts' snapshot holds this run's completed ops.runs row.
+    with clock("snapshot"):
+        publish_warehouse(settings, run_id)
+        rebuild.export_ledger(settings, run_id)
     return summary

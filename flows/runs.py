@@ -104,14 +104,20 @@ def disk_full(error: BaseException) -> DiskFull | None:
     return None
 
 
+_SIGNALS: list[int] = []  # the termination signals this process received
+
+
 @contextmanager
 def stop_on_sigterm() -> Iterator[None]:
     """SIGTERM (a service manager stopping netzero, a container shut down) ends the run as
     an exception, not a kill: the flow's own cleanup runs, the embedded Prefect server and
-    the render workers are stopped, and the operator is told in both languages. Prefect's
-    engine re-raises the signal after marking its flow run crashed: it lands here too."""
+    the render workers are stopped, and the operator is told in both languages. Installed
+    by the CLI and again inside the flow, over Prefect's own handler (whose exception DuckDB
+    would turn into a bare "Query interrupted"); the signal is remembered (``terminated``)
+    so that whatever error it surfaces as, it is reported as the stop it is."""
 
     def stop(signum: int, frame: object) -> None:
+        _SIGNALS.append(signum)
         raise Terminated(signum)
 
     previous = signal.signal(signal.SIGTERM, stop)
@@ -119,6 +125,11 @@ def stop_on_sigterm() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def terminated() -> Terminated | None:
+    """The stop a received SIGTERM amounts to, if one was received."""
+    return Terminated(_SIGNALS[-1]) if _SIGNALS else None
 
 
 @contextmanager
@@ -129,6 +140,12 @@ def stops_recorded(settings: Settings, run_id: str) -> Iterator[None]:
     except RunStopped as stop:
         stopped(settings, run_id, str(stop))
         raise
+    except Exception as error:
+        stop = terminated()
+        if stop is None:
+            raise
+        stopped(settings, run_id, str(stop))
+        raise stop from error
 
 
 def stopped(settings: Settings, run_id: str, reason: str) -> None:
@@ -246,29 +263,33 @@ def exclusive(settings: Settings) -> Iterator[None]:
 
 
 def stop_stale_prefect_servers() -> list[int]:
-    """Stop the embedded Prefect servers that killed runs left behind. Without a server,
-    Prefect runs a temporary one as a child process (marked ``PREFECT__SERVER_EPHEMERAL=1``)
-    and stops it at the end; a run killed outright (SIGKILL, out of memory, power) cannot,
-    and the orphan, adopted by init, keeps running its services for ever. Called while
-    holding the run lock: a temporary server with this run's ``PREFECT_HOME`` whose parent
-    is no longer a Python process belongs to a dead run. Linux (/proc); elsewhere a no-op."""
+    """Stop what killed runs left behind: their embedded Prefect servers and render workers.
+    Without a server, Prefect runs a temporary one as a child process (marked
+    ``PREFECT__SERVER_EPHEMERAL=1``) and stops it at the end, and the render pool stops its
+    worker processes; a run killed outright (SIGKILL, out of memory, power) can do neither,
+    and the orphans, adopted by init, keep running for ever. Called while holding the run
+    lock: such a process with this run's ``PREFECT_HOME`` whose parent is no longer a Python
+    process belongs to a dead run. Linux (/proc); elsewhere a no-op."""
     home = os.environ.get("PREFECT_HOME", "")
     proc = Path("/proc")
     if not home or not proc.is_dir():
         return []
-    wanted = {b"PREFECT__SERVER_EPHEMERAL=1", f"PREFECT_HOME={home}".encode()}
+    ours = f"PREFECT_HOME={home}".encode()
     stopped = []
     for entry in proc.iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
         try:
-            if not wanted <= set((entry / "environ").read_bytes().split(b"\0")):
+            environ = set((entry / "environ").read_bytes().split(b"\0"))
+            server = b"PREFECT__SERVER_EPHEMERAL=1" in environ
+            worker = b"from multiprocessing" in (entry / "cmdline").read_bytes()
+            if ours not in environ or not (server or worker):
                 continue
             stat = (entry / "stat").read_text()
             parent = int(stat.rsplit(")", 1)[1].split()[1])
             parent_cmd = (proc / str(parent) / "cmdline").read_bytes() if parent > 1 else b""
             if b"python" in parent_cmd:
-                continue  # a live run's own server
+                continue  # a live run's own server or worker
             os.kill(int(entry.name), signal.SIGTERM)
             stopped.append(int(entry.name))
         except (OSError, ValueError, IndexError):

@@ -74,18 +74,19 @@ def run(data: Path, kill: Callable[[str], bool] | str | None = None, delay: floa
 
 
 def stale_servers(data: Path) -> list[int]:
-    """Embedded Prefect servers of this data folder still running, after up to 15 s."""
-    marks = {
-        b"PREFECT__SERVER_EPHEMERAL=1",
-        f"PREFECT_HOME={(data / 'prefect').resolve()}".encode(),
-    }
+    """Embedded Prefect servers and render workers of this data folder still running
+    without their run, after up to 15 s."""
+    home = f"PREFECT_HOME={(data / 'prefect').resolve()}".encode()
     for _ in range(30):
         alive = []
         for entry in Path("/proc").iterdir():
             try:
-                if entry.name.isdigit() and marks <= set(
-                    (entry / "environ").read_bytes().split(b"\0")
-                ):
+                if not entry.name.isdigit():
+                    continue
+                environ = set((entry / "environ").read_bytes().split(b"\0"))
+                server = b"PREFECT__SERVER_EPHEMERAL=1" in environ
+                worker = b"from multiprocessing" in (entry / "cmdline").read_bytes()
+                if home in environ and (server or worker):
                     alive.append(int(entry.name))
             except OSError:
                 continue

@@ -429,7 +429,11 @@ def test_a_file_the_run_may_not_read_is_refused_and_the_rest_lands(tmp_path: Pat
             text=True,
             check=False,
             cwd=Path(__file__).parents[2],
-            env={**os.environ, "HOME": str(root)},
+            env={
+                **{k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")},
+                "HOME": str(root),
+                "PREFECT_HOME": str(root / "prefect"),
+            },
         )
         assert done.returncode == 0, done.stderr
         first, second = done.stdout.splitlines()
