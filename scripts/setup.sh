@@ -8,9 +8,10 @@ UV_VERSION=0.13.9
 # Pango for WeasyPrint; HarfBuzz-subset makes PDF writing ~5x faster; poppler-utils for the PDF tests.
 DEBIAN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
 # `setup.sh --test` (make test): Debian's chromium too, for the HTML report tests (Playwright
-# drives it; no browser is ever downloaded).
+# drives it; no browser is ever downloaded), and libatomic1, which Playwright's bundled node
+# driver links against (absent from a bare Debian 12: "libatomic.so.1: cannot open").
 if [ "${1:-}" = "--test" ]; then
-  DEBIAN_PACKAGES+=(chromium)
+  DEBIAN_PACKAGES+=(chromium libatomic1)
 fi
 
 missing=()
