@@ -50,7 +50,7 @@ class RegisterInvalid(RunStopped):
         super().__init__(
             f"Danh sách đăng ký có {len(problems)} lỗi; sửa rồi chạy lại (chưa nạp tệp nào)",
             f"The register has {len(problems)} mistakes; correct them and run again "
-            f"(no file was landed)",
+            "(no file was landed)",
             f"{shown}{more}",
         )
         self.problems = problems
@@ -67,7 +67,12 @@ def read_register(settings: Settings) -> dict[str, pl.DataFrame]:
             if name not in register.OPTIONAL:
                 found.append(
                     register.Problem(
-                        path.name, 0, "-", None, "không tìm thấy tệp", "file not found"
+                        str(path.resolve()),
+                        0,
+                        "-",
+                        None,
+                        "không tìm thấy tệp (chọn thư mục dữ liệu bằng --data-dir)",
+                        "file not found (choose the data folder with --data-dir)",
                     )
                 )
             continue

@@ -61,7 +61,8 @@ TARGET_TYPES = ("absolute", "intensity")
 
 @dataclass(frozen=True)
 class Problem:
-    """One mistake in a register file, said where it is: file, row (1 = header), field."""
+    """One mistake in a register file, said where it is: file, row (1 = header, 0 = the
+    file as a whole), field."""
 
     file: str
     row: int
@@ -71,6 +72,8 @@ class Problem:
     reason_en: str
 
     def __str__(self) -> str:
+        if self.row == 0:  # the file as a whole
+            return f"{self.file}: {self.reason_vi}\n    {self.file}: {self.reason_en}"
         shown = f" «{self.value}»" if self.value else ""
         return (
             f"{self.file}, dòng {self.row}, cột {self.field}{shown}: {self.reason_vi}\n"

@@ -109,3 +109,17 @@ def test_a_run_on_a_broken_register_stops_plainly_and_loses_nothing(
     )
     assert checked.exit_code == 2
     assert "enterprises.csv, dòng 6, cột baseline_year «20x1»" in checked.output
+
+
+def test_check_without_a_register_says_where_it_looked(tmp_path: Path) -> None:
+    """`netzero check` run outside the data folder used to end in a traceback: it names the
+    register files it looked for and the option that points it to them."""
+    sample = tmp_path / "sample.csv"
+    sample.write_text(
+        "tax_code,period,activity_code,quantity,unit\n3700000001,2026-09,ELEC_GRID,1,kWh\n"
+    )
+    result = CliRunner().invoke(app, ["check", str(sample), "--data-dir", str(tmp_path / "none")])
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert f"{tmp_path / 'none' / 'register' / 'enterprises.csv'}: file not found" in said
+    assert "choose the data folder with --data-dir" in said and "Traceback" not in said
