@@ -129,6 +129,19 @@ def test_check_cli_exit_codes(data: Path, tmp_path: Path) -> None:
     refused = runner.invoke(app, ["check", str(junk), "--data-dir", str(data)])
     assert refused.exit_code == 1
     assert "Tệp bị từ chối / file rejected" in refused.output
+    # As an enterprise runs it: only the verdict, no library chatter on either stream.
+    import subprocess
+    import sys
+
+    alone = subprocess.run(
+        [str(Path(sys.executable).parent / "netzero"), "check", str(good), "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert alone.returncode == 0
+    assert "ephemeral docs site" not in alone.stdout + alone.stderr
+    assert alone.stderr == "", alone.stderr
 
 
 def test_template_cli_writes_a_workbook_the_parser_reads(tmp_path: Path) -> None:
