@@ -16,6 +16,9 @@ app = typer.Typer(
     "monthly net-zero progress reports.",
     no_args_is_help=True,
     add_completion=False,
+    # Plain help: each value shown in the form the reader writes it (YYYY-MM, FOLDER), not as
+    # a Python type name (<path>, <list[str]>), which rich help adds beside every option.
+    rich_markup_mode=None,
 )
 console = Console()
 
@@ -24,6 +27,7 @@ DataDir = Annotated[
     typer.Option(
         "--data-dir",
         envvar="NETZERO_DATA_DIR",
+        metavar="FOLDER",
         help="Thư mục dữ liệu / data folder (inbox, warehouse, outbox).",
     ),
 ]
@@ -62,14 +66,18 @@ def demo(
 def run(
     period: Annotated[
         str | None,
-        typer.Option(help="Kỳ báo cáo YYYY-MM / reporting period (mặc định / default: latest)."),
+        typer.Option(
+            metavar="YYYY-MM",
+            help="Kỳ báo cáo YYYY-MM / reporting period (mặc định / default: latest).",
+        ),
     ] = None,
     data_dir: DataDir = Path("data"),
     edition: Annotated[
         list[str] | None,
         typer.Option(
+            metavar="vi|en",
             help="Thêm bản đơn ngữ vi hoặc en (lặp lại được) / also write a monolingual "
-            "edition, vi or en (repeatable); the bilingual edition is always written."
+            "edition, vi or en (repeatable); the bilingual edition is always written.",
         ),
     ] = None,
     accept_less_data: Annotated[
@@ -121,6 +129,8 @@ def run(
         console.print(f"[bold red]netzero run:[/] {exc}")
         raise typer.Exit(1) from None
     table = Table(title=f"netzero — {summary.period}", show_header=False)
+    table.add_column("label")
+    table.add_column("value", overflow="fold")  # a long path wraps, never cut with "…"
     for label, value in summary.rows():
         table.add_row(label, value)
     console.print(table)
@@ -183,12 +193,19 @@ def serve(data_dir: DataDir = Path("data")) -> None:
 
 @app.command()
 def template(
-    tax_code: Annotated[str, typer.Option(help="Mã số thuế / the enterprise's tax code.")],
-    period: Annotated[str, typer.Option(help="Kỳ báo cáo YYYY-MM / reporting period.")],
+    tax_code: Annotated[
+        str, typer.Option(metavar="MST", help="Mã số thuế / the enterprise's tax code.")
+    ],
+    period: Annotated[
+        str, typer.Option(metavar="YYYY-MM", help="Kỳ báo cáo YYYY-MM / reporting period.")
+    ],
     out: Annotated[
-        Path | None, typer.Option(help="Tệp .xlsx / file to write (default: <tax>_<period>.xlsx).")
+        Path | None,
+        typer.Option(
+            metavar="FILE", help="Tệp .xlsx / file to write (default: <tax>_<period>.xlsx)."
+        ),
     ] = None,
-    revision: Annotated[int, typer.Option(help="Lần nộp / revision (1, 2, …).")] = 1,
+    revision: Annotated[int, typer.Option(metavar="N", help="Lần nộp / revision (1, 2, …).")] = 1,
 ) -> None:
     """Viết mẫu Excel nộp số liệu / write the Excel submission template for one month."""
     from flows.monthly_cycle import PERIOD
@@ -204,7 +221,9 @@ def template(
 
 @app.command()
 def check(
-    file: Annotated[Path, typer.Argument(help="Tệp cần kiểm tra / the file to check.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="Tệp cần kiểm tra / the file to check.")
+    ],
     data_dir: DataDir = Path("data"),
 ) -> None:
     """Kiểm tra một tệp trước khi nộp, không nạp vào kho / check one file without landing it.
@@ -254,9 +273,9 @@ def check(
 @app.command()
 def dictionary(
     data_dir: DataDir = Path("data"),
-    out: Annotated[Path, typer.Option(help="Tệp Markdown / Markdown file to write.")] = Path(
-        "docs/data-dictionary.md"
-    ),
+    out: Annotated[
+        Path, typer.Option(metavar="FILE", help="Tệp Markdown / Markdown file to write.")
+    ] = Path("docs/data-dictionary.md"),
 ) -> None:
     """Viết từ điển dữ liệu / write the data dictionary and the submission contract docs."""
     from flows.dictionary import render

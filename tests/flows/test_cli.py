@@ -58,3 +58,15 @@ def test_a_second_run_on_a_busy_warehouse_is_told_and_touches_nothing(
     assert "Traceback" not in ours
     assert sorted(p.name for p in (data / "inbox").iterdir()) == inbox
     assert not settings.warehouse.exists()
+
+
+def test_help_names_values_as_a_reader_writes_them() -> None:
+    """`--help` used to print Python type names (`<list[str]>`, `<str>`, `<path>`) where
+    the reader needs the form of the value (YYYY-MM, FOLDER, vi|en)."""
+    runner = CliRunner()
+    for command in ("run", "check", "template", "rebuild", "dictionary", "demo"):
+        shown = runner.invoke(app, [command, "--help"], env={"COLUMNS": "120"}).output
+        options = shown[shown.index("Options:") :]  # check's FILE argument still says <path>
+        for python_type in ("<list[str]>", "<str>", "<path>", "<int>", "<bool>"):
+            assert python_type not in options, (command, python_type)
+    assert "YYYY-MM" in runner.invoke(app, ["run", "--help"], env={"COLUMNS": "120"}).output
