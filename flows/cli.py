@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 from pathlib import Path
 from typing import Annotated
 
@@ -119,6 +120,10 @@ def run(
                 if stop is None:
                     raise
                 raise stop from error
+    except KeyboardInterrupt:  # Ctrl-C: Prefect marks the run crashed and stops its server
+        stop = Terminated(signal.SIGINT)
+        console.print(f"[bold red]netzero run:[/] {stop.reason_vi}\n  {stop.reason_en}")
+        raise typer.Exit(130) from None
     except RunStopped as stop:
         console.print(f"[bold red]netzero run:[/] {stop.reason_vi}\n  {stop.reason_en}")
         console.print(stop.detail, markup=False, highlight=False, soft_wrap=True)

@@ -23,11 +23,12 @@ def stdout_of(log: Path) -> str:
     return " ".join(log.read_text().split())
 
 
-def test_sigterm_stops_the_run_plainly_and_the_rerun_completes_it(
-    province: Province, tmp_path: Path
+@pytest.mark.parametrize(("name", "code"), [("SIGTERM", 143), ("SIGINT", 130)])
+def test_a_stop_signal_ends_the_run_plainly_and_the_rerun_completes_it(
+    province: Province, tmp_path: Path, name: str, code: int
 ) -> None:
     """SIGTERM used to leave the embedded server running, print no word of its own and
-    exit by the signal."""
+    exit by the signal; Ctrl-C (SIGINT) printed no word of its own either."""
     data = tmp_path / "data"
     shutil.copytree(province.source, data)
     log = tmp_path / "run.log"
@@ -38,12 +39,14 @@ def test_sigterm_stops_the_run_plainly_and_the_rerun_completes_it(
         deadline = time.monotonic() + 300
         while "validate_submissions" not in log.read_text() and time.monotonic() < deadline:
             time.sleep(0.05)
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=120) == 143
+        proc.send_signal(getattr(signal, name))
+        assert proc.wait(timeout=120) == code
     said = stdout_of(log)
-    assert "Lượt chạy bị dừng theo yêu cầu (SIGTERM)" in said
-    assert "The run was stopped on request (SIGTERM): nothing is half-written" in said
+    assert f"Lượt chạy bị dừng theo yêu cầu ({name})" in said
+    assert f"The run was stopped on request ({name}): nothing is half-written" in said
     assert stale_servers(data) == [], "the embedded Prefect server is stopped"
+    if name == "SIGINT":
+        return  # the same rerun as after SIGTERM: checked once
     assert run(data) == 0
     assert fingerprint(data) == province.expected
 
