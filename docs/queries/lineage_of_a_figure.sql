@@ -1,7 +1,7 @@
 -- Truy vết một con số: phát thải của một doanh nghiệp trong một tháng, đến tệp, dòng và hệ số.
 -- Trace one figure: an enterprise-month's emissions back to file, line and factor.
 -- Set the enterprise and month first, e.g. in the duckdb shell:
---   set variable tax_code = '3700000001';
+--   set variable tax_code = '3717888069';  -- the demo's first enterprise
 --   set variable period = '2026-10';
 select
     e.scope,

@@ -54,3 +54,22 @@ def test_register_names_are_fictional_and_parks_real(tmp_path: Path) -> None:
     assert all(line.endswith(",true") for line in enterprises.splitlines()[1:])
     parks = (tmp_path / "register" / "industrial_parks.csv").read_text(encoding="utf-8")
     assert "VSIP3" in parks and len(parks.splitlines()) - 1 >= 6
+
+
+def test_the_tax_codes_the_docs_print_are_in_the_default_demo(tmp_path: Path) -> None:
+    """The README's template example and the lineage query's example name an enterprise the
+    default demo has (the lineage example used to name one it has not: no rows)."""
+    import re
+
+    generate_demo(tmp_path, DemoSpec(months=1))
+    register = (tmp_path / "register" / "enterprises.csv").read_text(encoding="utf-8")
+    root = Path(__file__).parents[2]
+    printed = set(re.findall(r"\b37\d{8}\b", (root / "README.md").read_text(encoding="utf-8")))
+    printed |= set(
+        re.findall(
+            r"\b37\d{8}\b", (root / "docs" / "queries" / "lineage_of_a_figure.sql").read_text()
+        )
+    )
+    assert printed
+    for tax in printed:
+        assert f"\n{tax}," in register, tax
