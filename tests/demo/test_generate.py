@@ -61,7 +61,7 @@ def test_the_tax_codes_the_docs_print_are_in_the_default_demo(tmp_path: Path) ->
     default demo has (the lineage example used to name one it has not: no rows)."""
     import re
 
-    generate_demo(tmp_path, DemoSpec(months=1))
+    generate_demo(tmp_path, DemoSpec(months=2))
     register = (tmp_path / "register" / "enterprises.csv").read_text(encoding="utf-8")
     root = Path(__file__).parents[2]
     printed = set(re.findall(r"\b37\d{8}\b", (root / "README.md").read_text(encoding="utf-8")))
