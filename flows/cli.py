@@ -211,9 +211,13 @@ def template(
         ),
     ] = None,
     revision: Annotated[int, typer.Option(metavar="N", help="Lần nộp / revision (1, 2, …).")] = 1,
+    data_dir: DataDir = Path("data"),
 ) -> None:
     """Viết mẫu Excel nộp số liệu / write the Excel submission template for one month."""
+    from flows.ingest import read_register
     from flows.monthly_cycle import PERIOD
+    from flows.runs import RunStopped
+    from flows.settings import settings_from_env
     from flows.template import write_template
 
     if not PERIOD.match(period):
@@ -222,6 +226,27 @@ def template(
     target = out or Path(f"{tax_code}_{period}.xlsx")
     write_template(target, tax_code, period, revision)
     console.print(f"template → {target}")
+    register = settings_from_env(data_dir).register / "enterprises.csv"
+    try:
+        known = tax_code in set(
+            read_register(settings_from_env(data_dir))["enterprises"]["tax_code"]
+        )
+    except RunStopped:
+        console.print(
+            f"[yellow]Lưu ý / note:[/] không đọc được danh sách doanh nghiệp ở {register}: mã số "
+            f"thuế chưa được kiểm tra / the enterprise register at {register} could not be read: "
+            "the tax code was not checked",
+            soft_wrap=True,
+        )
+        return
+    if not known:
+        console.print(
+            f"[yellow]Lưu ý / note:[/] mã số thuế {tax_code} không có trong danh sách doanh "
+            f"nghiệp ({register}): tệp nộp theo mẫu này sẽ bị từ chối cho đến khi doanh nghiệp "
+            f"được đăng ký / tax code {tax_code} is not in the enterprise register ({register}): "
+            "a file sent from this template is refused until the enterprise is registered",
+            soft_wrap=True,
+        )
 
 
 @app.command()

@@ -163,3 +163,44 @@ def test_the_contract_page_is_current() -> None:
 
     page = Path(__file__).parents[2] / "docs" / "submission-contract.md"
     assert page.read_text(encoding="utf-8") == contract_doc.render()
+
+
+def test_a_template_for_an_unregistered_tax_code_says_it_will_be_refused(
+    data: Path, tmp_path: Path
+) -> None:
+    """`netzero template --tax-code 123` used to write the template without a word."""
+    runner = CliRunner()
+    unknown = runner.invoke(
+        app,
+        [
+            "template",
+            "--tax-code",
+            "123",
+            "--period",
+            "2026-11",
+            "--out",
+            str(tmp_path / "u.xlsx"),
+            "--data-dir",
+            str(data),
+        ],
+        env={"COLUMNS": "200"},
+    )
+    assert unknown.exit_code == 0 and (tmp_path / "u.xlsx").exists()
+    said = " ".join(unknown.output.split())
+    assert "tax code 123 is not in the enterprise register" in said
+    assert "mã số thuế 123 không có trong danh sách doanh nghiệp" in said
+    known = runner.invoke(
+        app,
+        [
+            "template",
+            "--tax-code",
+            registered(data),
+            "--period",
+            "2026-11",
+            "--out",
+            str(tmp_path / "k.xlsx"),
+            "--data-dir",
+            str(data),
+        ],
+    )
+    assert known.exit_code == 0 and "not in the enterprise register" not in known.output
