@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import multiprocessing
 import os
 import shutil
@@ -221,11 +222,31 @@ def render_on_dask(jobs: list[Job], address: str) -> None:
             advance()
 
 
+def _run_logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
+    """Prefect's run logger inside a flow or task run (it reaches the UI), else our own."""
+    from prefect.exceptions import MissingContextError
+    from prefect.logging import get_run_logger
+
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return logging.getLogger("netzero.render")
+
+
 @contextmanager
 def progress(total: int, label: str) -> Iterator[Callable[[], None]]:
-    """A rich progress bar on an interactive terminal; nothing in logs, CI or tests."""
+    """A rich progress bar on an interactive terminal. Elsewhere (cron, CI, the Prefect UI)
+    a log line every tenth of the way and at the end: minutes of rendering are never silent."""
     if not sys.stderr.isatty() or os.environ.get("NETZERO_NO_PROGRESS"):
-        yield lambda: None
+        logger, done, step = _run_logger(), [0], max(1, total // 10)
+        logger.info("%s: %d", label, total)
+
+        def advance() -> None:
+            done[0] += 1
+            if done[0] % step == 0 or done[0] == total:
+                logger.info("%s: %d/%d", label, done[0], total)
+
+        yield advance
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
