@@ -106,13 +106,13 @@ def run(
         Terminated,
         disk_full,
         require_free_space,
-        stop_on_sigterm,
+        stop_on_signals,
         terminated,
     )
 
     try:
         require_free_space(data_dir)
-        with stop_on_sigterm():
+        with stop_on_signals():
             try:
                 summary = monthly_cycle(period=period, data_dir=str(data_dir))
             except Exception as error:
@@ -127,7 +127,7 @@ def run(
     except RunStopped as stop:
         console.print(f"[bold red]netzero run:[/] {stop.reason_vi}\n  {stop.reason_en}")
         console.print(stop.detail, markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(143 if isinstance(stop, Terminated) else 1) from None
+        raise typer.Exit(128 + stop.signum if isinstance(stop, Terminated) else 1) from None
     except (LookupError, NoDataForPeriod, ValueError, RunInProgress) as exc:
         # Nothing to report on, a bad period, or the warehouse busy with another run: say
         # so plainly, no traceback.

@@ -30,7 +30,7 @@ def monthly_cycle(period: str | None = None, data_dir: str | None = None) -> run
     settings = settings_from_env(Path(data_dir) if data_dir else None)
     run_id = str(flow_run.id or uuid.uuid4())
     clock = runs.StageClock()
-    with runs.stop_on_sigterm(), runs.exclusive(settings):
+    with runs.stop_on_signals(), runs.exclusive(settings):
         runs.stop_stale_prefect_servers()
         rebuild.guard(settings)  # a lost warehouse is rebuilt from the archive, never restarted
         runs.require_free_space(settings.data_dir)

@@ -59,6 +59,7 @@ class RunInProgress(RuntimeError):
 
 class Terminated(RunStopped):
     def __init__(self, signum: int) -> None:
+        self.signum = signum
         name = signal.Signals(signum).name
         super().__init__(
             f"Lượt chạy bị dừng theo yêu cầu ({name}): không có gì ghi dở; chạy lại để tiếp tục",
@@ -108,23 +109,25 @@ _SIGNALS: list[int] = []  # the termination signals this process received
 
 
 @contextmanager
-def stop_on_sigterm() -> Iterator[None]:
-    """SIGTERM (a service manager stopping netzero, a container shut down) ends the run as
-    an exception, not a kill: the flow's own cleanup runs, the embedded Prefect server and
-    the render workers are stopped, and the operator is told in both languages. Installed
-    by the CLI and again inside the flow, over Prefect's own handler (whose exception DuckDB
-    would turn into a bare "Query interrupted"); the signal is remembered (``terminated``)
-    so that whatever error it surfaces as, it is reported as the stop it is."""
+def stop_on_signals() -> Iterator[None]:
+    """SIGTERM (a service manager stopping netzero, a container shut down) or Ctrl-C ends
+    the run as an exception, not a kill: the flow's own cleanup runs, the embedded Prefect
+    server and the render workers are stopped, and the operator is told in both languages.
+    Installed by the CLI and again inside the flow, over Prefect's own handlers (whose
+    exceptions DuckDB would turn into a bare "Query interrupted"); the signal is remembered
+    (``terminated``) so that whatever error it surfaces as, it is reported as the stop it is."""
 
     def stop(signum: int, frame: object) -> None:
         _SIGNALS.append(signum)
         raise Terminated(signum)
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    stops = (signal.SIGTERM, signal.SIGINT)  # Ctrl-C too: DuckDB swallows KeyboardInterrupt
+    previous = {signum: signal.signal(signum, stop) for signum in stops}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def terminated() -> Terminated | None:
