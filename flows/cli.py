@@ -6,11 +6,14 @@ import logging
 import os
 import signal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from flows.runs import RunStopped
 
 app = typer.Typer(
     help="netzero — báo cáo tiến độ phát thải ròng bằng “0” hằng tháng / "
@@ -41,6 +44,13 @@ def _quiet_defaults(data_dir: Path) -> None:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("PREFECT_HOME", str((data_dir / "prefect").resolve()))
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+
+def _say_stopped(command: str, stop: RunStopped) -> None:
+    """Why a command stopped on purpose, in both languages, and what to correct: no traceback."""
+    console.print(f"[bold red]netzero {command}:[/] {stop.reason_vi}\n  {stop.reason_en}")
+    if stop.detail:
+        console.print(stop.detail, markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -121,12 +131,10 @@ def run(
                     raise
                 raise stop from error
     except KeyboardInterrupt:  # Ctrl-C: Prefect marks the run crashed and stops its server
-        stop = Terminated(signal.SIGINT)
-        console.print(f"[bold red]netzero run:[/] {stop.reason_vi}\n  {stop.reason_en}")
+        _say_stopped("run", Terminated(signal.SIGINT))
         raise typer.Exit(130) from None
     except RunStopped as stop:
-        console.print(f"[bold red]netzero run:[/] {stop.reason_vi}\n  {stop.reason_en}")
-        console.print(stop.detail, markup=False, highlight=False, soft_wrap=True)
+        _say_stopped("run", stop)
         raise typer.Exit(128 + stop.signum if isinstance(stop, Terminated) else 1) from None
     except (LookupError, NoDataForPeriod, ValueError, RunInProgress) as exc:
         # Nothing to report on, a bad period, or the warehouse busy with another run: say
@@ -269,8 +277,7 @@ def check(
     try:
         result = check_file(file, settings_from_env(data_dir))
     except RunStopped as stop:
-        console.print(f"[bold red]netzero check:[/] {stop.reason_vi}\n  {stop.reason_en}")
-        console.print(stop.detail, markup=False, highlight=False, soft_wrap=True)
+        _say_stopped("check", stop)
         raise typer.Exit(2) from None
     if result.unreadable is not None:
         console.print(f"[bold red]Tệp bị từ chối / file rejected:[/] {file.name}")
