@@ -13,13 +13,16 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 PY := .venv/bin/python
 NETZERO := .venv/bin/netzero
 
-.PHONY: help setup run test lint demo bench fuzz clean
+.PHONY: help setup setup-dev run test lint demo bench fuzz clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-setup:  ## Debian libraries, uv, locked .venv (skips what is done)
+setup:  ## Debian libraries, uv, locked .venv with what running needs (skips what is done)
 	@scripts/setup.sh
+
+setup-dev:  ## the same, plus chromium, the dev tools (pytest, ruff, mypy, playwright) and Dask
+	@scripts/setup.sh --test
 
 demo: setup  ## generate the demo province into data/ if it is not there yet
 	@$(NETZERO) demo
@@ -27,8 +30,7 @@ demo: setup  ## generate the demo province into data/ if it is not there yet
 run: demo  ## run the monthly cycle for the latest demo month (PERIOD=yyyy-mm to choose)
 	@$(NETZERO) run $(if $(PERIOD),--period $(PERIOD))
 
-test:  ## set up (with chromium for the HTML tests) and run the test suite
-	@scripts/setup.sh --test
+test: setup-dev  ## set up (with chromium for the HTML tests) and run the test suite
 	@$(PY) -m pytest
 
 bench: setup  ## benchmarks (ratios against floors measured in the same run) → bench/results/ (~15 min)
@@ -37,11 +39,11 @@ bench: setup  ## benchmarks (ratios against floors measured in the same run) →
 	@$(PY) -m bench.province --enterprises 1000 10000
 	@$(PY) -m bench.cycle --enterprises 1000
 
-fuzz: setup  ## fuzz the intake: FUZZ_EXAMPLES (default 1000) random hostile files (~10 min)
+fuzz: setup-dev  ## fuzz the intake: FUZZ_EXAMPLES (default 1000) random hostile files (~10 min)
 	@NETZERO_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),1000) NETZERO_FUZZ_RANDOM=1 \
 		$(PY) -m pytest tests/flows/test_fuzz_intake.py -p no:randomly --hypothesis-show-statistics
 
-lint: setup  ## ruff and mypy
+lint: setup-dev  ## ruff and mypy
 	@.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
 
 clean:  ## remove generated data (data/) — the warehouse, inbox and outbox

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,11 @@ class Settings:
             raise ValueError(
                 f"NETZERO_REPORT_EDITIONS must list bilingual and any of vi, en, not "
                 f"{','.join(self.editions)!r}"
+            )
+        if self.dask_address and importlib.util.find_spec("distributed") is None:
+            raise ValueError(
+                "NETZERO_DASK_ADDRESS is set but Dask is not installed: `uv sync --extra dask` "
+                "(or `make setup-dev`) / đã đặt NETZERO_DASK_ADDRESS nhưng chưa cài Dask"
             )
         if not 0 <= self.progress_tolerance < 1:
             raise ValueError(

@@ -45,10 +45,24 @@ else
   fi
 fi
 
-# The locked environment; the stamp makes the second call free.
-stamp=.venv/.netzero-synced
+# The locked environment. `make run` needs only what running needs (no dev group, no Dask);
+# `make test` adds the dev group (pytest, ruff, mypy, playwright, hypothesis) and every extra.
+# A run sync is --inexact, so it never removes what a test sync installed. The stamps make
+# the second call free.
+if [ "${1:-}" = "--test" ]; then
+  stamp=.venv/.netzero-synced-test
+  sync_args=(--all-extras)
+else
+  stamp=.venv/.netzero-synced-run
+  sync_args=(--no-dev --inexact)
+  # a test environment holds everything a run needs
+  if [ -f .venv/.netzero-synced-test ] && [ .venv/.netzero-synced-test -nt uv.lock ] \
+    && [ .venv/.netzero-synced-test -nt pyproject.toml ]; then
+    stamp=.venv/.netzero-synced-test
+  fi
+fi
 if [ ! -f "$stamp" ] || [ uv.lock -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  echo "setup: syncing .venv from uv.lock"
-  UV_PYTHON_DOWNLOADS=never "$UV" sync --frozen --compile-bytecode --python 3.11 --quiet
+  echo "setup: syncing .venv from uv.lock (${sync_args[*]})"
+  UV_PYTHON_DOWNLOADS=never "$UV" sync --frozen --compile-bytecode --python 3.11 --quiet "${sync_args[@]}"
   touch "$stamp"
 fi
