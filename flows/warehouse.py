@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -149,15 +148,30 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(found)
 
 
+# The on-disk format of the analysts' snapshot: the oldest that keeps today's compression,
+# so DuckDB 1.2 and every later client (CLI, JDBC, Node, the Python library of an older
+# environment) open it, not only the 2.x this project writes the warehouse with. The
+# warehouse itself keeps the newest format; only the copy analysts open is written this way.
+SNAPSHOT_STORAGE_VERSION = "v1.2.0"
+
+
 def snapshot(source: Path, target: Path) -> None:
-    """Copy the warehouse to ``target`` as a consistent file, then swap it in atomically:
-    readers that opened the old snapshot keep reading it; new readers see the new one.
-    Call while holding the run lock (no other writer)."""
-    with connect(source) as con:
-        con.execute("checkpoint")
+    """Copy the warehouse to ``target`` in the format older DuckDB clients read
+    (``SNAPSHOT_STORAGE_VERSION``), compacted (``COPY FROM DATABASE`` writes only live rows),
+    then swap it in atomically: readers that opened the old snapshot keep reading it; new
+    readers see the new one. Call while holding the run lock (no other writer)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
-    shutil.copyfile(source, partial)
+    for leftover in (partial, partial.with_name(partial.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    with connect(source) as con:
+        (catalog,) = con.execute("select current_database()").fetchone() or ("",)
+        con.execute(
+            f"attach {_sql_string(str(partial))} as snapshot_copy "
+            f"(storage_version {_sql_string(SNAPSHOT_STORAGE_VERSION)})"
+        )
+        con.execute(f'copy from database "{catalog}" to snapshot_copy')
+        con.execute("detach snapshot_copy")
     failpoint("snapshot.copied")
     with duckdb.connect(str(partial), read_only=True) as check:  # opens, or the swap waits
         check.execute("select count(*) from ops.runs").fetchall()

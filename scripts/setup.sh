@@ -66,3 +66,15 @@ if [ ! -f "$stamp" ] || [ uv.lock -nt "$stamp" ] || [ pyproject.toml -nt "$stamp
   UV_PYTHON_DOWNLOADS=never "$UV" sync --frozen --compile-bytecode --python 3.11 --quiet "${sync_args[@]}"
   touch "$stamp"
 fi
+
+# `--test`: the DuckDB clients analysts use (the stable CLI, an older library), in their own
+# environment, for the tests that open the published snapshot with them.
+if [ "${1:-}" = "--test" ]; then
+  clients=.tools/analyst-clients
+  if [ ! -f "$clients/.synced" ] || [ scripts/analyst-clients.txt -nt "$clients/.synced" ]; then
+    echo "setup: installing the analysts' DuckDB clients into $clients"
+    "$UV" venv --quiet --allow-existing --python 3.11 "$clients"
+    "$UV" pip install --quiet --python "$clients/bin/python" -r scripts/analyst-clients.txt
+    touch "$clients/.synced"
+  fi
+fi

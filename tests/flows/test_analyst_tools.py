@@ -1,0 +1,131 @@
+"""The published warehouse as analysts meet it: opened by the DuckDB CLI they can install
+(1.5.6, which reads storage versions up to 1.5) and by an older client library (1.4.4) in an
+environment of its own (`scripts/analyst-clients.txt`, installed by `make test`), and the
+README's analyst commands run as printed, on a real run's published folder."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.flows.conftest import Province
+
+ROOT = Path(__file__).resolve().parents[2]
+CLIENTS = ROOT / ".tools" / "analyst-clients" / "bin"
+
+
+def client(name: str) -> Path:
+    path = CLIENTS / name
+    assert path.exists(), f"{path} missing: `scripts/setup.sh --test` (make test) installs it"
+    return path
+
+
+def run(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def readme_blocks(section: str, language: str) -> list[str]:
+    """The ```language blocks of the README section whose heading or bold lead is ``section``."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index(section)
+    end = text.find("\n## ", start + len(section))
+    body = text[start : end if end > 0 else None]
+    return re.findall(rf"```{language}\n(.*?)```", body, flags=re.S)
+
+
+def analyst_folder(province: Province, tmp_path: Path) -> Path:
+    """A working directory where ``data/`` is the reference run's data folder, as after
+    ``make run`` in the repository."""
+    (tmp_path / "data").symlink_to(province.reference)
+    return tmp_path
+
+
+def test_the_readme_analyst_commands_run_with_the_stable_duckdb_cli(
+    province: Province, tmp_path: Path
+) -> None:
+    cwd = analyst_folder(province, tmp_path)
+    lines = [
+        line
+        for block in readme_blocks("**How analysts connect.**", "sh")
+        for line in block.splitlines()
+        if line.startswith("duckdb ")
+    ]
+    assert len(lines) >= 3
+    for line in lines:
+        command = [str(client("duckdb")), "-json", *shlex.split(line)[1:]]
+        done = run(command, cwd)
+        assert done.returncode == 0, f"{line}\n{done.stderr}"
+        rows = json.loads(done.stdout)
+        assert rows, f"{line} returned no rows"
+
+
+def test_the_readme_warehouse_query_runs_with_the_stable_duckdb_cli(
+    province: Province, tmp_path: Path
+) -> None:
+    cwd = analyst_folder(province, tmp_path)
+    (sql,) = readme_blocks("## Warehouse (for analysts)", "sql")
+    database = "data/published/netzero.duckdb"
+    done = run([str(client("duckdb")), "-readonly", "-json", database, "-c", sql], cwd)
+    assert done.returncode == 0, done.stderr
+    assert {row["period"] for row in json.loads(done.stdout)} == {"2026-09", "2026-10"}
+
+
+OLDER_CLIENT = """
+import json, sys
+import duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+tables = con.execute(
+    "select schema_name, table_name from duckdb_tables() order by all").fetchall()
+print(json.dumps({
+    "version": duckdb.__version__,
+    "rows": {f"{s}.{t}": con.execute(f"select count(*) from {s}.{t}").fetchone()[0]
+             for s, t in tables},
+    "comments": con.execute(
+        "select count(comment) from duckdb_columns() where schema_name <> 'main'").fetchone()[0],
+}))
+"""
+
+
+def test_an_older_client_library_reads_every_table_and_comment_of_the_snapshot(
+    province: Province,
+) -> None:
+    snapshot = province.reference / "published" / "netzero.duckdb"
+    done = run([str(client("python")), "-c", OLDER_CLIENT, str(snapshot)])
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["version"].startswith("1.4.")
+    with duckdb.connect(str(province.reference / "warehouse" / "netzero.duckdb"), True) as con:
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() order by all"
+        ).fetchall()
+        rows = {
+            f"{s}.{t}": con.execute(f"select count(*) from {s}.{t}").fetchone()[0]  # type: ignore[index]
+            for s, t in tables
+        }
+        (comments,) = con.execute(
+            "select count(comment) from duckdb_columns() where schema_name <> 'main'"
+        ).fetchone() or (0,)
+    assert seen["rows"] == rows
+    assert seen["comments"] == comments > 0
+
+
+@pytest.mark.parametrize("schema", ["marts", "reports", "reference"])
+def test_the_older_client_reads_the_parquet_exports(province: Province, schema: str) -> None:
+    folder = province.reference / "published" / "parquet" / schema
+    files = sorted(folder.glob("*.parquet"))
+    assert files
+    script = (
+        "import duckdb, sys\n"
+        "for f in sys.argv[1:]:\n"
+        "    duckdb.sql(f\"select count(*) from '{f}'\").fetchall()\n"
+    )
+    done = run([str(client("python")), "-c", script, *map(str, files)])
+    assert done.returncode == 0, done.stderr
