@@ -13,6 +13,11 @@ DEBIAN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-ut
 if [ "${1:-}" = "--test" ]; then
   DEBIAN_PACKAGES+=(chromium libatomic1)
 fi
+# uv is installed from PyPI into a venv when none is on PATH: a bare Debian 12 has python3
+# without venv/ensurepip ("ensurepip is not available").
+if ! command -v uv >/dev/null 2>&1 && [ ! -x .tools/bin/uv ]; then
+  DEBIAN_PACKAGES+=(python3-venv)
+fi
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
