@@ -22,6 +22,10 @@ STAGING_SQL_MODELS = (
 )
 
 
+# Every schema's columns carry their meaning (transforms/dictionary.py), raw and ops included.
+COMMENTED = ("raw", "reference", "staging", "marts", "reports", "ops")
+
+
 def _materialise(
     con: duckdb.DuckDBPyConnection,
     table: str,
@@ -198,7 +202,7 @@ def build_warehouse(settings: Settings) -> list[str]:
             rpt,
             *rollups,
         )
-        wh.comment_columns(con, ("staging", "marts", "reports"), dictionary.describe)
+        wh.comment_columns(con, COMMENTED, dictionary.describe)
     return periods
 
 

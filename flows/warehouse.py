@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import polars.selectors as cs
 
 from flows.failpoints import failpoint
 from transforms import SQL_DIR
@@ -47,7 +49,9 @@ def query(
 def replace_table(
     con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, table: str, comment: str | None = None
 ) -> None:
-    """Materialise a frame as ``table``, replacing what was there."""
+    """Materialise a frame as ``table``, replacing what was there. Counts are stored signed:
+    Polars counts are unsigned (``UInteger``), which BI tools and JDBC drivers misread."""
+    frame = frame.with_columns(cs.unsigned_integer().cast(pl.Int64))
     con.register("_incoming", frame.to_arrow())
     con.execute(f"create or replace table {table} as select * from _incoming")
     con.unregister("_incoming")
@@ -120,7 +124,9 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None
 
 
 def comment_columns(
-    con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...], describe: Callable[[str], str | None]
+    con: duckdb.DuckDBPyConnection,
+    schemas: tuple[str, ...],
+    describe: Callable[[str, str], str | None],
 ) -> list[str]:
     """COMMENT ON COLUMN for every column of ``schemas``; returns those left undescribed."""
     columns = con.execute(
@@ -130,7 +136,7 @@ def comment_columns(
     ).fetchall()
     missing = []
     for schema, table, column in columns:
-        text = describe(column)
+        text = describe(column, f"{schema}.{table}")
         if text is None:
             missing.append(f"{schema}.{table}.{column}")
             continue
@@ -179,20 +185,35 @@ def snapshot(source: Path, target: Path) -> None:
 
 
 def export_parquet(database: Path, folder: Path, schemas: tuple[str, ...]) -> list[Path]:
-    """Every table of ``schemas`` as ``folder/<schema>/<table>.parquet``."""
+    """Every table of ``schemas`` as ``folder/<schema>/<table>.parquet``, its comments in
+    the file's key-value metadata: ``table`` ("schema.table"), ``comment`` (the table's) and
+    ``column_comments`` (JSON: column → meaning), readable with ``parquet_kv_metadata()``
+    or any Parquet library."""
     written = []
     with duckdb.connect(str(database), read_only=True) as con:
         tables = con.execute(
-            "select schema_name, table_name from duckdb_tables() "
+            "select schema_name, table_name, coalesce(comment, '') from duckdb_tables() "
             "where schema_name in (select unnest(?)) order by all",
             [list(schemas)],
         ).fetchall()
-        for schema, table in tables:
+        for schema, table, comment in tables:
+            columns = con.execute(
+                "select column_name, comment from duckdb_columns() "
+                "where schema_name = ? and table_name = ? and comment is not null "
+                "order by column_index",
+                [schema, table],
+            ).fetchall()
+            metadata = {
+                "table": f"{schema}.{table}",
+                "comment": comment,
+                "column_comments": json.dumps(dict(columns), ensure_ascii=False),
+            }
+            kv = ", ".join(f'"{key}": {_sql_string(value)}' for key, value in metadata.items())
             target = folder / schema / f"{table}.parquet"
             target.parent.mkdir(parents=True, exist_ok=True)
             con.execute(
                 f"copy (select * from {schema}.{table}) to {_sql_string(str(target))} "
-                "(format parquet)"
+                f"(format parquet, kv_metadata {{{kv}}})"
             )
             written.append(target)
     return written

@@ -326,6 +326,97 @@ for _figure in REASONED_FIGURES:
         "(transforms/unknowns.py)."
     )
 
+# raw, ops and reference: what the pipeline appends and the registry it computes with.
+COLUMNS |= {
+    "size_bytes": "Size of the file as received, bytes.",
+    "status": "What happened (the table's comment lists the values).",
+    "seen_at": "When this run saw the file in the inbox (UTC).",
+    "receipt_written_at": "When the file's bilingual receipt was written (UTC); null: owed.",
+    "validated_at": "When the validation ran (UTC).",
+    "quarantined_at": "When the line or file was rejected (UTC).",
+    "field": "Submitted field the rule is about (tax_code, period, quantity, unit, …; file).",
+    "value": "The value as received (text) that broke the rule.",
+    "started_at": "When the run started (UTC).",
+    "finished_at": "When the run ended (UTC); null while running or when killed.",
+    "duration_s": "Run wall-clock time, seconds.",
+    "files_landed": "Files this run landed in raw.",
+    "files_rejected": "Files this run refused whole (ops.file_ledger says why).",
+    "files_skipped": "Files this run skipped: already landed, or a duplicate.",
+    "lines_landed": "Lines this run landed in raw.submission_lines.",
+    "reports_written": "Report files in the period's outbox after the run.",
+    "reports_rendered": "Report files this run rendered (the others were unchanged).",
+    "outbox": "Folder of the period's reports.",
+    "stage_seconds": 'Seconds per stage, JSON ({"stage": seconds}).',
+    "stopped_reason": "Why the run stopped on purpose (status stopped), in English.",
+    "warnings": "Data-quality warnings raised (figures to confirm).",
+    "suite_name": "Great Expectations suite.",
+    "column_name": "Column the expectation checks (null: the whole table).",
+    "success": "True when the expectation held.",
+    "element_count": "Rows the expectation checked.",
+    "unexpected_count": "Rows that broke it.",
+    # reference: the registry, each row with its source
+    "source": "Where the row's value comes from: document, article, table (cited).",
+    "confidence": "How sure the value is: High (read in the source), Medium (secondary "
+    "source or inference, stated), Low.",
+    "registry_version": "Version of the factor registry the row belongs to.",
+    "label_vi": "Label, Vietnamese.",
+    "label_en": "Label, English.",
+    "category": "Kind of activity: electricity, electricity_instrument, fuel, water, waste, "
+    "output, …",
+    "combustion": "stationary or mobile, for fuels.",
+    "emission_scope": "GHG Protocol scope the activity counts in (scope1, scope2, "
+    "scope2_market; empty: none).",
+    "fuel_code": "Fuel (joins the combustion factors and densities).",
+    "unit_code": "Unit as written in a submission.",
+    "multiplier": "Factor from the unit to the activity's canonical unit.",
+    "conversion": "Conversion that needs more than a multiplier (e.g. by density).",
+    "ncv_tj_per_gg": "Net calorific value, TJ per Gg (= GJ per t).",
+    "ncv_source": "Source of the net calorific value.",
+    "co2_kg_per_tj": "CO2 emission factor, kg per TJ.",
+    "ch4_kg_per_tj": "CH4 emission factor, kg per TJ.",
+    "n2o_kg_per_tj": "N2O emission factor, kg per TJ.",
+    "is_biogenic": "True for biomass: its CO2 is reported apart, outside Scope 1.",
+    "density_id": "Density row id.",
+    "density_t_per_m3": "Fuel density, t per m3.",
+    "ef_tco2_per_mwh": "Emission factor, tCO2 per MWh.",
+    "grid_year": "Year the grid factor applies to.",
+    "publishing_document": "Document that published the factor (number and date).",
+    "gas": "Greenhouse gas.",
+    "gwp_100yr": "Global warming potential, 100 years.",
+    "toe_per_unit": "Tonnes of oil equivalent per unit.",
+    "instrument": "Market-based instrument (IREC, DPPA, RESIDUAL).",
+    "threshold_id": "Threshold id.",
+    "obligation": "Obligation the threshold triggers (ghg_inventory, key_energy_user).",
+    "metric": "Figure compared with the threshold.",
+    "threshold_value": "The threshold, in its unit.",
+    "applies_to": "Facilities the threshold applies to.",
+    "threshold": "The rule's threshold (unit column says how to read it).",
+    "rationale": "Why the threshold (project choices are stated as such).",
+    "contract_id": "DPPA contract id.",
+    "evidence": "The seller's evidence for its factor.",
+    "generator_vi": "Generating plant, Vietnamese.",
+    "generator_en": "Generating plant, English.",
+    "technology": "Generation technology.",
+    "model": "DPPA model (physical or virtual/financial).",
+    "supplier_ef_tco2_per_mwh": "The seller's documented factor, tCO2 per MWh.",
+    "valid_from": "First day the contract applies (YYYY-MM-DD).",
+    "valid_to": "Last day the contract applies (YYYY-MM-DD; empty: open).",
+    "province_vi": "Province today, Vietnamese.",
+    "province_en": "Province today, English.",
+    "former_province_vi": "Province before the 1 July 2025 merger, Vietnamese.",
+    "locality_vi": "Ward or commune, Vietnamese.",
+}
+
+# A column whose name means something else in one table.
+TABLE_COLUMNS: dict[str, str] = {
+    "ops.runs.status": "running, completed, stopped (on purpose: stopped_reason) or "
+    "interrupted (a run that never closed, killed or ended by an error, as the next run "
+    "found it).",
+    "ops.file_ledger.status": "landed, rejected, duplicate or already_landed.",
+    "ops.quarantine.value": "The value as received (text) that broke the rule.",
+    "ops.validation_results.column_name": "Column the expectation checks (null: the table).",
+}
+
 PREFIXES = {
     "ytd_": "Year to date (sum of the calendar year's months so far; null unless every month "
     "so far is known): ",
@@ -336,8 +427,11 @@ PREFIXES = {
 }
 
 
-def describe(column: str) -> str | None:
-    """The column's description, or None when it has none (a test stops that)."""
+def describe(column: str, table: str = "") -> str | None:
+    """The column's description (``table``, "schema.table", picks a table's own meaning),
+    or None when it has none (a test stops that)."""
+    if f"{table}.{column}" in TABLE_COLUMNS:
+        return TABLE_COLUMNS[f"{table}.{column}"]
     if column in COLUMNS:
         return COLUMNS[column]
     for prefix, lead in PREFIXES.items():

@@ -370,6 +370,9 @@ def _rejected_activities(rejected_lines: pl.LazyFrame, keys: list[str]) -> pl.La
     return rejected_lines.group_by(keys).agg(rejected_activities=readable.unique().sort())
 
 
+MONEY = pl.Decimal(18, 6)
+
+
 def fct_enterprise_monthly(
     stg_submissions__activity_lines: pl.LazyFrame,
     stg_submissions__rejected_lines: pl.LazyFrame,
@@ -539,6 +542,9 @@ def _with_unknowns(frame: pl.LazyFrame) -> pl.LazyFrame:
                 pl.col("emissions_tco2e") / pl.col("revenue_bn_vnd")
             ),
         )
+        # Money is exact: billion VND to the thousand đồng, not a float with tails (the
+        # thousandth of a million arrives as 249.87900000000002).
+        .with_columns(pl.col("revenue_bn_vnd").cast(MONEY))
         .drop("scope2_market_known_tco2e", "has_unfactored_fuel", "has_unfactored_market")
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from transforms.marts import REASONED_FIGURES
+from transforms.periods import month_start
 from transforms.sums import known_sum, stable_sum
 from transforms.targets import IS_INTENSITY, TARGET_COLUMNS, declared_path
 from transforms.unknowns import first_reason, window_count, window_months
@@ -114,7 +115,7 @@ def rpt_enterprise_monthly(
         .join(progress, on=["tax_code", "period"], how="left")
         .join(dim_enterprises.drop("park_code"), on="tax_code", how="left")
         .with_columns(pl.coalesce(not_submitted, pl.col(c)).alias(c) for c in REASON_COLUMNS)
-        .with_columns(year=pl.col("period").str.slice(0, 4).cast(pl.Int32))
+        .with_columns(month_start(), year=pl.col("period").str.slice(0, 4).cast(pl.Int32))
         .sort("tax_code", "period")
     )
     window = ("tax_code", "year")
@@ -210,6 +211,7 @@ def _rollup(rows: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
             ),
         )
         .drop("_solar_known_mwh", "_electricity_mwh")
+        .with_columns(month_start())
         .sort(keys)
     )
 
@@ -306,7 +308,8 @@ def rpt_rollup_reconciliation(
         .with_columns(
             abs_difference=pl.when(pl.any_horizontal(pl.col(LEVELS).is_null()))
             .then(float("inf"))
-            .otherwise(pl.max_horizontal(*LEVELS) - pl.min_horizontal(*LEVELS))
+            .otherwise(pl.max_horizontal(*LEVELS) - pl.min_horizontal(*LEVELS)),
+            reporting_month=month_start(),
         )
         .sort(keys)
     )

@@ -129,3 +129,50 @@ def test_the_older_client_reads_the_parquet_exports(province: Province, schema: 
     )
     done = run([str(client("python")), "-c", script, *map(str, files)])
     assert done.returncode == 0, done.stderr
+
+
+def snapshot_columns(province: Province) -> list[tuple[str, str, str, str, str | None]]:
+    snapshot = province.reference / "published" / "netzero.duckdb"
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        return con.execute(
+            "select schema_name, table_name, column_name, data_type, comment "
+            "from duckdb_columns() where schema_name in "
+            "('raw', 'reference', 'staging', 'marts', 'reports', 'ops') order by all"
+        ).fetchall()
+
+
+def test_the_snapshot_speaks_to_bi_tools(province: Province) -> None:
+    """Every column of every layer says what it is; no unsigned counts (JDBC and BI tools
+    misread them); every report table has a DATE for its month; money is exact."""
+    columns = snapshot_columns(province)
+    assert [c[:3] for c in columns if not c[4]] == []
+    assert [c[:4] for c in columns if c[3].startswith("U")] == []
+    report_tables = {t for s, t, *_ in columns if s == "reports"}
+    dated = {
+        t for s, t, c, d, _ in columns if s == "reports" and (c, d) == ("reporting_month", "DATE")
+    }
+    assert dated == report_tables
+    money = {d for _, _, c, d, _ in columns if c == "revenue_bn_vnd"}
+    assert money == {"DECIMAL(18,6)"}
+    timestamps = [(s, t, c, m) for s, t, c, d, m in columns if d.startswith("TIMESTAMP")]
+    assert timestamps
+    assert [x for x in timestamps if "UTC" not in (x[3] or "")] == []
+
+
+def test_every_parquet_export_carries_its_table_and_column_comments(province: Province) -> None:
+    columns = snapshot_columns(province)
+    files = sorted((province.reference / "published" / "parquet").glob("*/*.parquet"))
+    assert files
+    with duckdb.connect() as con:
+        for file in files:
+            kv = {
+                key.decode(): value.decode()
+                for key, value in con.execute(
+                    "select key, value from parquet_kv_metadata(?)", [str(file)]
+                ).fetchall()
+            }
+            schema, table = file.parent.name, file.stem
+            assert kv["table"] == f"{schema}.{table}"
+            assert kv["comment"]
+            expected = {c: m for s, t, c, _, m in columns if (s, t) == (schema, table)}
+            assert json.loads(kv["column_comments"]) == expected
