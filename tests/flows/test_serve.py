@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import httpx
@@ -42,30 +43,66 @@ def wait_for(check, timeout: float, what: str):  # type: ignore[no-untyped-def]
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def readme_operations() -> list[str]:
+    """The README's commands for running against a Prefect server, as printed."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("**Scheduled, against a Prefect server.**")
+    begin = text.index("```sh\n", start) + len("```sh\n")
+    block = text[begin : text.index("```", begin)]
+    return [line.split("  #")[0].strip() for line in block.splitlines() if line.strip()]
+
+
+class Checkout(NamedTuple):
+    """A folder laid out as the repository after `make run`: .venv, scripts/ with the
+    server settings (on a free port, the change the README describes), data/."""
+
+    root: Path
+    url: str
+    env: dict[str, str]
+    commands: list[str]
+
+    def shell(self, command: str) -> list[str]:
+        """``command`` as a user types it, in a terminal where the settings were loaded."""
+        return ["bash", "-c", f"{self.commands[0]}\n{command}"]
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
-    """`prefect server start` on a free loopback port, with its own home and database."""
-    home = tmp_path_factory.mktemp("prefect-server")
+def checkout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Checkout]:
+    """The README's `prefect server start`, with its own Prefect home and database."""
+    root = tmp_path_factory.mktemp("checkout")
+    (root / ".venv").symlink_to(ROOT / ".venv")
     port = free_port()
-    url = f"http://127.0.0.1:{port}/api"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | {
-        "PREFECT_HOME": str(home),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "DO_NOT_TRACK": "1",
-        "GX_ANALYTICS_ENABLED": "False",
-        "PREFECT_RUNNER_POLL_FREQUENCY": "2",
-        "PREFECT_API_URL": url,
+    settings = (ROOT / "scripts" / "prefect-server.env").read_text(encoding="utf-8")
+    assert "PREFECT_SERVER_API_PORT=4200\n" in settings
+    (root / "scripts").mkdir()
+    (root / "scripts" / "prefect-server.env").write_text(
+        settings.replace("PREFECT_SERVER_API_PORT=4200", f"PREFECT_SERVER_API_PORT={port}"),
+        encoding="utf-8",
+    )
+    # Nothing of ours: the settings file must bring telemetry off and the API URL itself.
+    ours = ("PREFECT_", "DO_NOT_TRACK", "GX_ANALYTICS")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ours)} | {
+        "PREFECT_HOME": str(root / "prefect-home"),
+        "PREFECT_RUNNER_POLL_FREQUENCY": "2",  # the served runner picks a run up sooner
     }
-    log = (home / "server.log").open("w")
+    commands = readme_operations()
+    assert commands[0].startswith("set -a; . scripts/prefect-server.env")
+    (server_command,) = [c for c in commands if " server start" in c]
+    url = f"http://127.0.0.1:{port}/api"
+    log = (root / "server.log").open("w")
     proc = subprocess.Popen(
-        [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        ["bash", "-c", f"{commands[0]}\nexec {server_command}"],
+        cwd=root,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     try:
         wait_for(lambda: httpx.get(f"{url}/health").status_code == 200, 180, "the Prefect server")
-        yield url, env
+        yield Checkout(root, url, env, commands)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -80,17 +117,63 @@ def test_month_to_close_is_the_previous_month_in_vietnam() -> None:
     assert month_to_close(datetime(2026, 10, 31, 20, 0, tzinfo=UTC)) == "2026-10"
 
 
-def test_serve_registers_both_schedules_and_runs_the_close_through_the_api(
-    server: tuple[str, dict[str, str]], tmp_path: Path
+def test_the_readme_settings_reach_every_prefect_command(checkout: Checkout) -> None:
+    """After the README's first line, Prefect sees the server's URL, telemetry off and no
+    promotional content, from the settings file alone."""
+    done = subprocess.run(
+        checkout.shell(".venv/bin/prefect config view --show-sources"),
+        cwd=checkout.root,
+        env=checkout.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    view = done.stdout.lower()
+    assert f"prefect_api_url='{checkout.url}' (from env)" in view
+    assert "prefect_server_analytics_enabled='false' (from env)" in view
+    assert "prefect_server_ui_show_promotional_content='false' (from env)" in view
+
+
+def run_close_as_printed(checkout: Checkout, api: httpx.Client, deployment_id: str) -> dict:
+    """The README's last command, in a third terminal: the flow run it created."""
+    (run_command,) = [c for c in checkout.commands if "deployment run" in c]
+    started = time.monotonic()
+    done = subprocess.run(
+        checkout.shell(run_command),
+        cwd=checkout.root,
+        env=checkout.env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    # Against the server, not a temporary one of its own (that took ~57 s and failed).
+    assert "temporary server" not in done.stdout + done.stderr
+    assert time.monotonic() - started < 60
+    runs = api.post(
+        "/flow_runs/filter", json={"flow_runs": {"deployment_id": {"any_": [deployment_id]}}}
+    ).json()
+    assert [r["parameters"]["period"] for r in runs] == ["2026-10"]
+    return dict(runs[0])
+
+
+def test_the_readme_commands_serve_both_schedules_and_run_a_close(
+    checkout: Checkout, tmp_path: Path
 ) -> None:
-    """It serves netzero-monthly-close (cron from the due day, Asia/Ho_Chi_Minh) and
-    netzero-daily-intake; a close triggered through the API completes and publishes."""
-    url, env = server
-    data = tmp_path / "data"
+    """The README's commands, as printed: `netzero serve` registers netzero-monthly-close
+    (cron from the due day, Asia/Ho_Chi_Minh) and netzero-daily-intake; `prefect deployment
+    run … -p period=2026-10` closes October, and the close publishes."""
+    url, env = checkout.url, checkout.env
+    data = checkout.root / "data"
     generate_demo(data, DemoSpec(enterprises=9, months=2, last_period="2026-10"))
+    (serve_command,) = [c for c in checkout.commands if "netzero serve" in c]
     log = (tmp_path / "serve.log").open("w")
     serving = subprocess.Popen(
-        [str(BIN / "netzero"), "serve", "--data-dir", str(data)],
+        checkout.shell(f"exec {serve_command}"),
+        cwd=checkout.root,
         env=env | {"NETZERO_DUE_DAY": "15"},
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -113,16 +196,7 @@ def test_serve_registers_both_schedules_and_runs_the_close_through_the_api(
             assert schedules["netzero-daily-intake"]["cron"] == "0 6 * * *"
             assert {s["timezone"] for s in schedules.values()} == {"Asia/Ho_Chi_Minh"}
 
-            def trigger() -> dict | None:
-                # A server busy registering the deployments answers 503 for a moment.
-                response = api.post(
-                    f"/deployments/{close['id']}/create_flow_run",
-                    json={"parameters": {"data_dir": str(data), "period": "2026-10"}},
-                )
-                assert response.status_code in (201, 503), response.text
-                return response.json() if response.status_code == 201 else None
-
-            run = wait_for(trigger, 60, "the server to accept the flow run")
+            run = run_close_as_printed(checkout, api, close["id"])
 
             def finished() -> dict | None:
                 state = api.get(f"/flow_runs/{run['id']}").json()["state"]
