@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import duckdb
 from prefect.tasks import exponential_backoff
@@ -214,9 +214,65 @@ class RunSummary:
         return out
 
     def markdown(self) -> str:
-        body = "\n".join(f"| {label} | {value} |" for label, value in self.rows())
-        header = "| Mục / item | Giá trị / value |\n|---|---|"
-        return f"# netzero {self.period} · run {self.run_id}\n\n{header}\n{body}\n"
+        return markdown_table(f"netzero {self.period} · run {self.run_id}", self.rows())
+
+    artifact_key: ClassVar[str] = "netzero-run-summary"
+
+    @property
+    def artifact_description(self) -> str:
+        return f"netzero monthly cycle {self.period}"
+
+
+@dataclass(frozen=True)
+class IntakeSummary:
+    """What a daily intake did: the operator's view in the Prefect UI (no reports)."""
+
+    run_id: str
+    files_landed: int
+    files_rejected: int
+    files_skipped: int
+    lines_landed: int
+    lines_quarantined: int
+    warnings: int
+    receipts: str
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    artifact_key: ClassVar[str] = "netzero-intake-summary"
+
+    @property
+    def artifact_description(self) -> str:
+        return "netzero daily intake"
+
+    def rows(self) -> list[tuple[str, str]]:
+        out = [
+            ("Tệp đã nhận / files landed", str(self.files_landed)),
+            ("Tệp bị từ chối / files rejected", str(self.files_rejected)),
+            (
+                "Tệp bỏ qua (đã có) / files skipped (already landed or duplicate)",
+                str(self.files_skipped),
+            ),
+            ("Dòng đã nhận / lines landed", str(self.lines_landed)),
+            ("Dòng bị cách ly / lines quarantined", str(self.lines_quarantined)),
+            ("Cảnh báo số liệu (mọi kỳ) / data-quality warnings (all periods)", str(self.warnings)),
+        ]
+        out += [
+            (f"Thời gian / seconds: {stage}", f"{seconds:.2f}")
+            for stage, seconds in self.stage_seconds.items()
+        ]
+        out += [
+            ("Tổng thời gian / total seconds", f"{sum(self.stage_seconds.values()):.2f}"),
+            ("Biên nhận / receipts", self.receipts),
+        ]
+        return out
+
+    def markdown(self) -> str:
+        return markdown_table(f"netzero daily intake · run {self.run_id}", self.rows())
+
+
+def markdown_table(title: str, rows: list[tuple[str, str]]) -> str:
+    body = "\n".join(f"| {label} | {value} |" for label, value in rows)
+    header = "| Mục / item | Giá trị / value |\n|---|---|"
+    return f"# {title}\n\n{header}\n{body}\n"
 
 
 class StageClock:
@@ -234,14 +290,14 @@ class StageClock:
             self.seconds[stage] = round(time.perf_counter() - start, 2)
 
 
-def summary_artifact(summary: RunSummary) -> None:
-    """The run summary as a Prefect markdown artifact (in the UI under the flow run)."""
+def summary_artifact(summary: RunSummary | IntakeSummary) -> None:
+    """The summary as a Prefect markdown artifact (in the UI under the flow run)."""
     from prefect.artifacts import create_markdown_artifact
 
     create_markdown_artifact(
-        key="netzero-run-summary",
+        key=summary.artifact_key,
         markdown=summary.markdown(),
-        description=f"netzero monthly cycle {summary.period}",
+        description=summary.artifact_description,
     )
 
 

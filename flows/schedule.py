@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from prefect import flow
+from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from flows import rebuild, runs
@@ -64,15 +64,33 @@ def daily_intake(data_dir: str | None = None) -> dict[str, int]:
         rebuild.guard(settings)
         runs.require_free_space(settings.data_dir)
         runs.start(settings, run_id, None)
+        clock = runs.StageClock()
         with runs.stops_recorded(settings, run_id):
             load_reference(settings)
-        landed = ingest_inbox(settings, run_id)
-        quarantined = validate_submissions(settings, run_id)
-        build_warehouse(settings)
-        warnings = validate_warnings(settings, run_id)
-        write_receipts(settings, run_id, receipt_common(settings, run_id))
+        with clock("land"):
+            landed = ingest_inbox(settings, run_id)
+        with clock("validate"):
+            quarantined = validate_submissions(settings, run_id)
+        with clock("build"):
+            build_warehouse(settings)
+            warnings = validate_warnings(settings, run_id)
+        with clock("receipts"):
+            receipts = write_receipts(settings, run_id, receipt_common(settings, run_id))
         runs.finish_intake(settings, run_id, landed.landed, quarantined)
         rebuild.export_ledger(settings, run_id)
+    summary = runs.IntakeSummary(
+        run_id=run_id,
+        files_landed=landed.landed,
+        files_rejected=landed.rejected,
+        files_skipped=landed.skipped,
+        lines_landed=landed.lines,
+        lines_quarantined=quarantined,
+        warnings=warnings,
+        receipts=str(receipts),
+        stage_seconds=clock.seconds,
+    )
+    runs.summary_artifact(summary)
+    get_run_logger().info("%s", summary.markdown())
     return {"files_landed": landed.landed, "lines_quarantined": quarantined, "warnings": warnings}
 
 

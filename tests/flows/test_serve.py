@@ -4,6 +4,7 @@ monthly close and the daily intake; a run triggered through the API completes.""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -153,11 +154,31 @@ def run_close_as_printed(checkout: Checkout, api: httpx.Client, deployment_id: s
     # Against the server, not a temporary one of its own (that took ~57 s and failed).
     assert "temporary server" not in done.stdout + done.stderr
     assert time.monotonic() - started < 60
-    runs = api.post(
-        "/flow_runs/filter", json={"flow_runs": {"deployment_id": {"any_": [deployment_id]}}}
-    ).json()
-    assert [r["parameters"]["period"] for r in runs] == ["2026-10"]
-    return dict(runs[0])
+    # It prints the flow run it created ("UUID: …"); the schedule's own runs are others.
+    (run_id,) = re.findall(r"UUID: ([0-9a-f-]{36})", done.stdout)
+    run = api.get(f"/flow_runs/{run_id}").json()
+    assert run["deployment_id"] == deployment_id
+    assert run["parameters"]["period"] == "2026-10"
+    return dict(run)
+
+
+def late_file(data: Path) -> str:
+    """A revision of October that reaches the inbox after the close; its tax code."""
+    tax = sorted((data / "archive").glob("*.csv"))[0].read_text().splitlines()[1][:10]
+    (data / "inbox" / f"{tax}_2026-10_r5.csv").write_text(
+        "Mã số thuế / Tax code,Kỳ báo cáo / Period,Lần nộp / Revision,"
+        "Mã hoạt động / Activity code,Số lượng / Quantity,Đơn vị / Unit,Ghi chú / Note\n"
+        f"{tax},2026-10,5,ELEC_GRID,100000,kWh,\n",
+        encoding="utf-8",
+    )
+    return tax
+
+
+def artifact(api: httpx.Client, key: str) -> str:
+    """The markdown of the one artifact with ``key``, as the UI shows it."""
+    (summary,) = api.post("/artifacts/filter", json={"artifacts": {"key": {"any_": [key]}}}).json()
+    assert summary["type"] == "markdown"
+    return str(summary["data"])
 
 
 def test_the_readme_commands_serve_both_schedules_and_run_a_close(
@@ -205,24 +226,14 @@ def test_the_readme_commands_serve_both_schedules_and_run_a_close(
             state = wait_for(finished, 600, "the triggered monthly close")
             assert state["type"] == "COMPLETED", (tmp_path / "serve.log").read_text()[-3000:]
             # The run summary, as operators see it in the UI: a markdown table artifact.
-            (summary,) = api.post(
-                "/artifacts/filter", json={"artifacts": {"key": {"any_": ["netzero-run-summary"]}}}
-            ).json()
-            assert summary["type"] == "markdown"
-            table = summary["data"]
+            table = artifact(api, "netzero-run-summary")
             assert "| Mục / item | Giá trị / value |" in table
             assert "| Kỳ báo cáo / period | 2026-10 |" in table
             assert "| Tệp đã nhận / files landed | 19 |" in table
             assert "Thời gian / seconds: render" in table
 
             # The daily intake: a file that arrives after the close is landed and answered.
-            tax = sorted((data / "archive").glob("*.csv"))[0].read_text().splitlines()[1][:10]
-            (data / "inbox" / f"{tax}_2026-10_r5.csv").write_text(
-                "Mã số thuế / Tax code,Kỳ báo cáo / Period,Lần nộp / Revision,"
-                "Mã hoạt động / Activity code,Số lượng / Quantity,Đơn vị / Unit,Ghi chú / Note\n"
-                f"{tax},2026-10,5,ELEC_GRID,100000,kWh,\n",
-                encoding="utf-8",
-            )
+            tax = late_file(data)
             response = api.post(
                 f"/deployments/{intake['id']}/create_flow_run",
                 json={"parameters": {"data_dir": str(data)}},
@@ -230,11 +241,17 @@ def test_the_readme_commands_serve_both_schedules_and_run_a_close(
             assert response.status_code == 201, response.text
             run = response.json()
             intake_state = wait_for(finished, 300, "the triggered daily intake")
+            intake_summary = artifact(api, "netzero-intake-summary")
     finally:
         serving.terminate()
         serving.wait(timeout=60)
         log.close()
     assert intake_state["type"] == "COMPLETED", (tmp_path / "serve.log").read_text()[-3000:]
+    # The intake's own summary, as the operator sees it in the UI.
+    assert "| Tệp đã nhận / files landed | 1 |" in intake_summary, intake_summary
+    assert "| Dòng đã nhận / lines landed | 1 |" in intake_summary
+    assert "Thời gian / seconds: receipts" in intake_summary
+    assert "| Biên nhận / receipts | " in intake_summary
     assert (data / "outbox" / "2026-10" / "province_2026-10.pdf").exists()
     assert not any((data / "inbox").iterdir()), "the intake landed the late file"
     receipts = list((data / "outbox" / "receipts").rglob(f"*{tax}_2026-10_r5.csv.html"))
