@@ -27,7 +27,7 @@ setup-dev:  ## the same, plus chromium, the dev tools (pytest, ruff, mypy, playw
 demo: setup  ## generate the demo province into data/ if it is not there yet
 	@$(NETZERO) demo
 
-run: demo  ## run the monthly cycle for the latest demo month (PERIOD=yyyy-mm to choose)
+run: demo  ## run the monthly cycle for the latest month past its due day (PERIOD=yyyy-mm to choose)
 	@$(NETZERO) run $(if $(PERIOD),--period $(PERIOD))
 
 test: setup-dev  ## set up (with chromium for the HTML tests) and run the test suite

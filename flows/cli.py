@@ -79,7 +79,8 @@ def run(
         str | None,
         typer.Option(
             metavar="YYYY-MM",
-            help="Kỳ báo cáo YYYY-MM / reporting period (mặc định / default: latest).",
+            help="Kỳ báo cáo YYYY-MM / reporting period (mặc định: tháng gần nhất có số liệu "
+            "đã qua hạn nộp / default: the latest month with data past its due day).",
         ),
     ] = None,
     data_dir: DataDir = Path("data"),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 import re
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
-from prefect import flow
+from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from flows import rebuild, runs
@@ -18,13 +19,15 @@ from flows.receipts import receipt_common, write_receipts, write_validation_page
 from flows.render_reports import render_reports
 from flows.settings import Settings, settings_from_env
 from flows.validate import validate_marts, validate_submissions, validate_warnings
+from transforms.periods import default_period
 
 PERIOD = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
 @flow(name="monthly-cycle")
 def monthly_cycle(period: str | None = None, data_dir: str | None = None) -> runs.RunSummary:
-    """Run one month: every new file is landed; reports are for ``period`` (default: latest)."""
+    """Run one month: every new file is landed; reports are for ``period`` (default: the
+    latest month with data whose due day has passed, transforms/periods.py)."""
     if period is not None and not PERIOD.match(period):
         raise ValueError(f"Kỳ phải có dạng YYYY-MM / period must be YYYY-MM, not {period!r}")
     settings = settings_from_env(Path(data_dir) if data_dir else None)
@@ -64,7 +67,12 @@ def _cycle(
         finally:
             # Written whether or not the marts pass: a failed run is when analysts need it.
             write_validation_page(settings, run_id, receipt_common(settings, run_id))
-    period = period or runs.latest(periods)
+    period_note = ""
+    if period is None:
+        now = datetime.now(UTC).replace(tzinfo=None)
+        choice = default_period(periods, now, settings.due_day)
+        period, period_note = choice.period, f"{choice.why_vi} / {choice.why_en}"
+        get_run_logger().info("Kỳ báo cáo / reporting period %s: %s", period, period_note)
     runs.set_period(settings, run_id, period)
     refuse_less_data(settings, period)
     with clock("render"):
@@ -74,6 +82,7 @@ def _cycle(
     summary = runs.RunSummary(
         run_id=run_id,
         period=period,
+        period_note=period_note,
         files_landed=landed.landed,
         files_rejected=landed.rejected,
         files_skipped=landed.skipped,

@@ -21,6 +21,7 @@ from flows.runs import IO_RETRY
 from flows.settings import Settings
 from report_templates.contexts import RECEIPT_OUTCOME_MSGIDS, RECEIPT_TODO_MSGIDS
 from report_templates.render import csv_text, render_html
+from transforms.periods import due_moment
 
 CSV_COLUMNS = ["line_no", "field", "value", "rule", "reason_vi", "reason_en"]
 
@@ -117,9 +118,7 @@ def notices(file: dict[str, object], due_day: int) -> list[dict[str, str]]:
                 }
             )
     if isinstance(period, str) and received is not None and len(period) == 7:
-        year, month = int(period[:4]), int(period[5:7])
-        due = dt.datetime(year + month // 12, month % 12 + 1, due_day, 17)  # 24:00 ICT, UTC
-        if received >= due:  # type: ignore[operator]
+        if received >= due_moment(period, due_day):  # type: ignore[operator]
             out.append(
                 {
                     "vi": f"Tệp đến sau ngày hạn {due_day} của tháng sau: "

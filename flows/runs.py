@@ -181,6 +181,8 @@ class RunSummary:
     warehouse: str
     published: str
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    # Why this month, when the run chose it (no --period): the rule and what it skipped.
+    period_note: str = ""
 
     @property
     def duration_s(self) -> float:
@@ -188,8 +190,10 @@ class RunSummary:
 
     def rows(self) -> list[tuple[str, str]]:
         """The summary as (bilingual label, value) rows: the CLI and the artifact show these."""
-        out = [
-            ("Kỳ báo cáo / period", self.period),
+        out = [("Kỳ báo cáo / period", self.period)]
+        if self.period_note:
+            out.append(("Vì sao kỳ này / why this period", self.period_note))
+        out += [
             ("Tệp đã nhận / files landed", str(self.files_landed)),
             ("Tệp bị từ chối / files rejected", str(self.files_rejected)),
             (
@@ -369,15 +373,6 @@ def start(settings: Settings, run_id: str, period: str | None) -> None:
             "insert into ops.runs (run_id, period, started_at, status) values (?, ?, ?, 'running')",
             [run_id, period, now],
         )
-
-
-def latest(periods: list[str]) -> str:
-    if not periods:
-        raise LookupError(
-            "Chưa có số liệu nào được chấp nhận / No accepted data yet: "
-            "put submission files in the inbox first"
-        )
-    return periods[-1]
 
 
 def set_period(settings: Settings, run_id: str, period: str) -> None:

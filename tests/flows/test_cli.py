@@ -70,3 +70,37 @@ def test_help_names_values_as_a_reader_writes_them() -> None:
         for python_type in ("<list[str]>", "<str>", "<path>", "<int>", "<bool>"):
             assert python_type not in options, (command, python_type)
     assert "YYYY-MM" in runner.invoke(app, ["run", "--help"], env={"COLUMNS": "120"}).output
+
+
+def test_an_early_file_for_next_month_does_not_move_the_default_period(
+    tmp_path: Path, prefect_server: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One enterprise sends November before October is even due (demo: September and
+    October): `netzero run` still reports on the latest month past its due day, October,
+    and its summary says which month and why (transforms/periods.py has the cases)."""
+    from rich.console import Console
+
+    from demo.generate import DemoSpec, generate_demo
+    from flows import cli
+
+    monkeypatch.setattr(cli, "console", Console(width=400))  # the summary on one line a row
+    data = tmp_path / "data"
+    generate_demo(data, DemoSpec(enterprises=9, months=2, last_period="2026-10"))
+    early = next((data / "inbox").glob("*_2026-10*.csv"), None) or next(
+        (data / "inbox").glob("*.csv")
+    )
+    tax = early.name[:10]
+    (data / "inbox" / f"{tax}_2026-11.csv").write_text(
+        "Mã số thuế / Tax code,Kỳ báo cáo / Period,Lần nộp / Revision,"
+        "Mã hoạt động / Activity code,Số lượng / Quantity,Đơn vị / Unit,Ghi chú / Note\n"
+        f"{tax},2026-11,1,ELEC_GRID,100000,kWh,\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["run", "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "Kỳ báo cáo / period │ 2026-10" in said
+    assert "the latest month with data past its due day (15/11/2026)" in said
+    assert "2026-11 not due yet, not reported" in said
+    assert (data / "outbox" / "2026-10" / "province_2026-10.pdf").exists()
+    assert not (data / "outbox" / "2026-11").exists()
