@@ -35,6 +35,12 @@ class Rule:
     reason_en: str
 
 
+class SuiteError(RuntimeError):
+    """An expectation could not be evaluated. GX catches the error and reports the
+    expectation as failed with no failing row; carried on, a run would treat every row as
+    checked. Raised instead, naming the rule and the error."""
+
+
 @dataclass(frozen=True)
 class SuiteRun:
     suite_name: str
@@ -72,6 +78,13 @@ def run_suite(frame: pl.DataFrame, suite: Any, key: str = "row_key") -> SuiteRun
             "return_unexpected_index_query": False,
         },
     )
+    errors = [
+        f"{(r.expectation_config.meta or {}).get('rule', r.expectation_config.type)}: {message}"
+        for r in outcome.results
+        for message in _raised(r.exception_info)
+    ]
+    if errors:
+        raise SuiteError(f"{suite.name}: " + "; ".join(errors))
     summary, failures = [], []
     for result in outcome.results:
         config = result.expectation_config
@@ -112,6 +125,16 @@ def run_suite(frame: pl.DataFrame, suite: Any, key: str = "row_key") -> SuiteRun
         ),
         failures=pl.DataFrame(failures, schema=FAILURE_SCHEMA),
     )
+
+
+def _raised(info: Any) -> list[str]:
+    """The messages of the errors GX caught, in either of its shapes: one
+    ``{"raised_exception": …}`` record, or one per metric."""
+    if not isinstance(info, dict):
+        return []
+    if "raised_exception" in info:
+        return [str(info.get("exception_message"))] if info["raised_exception"] else []
+    return [message for value in info.values() for message in _raised(value)]
 
 
 def meta(rule: Rule) -> dict[str, str]:

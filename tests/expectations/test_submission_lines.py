@@ -200,3 +200,19 @@ def test_a_dotted_thousand_is_refused_in_a_file_that_writes_decimal_commas() -> 
         (1, "quantity_clear_in_file")
     ]
     assert failures(quantity="4.321") == []  # a file of plain decimals: the contract's point
+
+
+def test_an_expectation_that_cannot_run_stops_the_suite_instead_of_passing_rows() -> None:
+    """GX catches an expectation's error and reports it failed with no failing row, which
+    read as "every row checked". The runner raises, naming the suite, the rule and why."""
+    import great_expectations as gx
+
+    from expectations import SuiteError
+
+    named = gx.ExpectationSuite(name="broken")
+    named.add_expectation(
+        gx.expectations.ExpectColumnValuesToNotBeNull(column="absent", meta={"rule": "present"})
+    )
+    frame = pl.DataFrame({"row_key": [1, 2], "value": ["a", "b"]})
+    with pytest.raises(SuiteError, match=r"broken: present: .*absent"):
+        run_suite(frame, named)

@@ -389,8 +389,10 @@ def test_no_template_prints_a_raw_control_character() -> None:
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root")
 def test_a_file_the_run_may_not_read_is_refused_and_the_rest_lands(tmp_path: Path) -> None:
     """A file the run's user may not read used to stop the run (PermissionError). The intake
-    runs here as `nobody` (root reads everything), over an inbox with one file it may not
-    open: that file is refused saying why, the others land, and the next run is clean."""
+    runs here as root without the capabilities that let root read everything
+    (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH; a user id of `nobody` could not reach a checkout
+    under /root), over an inbox with one file it may not open: that file is refused saying
+    why, the others land, and the next run is clean."""
     import subprocess
     import sys
     import tempfile
@@ -417,9 +419,7 @@ def test_a_file_the_run_may_not_read_is_refused_and_the_rest_lands(tmp_path: Pat
         done = subprocess.run(
             [
                 "setpriv",
-                "--reuid=65534",
-                "--regid=65534",
-                "--clear-groups",
+                "--bounding-set=-dac_override,-dac_read_search",
                 sys.executable,
                 "-c",
                 script,
