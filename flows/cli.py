@@ -227,28 +227,41 @@ def template(
     from flows.monthly_cycle import PERIOD
     from flows.runs import RunStopped
     from flows.settings import settings_from_env
-    from flows.template import write_template
+    from flows.template import Addressee, write_template
+    from transforms.periods import due_label
 
     if not PERIOD.match(period):
         console.print(f"Kỳ phải có dạng YYYY-MM / period must be YYYY-MM, not {period!r}")
         raise typer.Exit(2)
     target = out or Path(f"{tax_code}_{period}.xlsx")
-    write_template(target, tax_code, period, revision)
-    console.print(f"template → {target}")
-    register = settings_from_env(data_dir).register / "enterprises.csv"
+    settings = settings_from_env(data_dir)
+    register = settings.register / "enterprises.csv"
     try:
-        known = tax_code in set(
-            read_register(settings_from_env(data_dir))["enterprises"]["tax_code"]
-        )
+        enterprises = read_register(settings)["enterprises"]
     except RunStopped:
+        enterprises = None
+    names = (
+        {}
+        if enterprises is None
+        else dict(zip(enterprises["tax_code"], enterprises["name_vi"], strict=True))
+    )
+    addressee = Addressee(
+        enterprise_name=names.get(tax_code, ""),
+        due_date=due_label(period, settings.due_day),
+        agency_vi=settings.agency_vi,
+        agency_en=settings.agency_en,
+        contact=settings.agency_contact,
+    )
+    write_template(target, tax_code, period, revision, addressee=addressee)
+    console.print(f"template → {target}")
+    if enterprises is None:
         console.print(
             f"[yellow]Lưu ý / note:[/] không đọc được danh sách doanh nghiệp ở {register}: mã số "
             f"thuế chưa được kiểm tra / the enterprise register at {register} could not be read: "
             "the tax code was not checked",
             soft_wrap=True,
         )
-        return
-    if not known:
+    elif tax_code not in names:
         console.print(
             f"[yellow]Lưu ý / note:[/] mã số thuế {tax_code} không có trong danh sách doanh "
             f"nghiệp ({register}): tệp nộp theo mẫu này sẽ bị từ chối cho đến khi doanh nghiệp "

@@ -32,6 +32,11 @@ class Settings:
     agency_en: str = "Ho Chi Minh City Department of Agriculture and Environment"
     province_vi: str = "Thành phố Hồ Chí Minh – khu vực Bình Dương cũ"
     province_en: str = "Ho Chi Minh City – former Binh Duong province"
+    # Whom an enterprise writes to with a question (printed on its template): set
+    # NETZERO_AGENCY_CONTACT; the default is a placeholder that says so.
+    agency_contact: str = (
+        "Liên hệ: chưa cấu hình (NETZERO_AGENCY_CONTACT) / contact: not configured"
+    )
     # Report editions to write (NETZERO_REPORT_EDITIONS, comma-separated): the bilingual
     # standard edition always; "vi" and "en" monolingual editions on request.
     editions: tuple[str, ...] = ("bilingual",)
@@ -110,7 +115,13 @@ def settings_from_env(data_dir: Path | None = None) -> Settings:
         max_unzipped_mb=float(os.environ.get("NETZERO_MAX_UNZIPPED_MB", "200")),
         editions=editions_from(os.environ.get("NETZERO_REPORT_EDITIONS", "bilingual")),
         dask_address=os.environ.get("NETZERO_DASK_ADDRESS", ""),
+        **_optional(agency_contact=os.environ.get("NETZERO_AGENCY_CONTACT")),
     )
+
+
+def _optional(**values: str | None) -> dict[str, str]:
+    """The settings given in the environment; the others keep their defaults."""
+    return {name: value for name, value in values.items() if value}
 
 
 def editions_from(text: str) -> tuple[str, ...]:

@@ -305,6 +305,8 @@ REFERENCE_TABLES: dict[str, str] = {
     "ref_regulatory_thresholds": "One row per threshold: Decree 06/2022 GHG inventory, "
     "Decree 21/2011 key energy user.",
     "ref_sectors": "One row per VSIC 2018 sector code: bilingual label.",
+    "ref_units": "One row per unit code a submission may use: its name in Vietnamese and "
+    "English (the template's unit lists show them).",
     "ref_enterprises": "The register: one row per enterprise expected to submit, with its "
     "park, sector, baseline and target.",
     "ref_industrial_parks": "The register: one row per industrial park.",

@@ -204,3 +204,172 @@ def test_a_template_for_an_unregistered_tax_code_says_it_will_be_refused(
         ],
     )
     assert known.exit_code == 0 and "not in the enterprise register" not in known.output
+
+
+def workbook_xml(path: Path, part: str) -> str:
+    return zipfile.ZipFile(path).read(part).decode()
+
+
+def test_the_unit_list_follows_the_chosen_activity(tmp_path: Path) -> None:
+    """The unit drop-down is INDIRECT("units_"&D): each activity's name covers exactly the
+    units the contract accepts for it, canonical first (LPG has no litres; revenue is asked
+    in bnVND, the unit the reports use), and each unit is named in Vietnamese and English."""
+    import re
+
+    import polars as pl
+
+    from transforms import REFERENCE_DIR
+
+    path = tmp_path / "t.xlsx"
+    write_template(path, "3700000001", "2026-11")
+    sheet = workbook_xml(path, "xl/worksheets/sheet1.xml")
+    assert '<formula1>INDIRECT("units_"&amp;$D2)</formula1>' in sheet
+    names = dict(
+        re.findall(
+            r'<definedName name="(units_[A-Z_0-9]+)">([^<]+)</definedName>',
+            workbook_xml(path, "xl/workbook.xml"),
+        )
+    )
+    codes = (
+        fastexcel.read_excel(path.read_bytes())
+        .load_sheet(CODES_SHEET, header_row=None, dtypes="string")
+        .to_polars()
+    )
+    accepted = pl.read_csv(REFERENCE_DIR / "ref_activity_units.csv")
+    for row in codes.rows()[1:]:
+        activity, units = row[0], [u for u in row[5:] if u]
+        expected = accepted.filter(pl.col("activity_code") == activity)["unit_code"].to_list()
+        assert sorted(units) == sorted(expected), activity
+        if units:
+            r = codes.rows().index(row) + 1
+            assert names[f"units_{activity}"].endswith(
+                f"!$F${r}:${chr(ord('F') + len(units) - 1)}${r}"
+            )
+    lpg = next(r for r in codes.rows() if r[0] == "LPG_STATIONARY")
+    assert "L" not in lpg[5:]
+    revenue = next(r for r in codes.rows() if r[0] == "REVENUE")
+    assert revenue[5] == "bnVND"
+    assert "bnVND = tỷ đồng / billion VND" in revenue[4]
+
+
+def test_the_filled_in_cells_are_locked_and_the_rest_is_free(tmp_path: Path) -> None:
+    """The sheet is protected (no password): the header, tax code and period are locked,
+    the revision and the columns an enterprise fills are not."""
+    import re
+
+    path = tmp_path / "t.xlsx"
+    write_template(path, "3700000001", "2026-11")
+    sheet = workbook_xml(path, "xl/worksheets/sheet1.xml")
+    assert re.search(r'<sheetProtection sheet="1"[^>]*/>', sheet)
+    assert "password" not in sheet
+    styles = workbook_xml(path, "xl/styles.xml")
+    xfs = re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles, flags=re.S).group(1)  # type: ignore[union-attr]
+    unlocked = [
+        i for i, xf in enumerate(re.findall(r"<xf .*?(?:/>|</xf>)", xfs)) if 'locked="0"' in xf
+    ]
+
+    def style(cell: str) -> int:
+        found = re.search(rf'<c r="{cell}"[^>]*?(?: s="(\d+)")?[^>]*?>', sheet)
+        assert found, cell
+        return int(found.group(1) or 0)
+
+    assert style("A2") not in unlocked and style("B2") not in unlocked
+    assert style("C2") in unlocked
+    for column in "DEFG":
+        found = re.search(rf'<col min="{" DEFG".index(column) + 3}"[^>]* style="(\d+)"', sheet)
+        assert found and int(found.group(1)) in unlocked, column
+
+
+def test_the_data_sheet_prints_on_a4_landscape_one_page_wide_with_its_header(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "t.xlsx"
+    write_template(path, "3700000001", "2026-11")
+    sheet = workbook_xml(path, "xl/worksheets/sheet1.xml")
+    assert '<pageSetup paperSize="9" fitToHeight="0" orientation="landscape"/>' in sheet
+    assert '<pageSetUpPr fitToPage="1"/>' in sheet
+    book = workbook_xml(path, "xl/workbook.xml")
+    assert '<definedName name="_xlnm.Print_Titles" localSheetId="0">\'Số liệu\'!$1:$1' in book
+    assert '<definedName name="_xlnm.Print_Area" localSheetId="0">\'Số liệu\'!$A$1:$G$41' in book
+    assert "MST 3700000001 · 2026-11" in sheet  # the page header
+
+
+def test_a_template_says_whose_figures_by_when_and_whom_to_ask(data: Path, tmp_path: Path) -> None:
+    """`netzero template` prints the enterprise's name from the register, the due date
+    (NETZERO_DUE_DAY of the next month), the agency and its contact, and tells what happens
+    once the file is sent (a receipt), not a command the enterprise does not have."""
+    out = tmp_path / "t.xlsx"
+    result = CliRunner().invoke(
+        app,
+        [
+            "template",
+            "--tax-code",
+            registered(data),
+            "--period",
+            "2026-11",
+            "--out",
+            str(out),
+            "--data-dir",
+            str(data),
+        ],
+        env={"NETZERO_AGENCY_CONTACT": "phong.khi-hau@example.invalid, 0274 000 0000"},
+    )
+    assert result.exit_code == 0, result.output
+    guide = (
+        fastexcel.read_excel(out.read_bytes())
+        .load_sheet(INSTRUCTIONS_SHEET, header_row=None, dtypes="string")
+        .to_polars()
+    )
+    text = " ".join(str(v) for row in guide.rows() for v in row if v)
+    name = next(
+        line.split(",")[1]
+        for line in (data / "register" / "enterprises.csv").read_text().splitlines()[1:]
+        if line.startswith(registered(data))
+    )
+    assert name in text
+    assert "Hạn nộp: hết ngày 15/12/2026" in text and "Due by the end of 15/12/2026" in text
+    assert "Sở Nông nghiệp và Môi trường" in text
+    assert "phong.khi-hau@example.invalid, 0274 000 0000" in text
+    assert "biên nhận song ngữ" in text and "bilingual receipt" in text
+    assert "netzero check" not in text
+    # Wrapped instruction rows carry their own height (LibreOffice does not grow them).
+    instructions = workbook_xml(out, "xl/worksheets/sheet2.xml")
+    assert instructions.count('customHeight="1"') >= len(guide.rows()) - 1
+
+
+LIBREOFFICE = Path(__file__).parent / "fixtures" / "libreoffice"
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_template_filled_and_saved_by_libreoffice_lands_the_figures_typed(
+    data: Path, suffix: str
+) -> None:
+    """Filled in LibreOffice Calc and saved by it, as .xlsx and as its CSV export
+    (scripts/libreoffice_roundtrip.py made the fixtures): every line is accepted, with the
+    very figures, units and notes typed."""
+    import json
+
+    import polars as pl
+
+    from transforms.submission_contract import quantity_value
+
+    typed = json.loads((LIBREOFFICE / "typed.json").read_text(encoding="utf-8"))
+    assert typed["tax_code"] == registered(data)
+    path = LIBREOFFICE / f"{typed['tax_code']}_{typed['period']}{suffix}"
+    result = check_file(path, Settings(data_dir=data))
+    assert result.accepted, result.rejected.to_dicts()
+    lines = parse_submission(path.name, path.read_bytes()).lines.with_columns(
+        value=quantity_value(pl.col("quantity"))
+    )
+    landed = [
+        {
+            "activity_code": r["activity_code"],
+            "quantity": r["value"],
+            "unit": r["unit"],
+            "note": r["note"] or None,
+        }
+        for r in lines.to_dicts()
+    ]
+    assert landed == typed["lines"]
+    assert set(lines["tax_code"]) == {typed["tax_code"]}
+    assert set(lines["period"]) == {typed["period"]}
