@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from flows.runs import RunStopped
+    from flows.runs import RunStopped, RunSummary
 
 app = typer.Typer(
     help="netzero — báo cáo tiến độ phát thải ròng bằng “0” hằng tháng / "
@@ -142,12 +142,18 @@ def run(
         # so plainly, no traceback.
         console.print(f"[bold red]netzero run:[/] {exc}")
         raise typer.Exit(1) from None
+    console.print(summary_table(summary))
+
+
+def summary_table(summary: RunSummary) -> Table:
+    """The run summary as the terminal shows it: a long value (the outbox path) wraps
+    inside its cell, never cut with "…", whatever the terminal's width."""
     table = Table(title=f"netzero — {summary.period}", show_header=False)
     table.add_column("label")
-    table.add_column("value", overflow="fold")  # a long path wraps, never cut with "…"
+    table.add_column("value", overflow="fold")
     for label, value in summary.rows():
         table.add_row(label, value)
-    console.print(table)
+    return table
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,38 @@ def test_an_early_file_for_next_month_does_not_move_the_default_period(
     assert "2026-11 not due yet, not reported" in said
     assert (data / "outbox" / "2026-10" / "province_2026-10.pdf").exists()
     assert not (data / "outbox" / "2026-11").exists()
+
+
+def test_the_run_summary_wraps_a_long_outbox_path_on_an_80_column_terminal() -> None:
+    """The summary used to cut the outbox path at 80 columns ("…"): it wraps in its cell."""
+    from rich.console import Console
+
+    from flows.cli import summary_table
+    from flows.runs import RunSummary
+
+    outbox = "/srv/netzero/so-nong-nghiep-va-moi-truong/du-lieu/outbox/2026-10"
+    summary = RunSummary(
+        run_id="r",
+        period="2026-10",
+        files_landed=1,
+        files_rejected=0,
+        files_skipped=0,
+        lines_landed=1,
+        lines_quarantined=0,
+        warnings=0,
+        reports_written=1,
+        reports_rendered=1,
+        outbox=outbox,
+        warehouse="w",
+        published=f"{outbox}/../../published",
+        stage_seconds={"render": 1.0},
+    )
+    console = Console(width=80, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(summary_table(summary))
+    text = console.export_text()
+    assert "…" not in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+    values = "".join(
+        line.split("│")[2].strip() for line in text.splitlines() if line.count("│") == 3
+    )
+    assert outbox in values
