@@ -13,6 +13,7 @@ from prefect.runtime import flow_run
 
 from flows import rebuild, runs
 from flows.build_warehouse import build_warehouse
+from flows.failpoints import failpoint
 from flows.ingest import ingest_inbox, load_reference
 from flows.publish import publish, publish_warehouse, recover_outbox, refuse_less_data
 from flows.receipts import receipt_common, write_receipts, write_validation_page
@@ -54,11 +55,13 @@ def _cycle(
     with clock("land"):
         load_reference(settings)
         landed = ingest_inbox(settings, run_id)
+    failpoint("cycle.landed")
     with clock("validate"):
         quarantined = validate_submissions(settings, run_id)
     with clock("build"):
         periods = build_warehouse(settings)
         warnings = validate_warnings(settings, run_id)
+    failpoint("cycle.built")
     with clock("receipts"):
         write_receipts(settings, run_id, receipt_common(settings, run_id))
     with clock("check"):
@@ -77,6 +80,7 @@ def _cycle(
     refuse_less_data(settings, period)
     with clock("render"):
         rendered = render_reports(settings, period)
+    failpoint("cycle.rendered")
     with clock("publish"):
         outbox = publish(settings, period, rendered, run_id)
     summary = runs.RunSummary(

@@ -22,6 +22,7 @@ from prefect import task
 
 from flows import report_data
 from flows import warehouse as wh
+from flows.failpoints import failpoint
 from flows.settings import Settings
 from report_templates import contexts
 from report_templates.render import HERE as TEMPLATES
@@ -191,6 +192,7 @@ def render_all(jobs: list[Job], workers: int | None = None, dask_address: str = 
             for job in jobs:
                 render_to_files(*job)  # type: ignore[arg-type]
                 advance()
+                failpoint("render.report")
             return
         spawn = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
@@ -198,6 +200,7 @@ def render_all(jobs: list[Job], workers: int | None = None, dask_address: str = 
             for future in as_completed(futures):
                 future.result()
                 advance()
+                failpoint("render.report")  # reports written, others being written
 
 
 def render_on_dask(jobs: list[Job], address: str) -> None:

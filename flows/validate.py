@@ -13,6 +13,7 @@ from expectations import quality as quality_suite
 from expectations import run_suite
 from expectations import submission_lines as lines_suite
 from flows import warehouse as wh
+from flows.failpoints import failpoint
 from flows.settings import Settings
 from transforms import dictionary
 from transforms.submission_contract import describe_character
@@ -111,6 +112,7 @@ def validate_submissions(settings: Settings, run_id: str) -> int:
             return 0
         known = known_codes(con)
         prepared = lines_suite.prepared_lines(pending, known)
+        failpoint("validate.lines")
         outcome = run_suite(prepared, lines_suite.suite(known))
         quarantine = quarantine_rows(prepared, outcome.failures).with_columns(
             run_id=pl.lit(run_id),

@@ -30,3 +30,13 @@ def prefect_server() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=180):
         yield
+
+
+@pytest.fixture(scope="session")
+def prefect_api_url(prefect_server: None) -> str:
+    """That server's API, for the `netzero run` subprocesses of the crash tests: each saves
+    the ~3 s an embedded server takes to start and stop. The tests of what happens to an
+    embedded server (stopped on a signal, an orphan stopped by the next run) keep theirs."""
+    from prefect.settings import PREFECT_API_URL
+
+    return str(PREFECT_API_URL.value())

@@ -20,14 +20,14 @@ class Province(NamedTuple):
 
 
 @pytest.fixture(scope="session")
-def province(tmp_path_factory: pytest.TempPathFactory) -> Province:
+def province(tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> Province:
     from tests.flows.test_crash_safety import fingerprint, run
 
     source = tmp_path_factory.mktemp("crash") / "source"
     demo = generate_demo(source, DemoSpec(enterprises=9, months=2, last_period="2026-10"))
     reference = source.parent / "reference"
     shutil.copytree(source, reference)
-    assert run(reference) == 0
+    assert run(reference, api_url=prefect_api_url) == 0
     # Every copy starts with Prefect's database already created (saves its migrations, ~5 s
     # a run); the warehouse, outbox and inbox are as generated.
     shutil.copytree(reference / "prefect", source / "prefect")

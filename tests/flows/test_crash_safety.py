@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -25,52 +24,36 @@ ENV = os.environ | {
 ENV = {k: v for k, v in ENV.items() if k not in ("PREFECT_API_URL", "PREFECT_HOME")}
 
 
-def finished(task: str) -> Callable[[str], bool]:
-    return lambda line: f"Task run '{task}" in line and "Finished" in line
-
-
-# Where the run is killed: right after a stage (seen in the run's log), or at an exact place
-# inside one (a failpoint, flows/failpoints.py: the process SIGKILLs itself there).
-KILLS: dict[str, Callable[[str], bool] | str] = {
+# Where the run kills itself (SIGKILL: no cleanup, no finally), at a failpoint
+# (flows/failpoints.py) the code reaches: never by timing, never by a log line.
+KILLS: dict[str, str] = {
     "mid_landing_reading": "ingest.read:5",  # files being read, nothing committed yet
     "mid_landing_moving": "ingest.moved:5",  # committed; 4 files out of the inbox, the rest in
-    "after_landing": finished("ingest_inbox"),
+    "after_landing": "cycle.landed",
     "mid_build": "build.table:12",  # some marts rebuilt, others from the last build
-    "after_build": finished("build_warehouse"),
-    "mid_render": finished("write_validation_page"),  # + a moment: reports are being written
-    "after_render": finished("render_reports"),
+    "after_build": "cycle.built",
+    "mid_render": "render.report:3",  # 3 reports written in staging, the others not
+    "after_render": "cycle.rendered",
 }
 
 
-def run(data: Path, kill: Callable[[str], bool] | str | None = None, delay: float = 0) -> int:
-    """``netzero run``; killed (SIGKILL) when ``kill`` matches a log line, or by itself at
-    the failpoint ``kill`` names. Returns the exit code (-9 when killed)."""
-    if isinstance(kill, str):
-        # The log goes to a file: a killed run's orphaned Prefect server keeps a pipe open.
-        with (data.parent / f"run-{kill}.log").open("w") as log:
-            return subprocess.run(
-                [NETZERO, "run", "--data-dir", str(data)],
-                env=ENV | {"NETZERO_FAILPOINT": kill},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                timeout=600,
-                check=False,
-            ).returncode
-    proc = subprocess.Popen(
-        [NETZERO, "run", "--data-dir", str(data)],
-        env=ENV,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if kill and kill(line):
-            time.sleep(delay)
-            proc.kill()  # SIGKILL: no cleanup, no finally
-            break
-    proc.wait(timeout=600)
-    return proc.returncode
+def run(data: Path, kill: str | None = None, api_url: str | None = None) -> int:
+    """``netzero run``, killed by itself at the failpoint ``kill`` names (the count after
+    the colon: at its n-th passage); against the Prefect server at ``api_url``, else with
+    its own embedded one. Returns the exit code (-9 when killed)."""
+    env = ENV | ({"NETZERO_FAILPOINT": kill} if kill else {})
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
+    # The log goes to a file: a killed run's orphaned Prefect server keeps a pipe open.
+    with (data.parent / f"run-{kill or 'whole'}.log").open("a") as log:
+        return subprocess.run(
+            [NETZERO, "run", "--data-dir", str(data)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            timeout=600,
+            check=False,
+        ).returncode
 
 
 def stale_servers(data: Path) -> list[int]:
@@ -122,17 +105,20 @@ def fingerprint(data: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("where", sorted(KILLS))
-def test_killed_run_then_rerun_equals_an_uninterrupted_run(province, tmp_path, where) -> None:  # type: ignore[no-untyped-def]
+def test_killed_run_then_rerun_equals_an_uninterrupted_run(  # type: ignore[no-untyped-def]
+    province, prefect_api_url, tmp_path, where
+) -> None:
     """It survives SIGKILL at each point: the rerun completes, the warehouse tables and every
     report are identical to the uninterrupted run's, every file landed exactly once and got
     its receipt, and the killed run is recorded as interrupted."""
     source, expected, files = province.source, province.expected, province.files
     data = tmp_path / "data"
     shutil.copytree(source, data)
-    killed = run(data, KILLS[where], delay=2.0 if where == "mid_render" else 0)
+    killed = run(data, KILLS[where], prefect_api_url)
     assert killed == -9, f"the run ended by itself ({killed}) before the kill point {where}"
-    assert run(data) == 0
-    # The killed run's embedded Prefect server was stopped by the rerun, not left running.
+    assert run(data, api_url=prefect_api_url) == 0
+    # The killed run's render workers were stopped by the rerun, not left running (its
+    # embedded server, when it has one: test_runs_killed_while_publishing_then_rerun).
     assert stale_servers(data) == []
     assert fingerprint(data) == expected
     with duckdb.connect(str(data / "warehouse" / "netzero.duckdb"), read_only=True) as con:

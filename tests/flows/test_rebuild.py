@@ -22,10 +22,10 @@ RECORDS = ("raw", "ops")
 NOT_REPLAYED = {"ops.runs", "ops.validation_results"}  # each run adds its own rows
 
 
-def netzero(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def netzero(data: Path, *args: str, api_url: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [NETZERO, *args, "--data-dir", str(data)],
-        env=ENV,
+        env=ENV | ({"PREFECT_API_URL": api_url} if api_url else {}),
         capture_output=True,
         text=True,
         timeout=600,
@@ -63,7 +63,7 @@ def said(result: subprocess.CompletedProcess[str]) -> str:
 
 
 def test_a_lost_warehouse_stops_the_run_and_is_rebuilt_from_the_archive(
-    province: Province, tmp_path: Path
+    province: Province, prefect_api_url: str, tmp_path: Path
 ) -> None:
     data = tmp_path / "data"
     shutil.copytree(province.reference, data, symlinks=True)
@@ -79,7 +79,7 @@ def test_a_lost_warehouse_stops_the_run_and_is_rebuilt_from_the_archive(
         f"{tax},2026-10,7,ELEC_GRID,100,MWh,\n"
     )
     warehouse.unlink()
-    lost = netzero(data, "run")
+    lost = netzero(data, "run", api_url=prefect_api_url)
     assert lost.returncode == 1
     assert "Không tìm thấy kho dữ liệu" in said(lost) and "netzero rebuild" in said(lost)
     assert "The warehouse is missing although files were landed before" in said(lost)
@@ -91,7 +91,7 @@ def test_a_lost_warehouse_stops_the_run_and_is_rebuilt_from_the_archive(
     late = new.read_bytes()
     new.unlink()
     warehouse.write_bytes(b"DUCK" + b"\0" * 4000)
-    damaged = netzero(data, "run")
+    damaged = netzero(data, "run", api_url=prefect_api_url)
     assert damaged.returncode == 1
     assert "The warehouse cannot be read" in said(damaged) and "Traceback" not in said(damaged)
     assert tree(data / "outbox") == outbox
@@ -100,19 +100,19 @@ def test_a_lost_warehouse_stops_the_run_and_is_rebuilt_from_the_archive(
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
     assert list(warehouse.parent.glob("netzero.duckdb.damaged-*")), "the damaged file is kept"
     assert records(data) == kept
-    assert run(data) == 0
+    assert run(data, api_url=prefect_api_url) == 0
     assert fingerprint(data) == before, "the same tables and byte-identical reports"
 
     # A run killed after landing a file but before exporting its records: the file comes
     # back from the archive, with its arrival time, and lands once.
     new.write_bytes(late)
     os.utime(new, (1_790_000_000, 1_790_000_000))
-    assert run(data, "ledger.exported") == -9
+    assert run(data, "ledger.exported", prefect_api_url) == -9
     warehouse.unlink()
     again = netzero(data, "rebuild")
     assert again.returncode == 0
     assert "1 tệp trả lại hộp thư đến / files back in the inbox" in " ".join(again.stdout.split())
-    assert run(data) == 0
+    assert run(data, api_url=prefect_api_url) == 0
     with duckdb.connect(str(warehouse), read_only=True) as con:
         landed = con.execute(
             "select count(*), min(epoch(received_at)) from raw.submission_files where sha256 = ?",
