@@ -21,24 +21,32 @@ from flows.runs import IO_RETRY
 from flows.settings import Settings
 from report_templates.contexts import RECEIPT_OUTCOME_MSGIDS, RECEIPT_TODO_MSGIDS
 from report_templates.render import csv_text, render_html
-from transforms.periods import due_moment
 
+VIETNAM = dt.timedelta(hours=7)  # Asia/Ho_Chi_Minh: UTC+7, no daylight saving
 CSV_COLUMNS = ["line_no", "field", "value", "rule", "reason_vi", "reason_en"]
 
+# What each owed receipt tells: the file's keys and revision as the warehouse reads them
+# (staging.stg_submissions__file_keys) and its month's status and due moment as the
+# warehouse records them (marts.fct_submission_status), never recomputed here. The build
+# runs before the receipts in every run.
 SEEN = """
     select ledger.file_name, ledger.sha256, ledger.status, ledger.reason_vi, ledger.reason_en,
            ledger.seen_at, files.line_count, files.received_at, keys.tax_code, keys.period,
-           keys.revision, keys.notation_lines, enterprises.baseline_year
+           keys.revision, notation.notation_lines, enterprises.baseline_year,
+           month.is_late as month_is_late, month.due_at as month_due_at,
+           month.first_received_at as month_first_received_at
     from ops.file_ledger as ledger
     left join raw.submission_files as files on ledger.sha256 = files.sha256
+    left join staging.stg_submissions__file_keys as keys on ledger.sha256 = keys.sha256
     left join (
-        select sha256, mode(tax_code) as tax_code, mode(period) as period,
-               max(revision) as revision,
-               -- quantities read through a separator or a decimal comma (info only)
+        -- quantities read through a separator or a decimal comma (info only)
+        select sha256,
                count(*) filter (where regexp_matches(quantity, '[, ]')) as notation_lines
         from raw.submission_lines group by sha256
-    ) as keys on ledger.sha256 = keys.sha256
+    ) as notation on ledger.sha256 = notation.sha256
     left join reference.ref_enterprises as enterprises on keys.tax_code = enterprises.tax_code
+    left join marts.fct_submission_status as month
+        on keys.tax_code = month.tax_code and keys.period = month.period
     where ledger.receipt_written_at is null and ledger.status <> 'already_landed'
     order by ledger.seen_at, ledger.file_name
 """
@@ -83,9 +91,8 @@ def outcome(status: str, lines: int, rejected_lines: int, warnings: int = 0) -> 
 def notices(file: dict[str, object], due_day: int) -> list[dict[str, str]]:
     """Info for the receipt only: nothing wrong, but worth knowing."""
     out = []
-    revision = (
-        int(str(file.get("revision") or 1)) if str(file.get("revision") or "1").isdigit() else 1
-    )
+    revision = file.get("revision") or 1
+    assert isinstance(revision, int)
     if file["status"] == "landed" and revision > 1:
         out.append(
             {
@@ -117,14 +124,27 @@ def notices(file: dict[str, object], due_day: int) -> list[dict[str, str]]:
                     "figures are kept as history.",
                 }
             )
-    if isinstance(period, str) and received is not None and len(period) == 7:
-        if received >= due_moment(period, due_day):  # type: ignore[operator]
+    due, first = file.get("month_due_at"), file.get("month_first_received_at")
+    if received is not None and due is not None and received >= due:  # type: ignore[operator]
+        if file.get("month_is_late"):
             out.append(
                 {
                     "vi": f"Tệp đến sau ngày hạn {due_day} của tháng sau: "
                     "được ghi nhận là nộp muộn.",
                     "en": f"The file arrived after day {due_day} of the following month: "
                     "recorded as late.",
+                }
+            )
+        elif isinstance(first, dt.datetime):
+            on = (first + VIETNAM).strftime("%d/%m/%Y")
+            out.append(
+                {
+                    "vi": f"Tệp đến sau ngày hạn {due_day} của tháng sau. Tháng này vẫn được "
+                    f"ghi nhận là nộp đúng hạn: tệp đầu tiên đến ngày {on}; tệp này là lần "
+                    "nộp lại.",
+                    "en": f"The file arrived after day {due_day} of the following month. The "
+                    f"month stays on time: its first file arrived on {on}; this file is a "
+                    "revision.",
                 }
             )
     return out

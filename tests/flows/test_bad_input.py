@@ -19,6 +19,7 @@ from demo.generate import DemoSpec, generate_demo
 from demo.submissions import Line
 from demo.writers import encode_cp1258, write_csv
 from flows import warehouse as wh
+from flows.build_warehouse import build_warehouse
 from flows.ingest import ingest_inbox, load_reference
 from flows.receipts import receipt_common, write_receipts
 from flows.settings import Settings
@@ -49,6 +50,7 @@ class Intake:
         load_reference.fn(self.settings)
         ingest_inbox.fn(self.settings, run_id)
         validate_submissions.fn(self.settings, run_id)
+        build_warehouse.fn(self.settings)  # as every run does before its receipts
         write_receipts.fn(self.settings, run_id, receipt_common(self.settings, run_id))
         assert self.sql(
             "select count(*) from ops.quarantine q join raw.submission_files f using (sha256) "
@@ -338,3 +340,39 @@ def test_a_duplicated_line_is_rejected_once(intake: Intake) -> None:
     )
     intake.run()
     assert intake.rejected_lines() == {(3, "line_not_duplicated", "ELEC_GRID")}
+
+
+def test_a_late_revision_of_an_on_time_month_is_not_called_late(intake: Intake) -> None:
+    """The receipt and the warehouse say the same thing (fct_submission_status): a month
+    whose first file came on time stays on time when a revision arrives after the due day;
+    the receipt used to tell the sender it was "recorded as late". A first file after the
+    due day is late, on both."""
+    import os
+
+    on_time = dt.datetime(2026, 10, 10, tzinfo=dt.UTC).timestamp()
+    after_due = dt.datetime(2026, 10, 20, tzinfo=dt.UTC).timestamp()  # due: 15/10 24:00 ICT
+    first = intake.root / "inbox" / f"{intake.tax}_2026-09.csv"
+    write_csv(first, intake.tax, "2026-09", 1, GOOD)
+    os.utime(first, (on_time, on_time))
+    intake.run("run-1")
+    revised = intake.root / "inbox" / f"{intake.tax}_2026-09_r2.csv"
+    write_csv(revised, intake.tax, "2026-09", 2, GOOD[:1])
+    os.utime(revised, (after_due, after_due))
+    late = intake.root / "inbox" / f"{intake.tax}_2026-08.csv"
+    write_csv(late, intake.tax, "2026-08", 1, GOOD)
+    os.utime(late, (after_due, after_due))
+    intake.run("run-2")
+
+    status = dict(
+        intake.sql(
+            "select period, submission_status || ':' || is_late from marts.fct_submission_status "
+            f"where tax_code = '{intake.tax}' and period in ('2026-08', '2026-09')"
+        )
+    )
+    assert status == {"2026-08": "late:true", "2026-09": "revised:false"}
+    receipt = " ".join(intake.receipt(revised.name).split())
+    assert "recorded as late" not in receipt
+    assert "The month stays on time: its first file arrived on 10/10/2026" in receipt
+    assert "Tháng này vẫn được ghi nhận là nộp đúng hạn" in receipt
+    late_receipt = " ".join(intake.receipt(late.name).split())
+    assert "recorded as late" in late_receipt
