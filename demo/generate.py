@@ -20,6 +20,7 @@ from pathlib import Path
 from demo.register import PARKS, Enterprise, make_enterprises
 from demo.submissions import Line, Profile, month_lines, profile
 from demo.writers import WRITERS
+from transforms.periods import periods_ending
 
 DEFAULT_SEED = 2050
 DEFAULT_ENTERPRISES = 120
@@ -35,12 +36,6 @@ class DemoSpec:
     enterprises: int = DEFAULT_ENTERPRISES
     last_period: str = DEFAULT_LAST_PERIOD
     months: int = DEFAULT_MONTHS
-
-
-def periods_ending(last: str, months: int) -> list[str]:
-    year, month = int(last[:4]), int(last[5:7])
-    index = year * 12 + month - 1
-    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - months + 1, index + 1)]
 
 
 def _write_register(

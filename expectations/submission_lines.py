@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 
 from expectations import Rule, meta
+from transforms.periods import period_index_expr
 from transforms.submission_contract import (
     MAX_QUANTITY,
     PLAIN_FIELDS,
@@ -226,11 +227,7 @@ def prepared_lines(raw_lines: pl.DataFrame, known: KnownCodes) -> pl.DataFrame:
     """The landed lines with the derived columns the suite checks, keyed by ``row_key``."""
     quantity = pl.col("quantity")
     period_ok = pl.col("period").str.contains(PERIOD_PATTERN)
-    period_index = pl.when(period_ok).then(
-        pl.col("period").str.slice(0, 4).cast(pl.Int64) * 12
-        + pl.col("period").str.slice(5, 2).cast(pl.Int64)
-        - 1
-    )
+    period_index = pl.when(period_ok).then(period_index_expr(pl.col("period")))
     # The pair is judged only when both halves are known, so one mistake gives one reason.
     both_known = pl.col("activity_code").is_in(known.activity_codes) & pl.col("unit").is_in(
         known.unit_codes

@@ -24,6 +24,7 @@ from flows.monthly_cycle import monthly_cycle
 from flows.receipts import receipt_common, write_receipts
 from flows.settings import Settings, settings_from_env
 from flows.validate import validate_submissions, validate_warnings
+from transforms.periods import month_index, period_from_index
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 CRON = re.compile(r"^\S+ \S+ \S+ \S+ \S+$")
@@ -43,8 +44,7 @@ def intake_cron() -> str:
 def month_to_close(now: datetime) -> str:
     """The month a close at ``now`` (Asia/Ho_Chi_Minh) reports on: the previous month."""
     local = now.astimezone(ZoneInfo(TIMEZONE))
-    index = local.year * 12 + local.month - 2
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return period_from_index(month_index(local.year, local.month) - 1)
 
 
 @flow(name="monthly-close")

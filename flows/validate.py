@@ -16,6 +16,7 @@ from flows import warehouse as wh
 from flows.failpoints import failpoint
 from flows.settings import Settings
 from transforms import dictionary
+from transforms.periods import month_index
 from transforms.submission_contract import describe_character
 
 PENDING_LINES = """
@@ -77,7 +78,7 @@ class MartsInvalid(RuntimeError):
 
 def current_period_index(now: datetime | None = None) -> int:
     today = (now or datetime.now(UTC)).astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
-    return today.year * 12 + today.month - 1
+    return month_index(today.year, today.month)
 
 
 def known_codes(con: object) -> lines_suite.KnownCodes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from transforms.periods import periods_ending
 from transforms.reports import COVERED
 
 Row = dict[str, Any]
@@ -310,9 +311,8 @@ LARGEST_CHANGES = 10
 
 def trend_chart(rows: list[Row], period: str, months: int = 24) -> Row:
     """The last ``months`` months ending at ``period``: emissions and the path, gaps kept."""
-    end = int(period[:4]) * 12 + int(period[5:7]) - 1
     by_period = {r["period"]: r for r in rows}
-    labels = [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(end - months + 1, end + 1)]
+    labels = periods_ending(period, months)
     return {
         "months": labels,
         "actual": [by_period.get(p, {}).get("emissions_tco2e") for p in labels],

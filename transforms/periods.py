@@ -9,7 +9,27 @@ import polars as pl
 
 
 def period_index(period: str) -> int:
-    return int(period[:4]) * 12 + int(period[5:7]) - 1
+    return month_index(int(period[:4]), int(period[5:7]))
+
+
+def month_index(year: int, month: int) -> int:
+    """The index of a calendar month (year * 12 + month - 1): consecutive months differ by 1."""
+    return year * 12 + month - 1
+
+
+def period_index_expr(period: pl.Expr) -> pl.Expr:
+    """``period_index`` on a column of "YYYY-MM" text (Int64; malformed text: null)."""
+    return (
+        period.str.slice(0, 4).cast(pl.Int64, strict=False) * 12
+        + period.str.slice(5, 2).cast(pl.Int64, strict=False)
+        - 1
+    )
+
+
+def periods_ending(last: str, months: int) -> list[str]:
+    """The ``months`` periods ending with ``last``, oldest first."""
+    end = period_index(last)
+    return [period_from_index(i) for i in range(end - months + 1, end + 1)]
 
 
 def period_from_index(index: int) -> str:

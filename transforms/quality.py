@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from transforms.periods import period_index_expr
 from transforms.sums import stable_sum
 
 WARNING_COLUMNS = ("mom_change", "far_from_history", "solar_implausible", "zero_electricity")
@@ -75,10 +76,7 @@ def int_quality_checks(
     history = (
         frame.select(*keys, "quantity")
         .sort(keys)
-        .with_columns(
-            index=pl.col("period").str.slice(0, 4).cast(pl.Int32) * 12
-            + pl.col("period").str.slice(5, 2).cast(pl.Int32)
-        )
+        .with_columns(index=period_index_expr(pl.col("period")))
     )
     past = history.join(
         history.select("tax_code", "activity_code", past_index="index", past_quantity="quantity"),

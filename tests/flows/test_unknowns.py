@@ -22,9 +22,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from demo.generate import DemoSpec, generate_demo, periods_ending
+from demo.generate import DemoSpec, generate_demo
 from demo.submissions import Line
 from demo.writers import write_csv
+from transforms.periods import periods_ending
 
 pytestmark = pytest.mark.e2e
 PERIOD = "2026-10"
