@@ -9,7 +9,7 @@ import unicodedata
 from pathlib import Path
 
 from demo.submissions import Line
-from flows.template import TemplateLine, write_template
+from report_templates.submission_template import TemplateLine, write_template
 from transforms.submission_contract import COLUMNS
 
 
@@ -77,7 +77,7 @@ def write_json(path: Path, tax_code: str, period: str, revision: int, lines: lis
 
 
 def write_xlsx(path: Path, tax_code: str, period: str, revision: int, lines: list[Line]) -> None:
-    """The enterprise's filled-in Excel template (flows/template.py)."""
+    """The enterprise's filled-in Excel template (report_templates/submission_template.py)."""
     filled = [TemplateLine(ln.activity_code, ln.quantity, ln.unit, ln.note) for ln in lines]
     write_template(path, tax_code, period, revision, filled)
 

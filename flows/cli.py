@@ -233,7 +233,7 @@ def template(
     from flows.monthly_cycle import PERIOD
     from flows.runs import RunStopped
     from flows.settings import settings_from_env
-    from flows.template import Addressee, write_template
+    from report_templates.submission_template import Addressee, write_template
     from transforms.periods import due_label
 
     if not PERIOD.match(period):

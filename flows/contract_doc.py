@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from expectations.submission_lines import SUITE_VERSION
-from flows.template import INSTRUCTIONS
+from report_templates.submission_template import INSTRUCTIONS
 from transforms import REFERENCE_DIR
 from transforms.submission_contract import (
     COLUMNS,

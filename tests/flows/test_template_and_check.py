@@ -16,7 +16,7 @@ from flows.check import check_file
 from flows.cli import app
 from flows.parsers import UnreadableFile, parse_submission
 from flows.settings import Settings
-from flows.template import CODES_SHEET, INSTRUCTIONS_SHEET, write_template
+from report_templates.submission_template import CODES_SHEET, INSTRUCTIONS_SHEET, write_template
 from transforms.submission_contract import COLUMNS, XLSX_SHEET
 
 LINES = [
