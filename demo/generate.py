@@ -195,7 +195,7 @@ def generate_demo(data_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[str, obje
                 lines = _slips(lines, ent, neg=neg, jump=jump, gallon=unknown_unit, litre=misfit)
             path = inbox / f"{ent.tax_code}_{period}.{fmt}"
             kwargs = {"encoding": "cp1258"} if ent is cp1258 else {}
-            write(path, ent.tax_code, period, 1, lines, **kwargs)  # type: ignore[operator]
+            write(path, ent.tax_code, period, 1, lines, **kwargs)
             _arrived(path, period, rng)
             files += 1
             if (ent is revised and period == last) or (ent is restated and period == previous):
@@ -213,7 +213,7 @@ def generate_demo(data_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[str, obje
                     2,
                     fixed,
                     **kwargs,
-                )  # type: ignore[operator]
+                )
                 _arrived(inbox / f"{ent.tax_code}_{period}_r2.{fmt}", period, rng, later=True)
                 files += 1
             if ent is duplicate and period == last:

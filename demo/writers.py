@@ -50,7 +50,8 @@ def encode_cp1258(text: str) -> bytes:
             continue
         except UnicodeEncodeError:
             pass
-        base, *marks = unicodedata.normalize("NFD", char)
+        decomposed = unicodedata.normalize("NFD", char)
+        base, marks = decomposed[0], list(decomposed[1:])
         tones = [m for m in marks if m in _TONE_MARKS]
         others = "".join(m for m in marks if m not in _TONE_MARKS)
         out += unicodedata.normalize("NFC", base + others).encode("cp1258")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -67,7 +68,9 @@ def build_warehouse(settings: Settings) -> list[str]:
         activity = activity_all.filter(pl.col("is_current"))
         rejected_all = table("staging.stg_submissions__rejected_lines")
         rejected = rejected_all.filter(pl.col("is_current"))
-        emission_facts = {
+        emission_facts: dict[
+            str, tuple[Callable[..., pl.LazyFrame], list[pl.LazyFrame], dict[str, Any]]
+        ] = {
             "fct_fuel_combustion_emissions": (
                 marts.fct_fuel_combustion_emissions,
                 [

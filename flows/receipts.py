@@ -194,7 +194,7 @@ def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -
             rows = mine.select(CSV_COLUMNS).to_dicts()
             (folder / f"{stem}.rejected.csv").write_text(csv_text(rows), encoding="utf-8")
     _written(settings, seen)
-    return folder
+    return Path(folder)
 
 
 def _written(settings: Settings, seen: list[dict[str, object]]) -> None:

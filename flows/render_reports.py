@@ -211,12 +211,12 @@ def render_on_dask(jobs: list[Job], address: str) -> None:
     from distributed import Client
     from distributed import as_completed as dask_completed
 
-    with Client(address) as client, progress(len(jobs), "Dask") as advance:
+    with Client(address) as client, progress(len(jobs), "Dask") as advance:  # type: ignore[no-untyped-call]
         futures = {
             client.submit(render_to_bytes, report, context, edition, pure=False): (html, pdf)
             for report, context, html, pdf, edition in jobs
         }
-        for future in dask_completed(futures):
+        for future in dask_completed(futures):  # type: ignore[no-untyped-call]
             html_text, pdf_bytes = future.result()
             html, pdf = futures[future]
             html.parent.mkdir(parents=True, exist_ok=True)

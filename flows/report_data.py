@@ -228,6 +228,7 @@ def _as_of(con: duckdb.DuckDBPyConnection, period: str) -> datetime:
     )
     if latest is None:
         return datetime(int(period[:4]), int(period[5:7]), 1, tzinfo=UTC)
+    assert isinstance(latest, datetime)
     return latest if latest.tzinfo else latest.replace(tzinfo=UTC)
 
 

@@ -144,11 +144,11 @@ def stops_recorded(settings: Settings, run_id: str) -> Iterator[None]:
         stopped(settings, run_id, str(stop))
         raise
     except Exception as error:
-        stop = terminated()
-        if stop is None:
+        signalled = terminated()
+        if signalled is None:
             raise
-        stopped(settings, run_id, str(stop))
-        raise stop from error
+        stopped(settings, run_id, str(signalled))
+        raise signalled from error
 
 
 def stopped(settings: Settings, run_id: str, reason: str) -> None:

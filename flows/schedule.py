@@ -97,6 +97,7 @@ def daily_intake(data_dir: str | None = None) -> dict[str, int]:
 def serve(data_dir: Path) -> None:
     """Serve both deployments until interrupted (Ctrl-C pauses their schedules)."""
     from prefect import serve as prefect_serve
+    from prefect.deployments.runner import RunnerDeployment
     from prefect.schedules import Cron
 
     settings = settings_from_env(data_dir)
@@ -107,18 +108,19 @@ def serve(data_dir: Path) -> None:
                 f"{name} phải là biểu thức cron 5 trường / must be a 5-field cron: {cron!r}"
             )
     parameters = {"data_dir": str(settings.data_dir)}
-    prefect_serve(
-        monthly_close.to_deployment(
-            name="netzero-monthly-close",
-            schedule=Cron(close, timezone=TIMEZONE),
-            parameters=parameters,
-            description="Monthly close: land, validate, build, render, publish the previous month.",
-        ),
-        daily_intake.to_deployment(
-            name="netzero-daily-intake",
-            schedule=Cron(intake, timezone=TIMEZONE),
-            parameters=parameters,
-            description="Daily intake: land new files and write their receipts.",
-        ),
-        limit=1,
+    close_deployment = monthly_close.to_deployment(
+        name="netzero-monthly-close",
+        schedule=Cron(close, timezone=TIMEZONE),
+        parameters=parameters,
+        description="Monthly close: land, validate, build, render, publish the previous month.",
     )
+    intake_deployment = daily_intake.to_deployment(
+        name="netzero-daily-intake",
+        schedule=Cron(intake, timezone=TIMEZONE),
+        parameters=parameters,
+        description="Daily intake: land new files and write their receipts.",
+    )
+    # Called outside an event loop, to_deployment returns the deployment, not a coroutine.
+    assert isinstance(close_deployment, RunnerDeployment)
+    assert isinstance(intake_deployment, RunnerDeployment)
+    prefect_serve(close_deployment, intake_deployment, limit=1)

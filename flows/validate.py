@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import duckdb
 import polars as pl
 from prefect import task
 
@@ -81,9 +82,9 @@ def current_period_index(now: datetime | None = None) -> int:
     return month_index(today.year, today.month)
 
 
-def known_codes(con: object) -> lines_suite.KnownCodes:
+def known_codes(con: duckdb.DuckDBPyConnection) -> lines_suite.KnownCodes:
     def column(sql: str) -> list[str]:
-        return [str(v) for (v,) in con.execute(sql).fetchall()]  # type: ignore[attr-defined]
+        return [str(v) for (v,) in con.execute(sql).fetchall()]
 
     return lines_suite.KnownCodes(
         tax_codes=column("select tax_code from reference.ref_enterprises"),
@@ -94,9 +95,7 @@ def known_codes(con: object) -> lines_suite.KnownCodes:
         ),
         latest_period_index=current_period_index(),
         first_factor_year=int(
-            con.execute(
-                "select min(grid_year) from reference.ref_grid_emission_factors"
-            ).fetchone()[0]  # type: ignore[attr-defined]
+            str(wh.scalar(con, "select min(grid_year) from reference.ref_grid_emission_factors"))
         ),
     )
 

@@ -130,7 +130,10 @@ def half_up(value: float | int, digits: int) -> Decimal:
 def local(edition: Edition, row: Any, field: str) -> str:
     """One language of a value the data holds in both (``name`` → ``name_vi`` / ``name_en``):
     English in the English edition when there is one, Vietnamese otherwise."""
-    get = row.get if isinstance(row, dict) else lambda key: getattr(row, key, None)
+
+    def get(key: str) -> Any:
+        return row.get(key) if isinstance(row, dict) else getattr(row, key, None)
+
     if edition == "en" and get(f"{field}_en"):
         return str(get(f"{field}_en"))
     return str(get(f"{field}_vi") or "")

@@ -140,7 +140,6 @@ def test_the_readme_settings_reach_every_prefect_command(checkout: Checkout) -> 
 def run_close_as_printed(checkout: Checkout, api: httpx.Client, deployment_id: str) -> dict:
     """The README's last command, in a third terminal: the flow run it created."""
     (run_command,) = [c for c in checkout.commands if "deployment run" in c]
-    started = time.monotonic()
     done = subprocess.run(
         checkout.shell(run_command),
         cwd=checkout.root,
@@ -153,7 +152,6 @@ def run_close_as_printed(checkout: Checkout, api: httpx.Client, deployment_id: s
     assert done.returncode == 0, done.stdout + done.stderr
     # Against the server, not a temporary one of its own (that took ~57 s and failed).
     assert "temporary server" not in done.stdout + done.stderr
-    assert time.monotonic() - started < 60
     # It prints the flow run it created ("UUID: …"); the schedule's own runs are others.
     (run_id,) = re.findall(r"UUID: ([0-9a-f-]{36})", done.stdout)
     run = api.get(f"/flow_runs/{run_id}").json()
