@@ -12,14 +12,13 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from flows import rebuild, runs
-from flows.build_warehouse import build_warehouse
 from flows.failpoints import failpoint
-from flows.ingest import ingest_inbox, load_reference
 from flows.publish import publish, publish_warehouse, recover_outbox, refuse_less_data
-from flows.receipts import receipt_common, write_receipts, write_validation_page
+from flows.receipts import receipt_common, write_validation_page
 from flows.render_reports import render_reports
 from flows.settings import Settings, settings_from_env
-from flows.validate import validate_marts, validate_submissions, validate_warnings
+from flows.stages import intake, run_context
+from flows.validate import validate_marts
 from transforms.periods import default_period
 
 PERIOD = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
@@ -33,14 +32,8 @@ def monthly_cycle(period: str | None = None, data_dir: str | None = None) -> run
         raise ValueError(f"Kỳ phải có dạng YYYY-MM / period must be YYYY-MM, not {period!r}")
     settings = settings_from_env(Path(data_dir) if data_dir else None)
     run_id = str(flow_run.id or uuid.uuid4())
-    clock = runs.StageClock()
-    with runs.stop_on_signals(), runs.exclusive(settings):
-        runs.stop_stale_prefect_servers()
-        rebuild.guard(settings)  # a lost warehouse is rebuilt from the archive, never restarted
-        runs.require_free_space(settings.data_dir)
-        runs.start(settings, run_id, period)
-        with runs.stops_recorded(settings, run_id):
-            summary = _cycle(settings, run_id, period, clock)
+    with run_context(settings, run_id, period) as clock:
+        summary = _cycle(settings, run_id, period, clock)
         runs.record_stage(settings, run_id, "snapshot", clock.seconds["snapshot"])
     summary = dataclasses.replace(summary, stage_seconds=clock.seconds)
     runs.summary_artifact(summary)
@@ -52,18 +45,7 @@ def _cycle(
 ) -> runs.RunSummary:
     """The steps, in order, once the run holds the warehouse and is recorded."""
     recover_outbox(settings)
-    with clock("land"):
-        load_reference(settings)
-        landed = ingest_inbox(settings, run_id)
-    failpoint("cycle.landed")
-    with clock("validate"):
-        quarantined = validate_submissions(settings, run_id)
-    with clock("build"):
-        periods = build_warehouse(settings)
-        warnings = validate_warnings(settings, run_id)
-    failpoint("cycle.built")
-    with clock("receipts"):
-        write_receipts(settings, run_id, receipt_common(settings, run_id))
+    received = intake(settings, run_id, clock)
     with clock("check"):
         try:
             validate_marts(settings, run_id)
@@ -73,7 +55,7 @@ def _cycle(
     period_note = ""
     if period is None:
         now = datetime.now(UTC).replace(tzinfo=None)
-        choice = default_period(periods, now, settings.due_day)
+        choice = default_period(received.periods, now, settings.due_day)
         period, period_note = choice.period, f"{choice.why_vi} / {choice.why_en}"
         get_run_logger().info("Kỳ báo cáo / reporting period %s: %s", period, period_note)
     runs.set_period(settings, run_id, period)
@@ -87,12 +69,12 @@ def _cycle(
         run_id=run_id,
         period=period,
         period_note=period_note,
-        files_landed=landed.landed,
-        files_rejected=landed.rejected,
-        files_skipped=landed.skipped,
-        lines_landed=landed.lines,
-        lines_quarantined=quarantined,
-        warnings=warnings,
+        files_landed=received.landed.landed,
+        files_rejected=received.landed.rejected,
+        files_skipped=received.landed.skipped,
+        lines_landed=received.landed.lines,
+        lines_quarantined=received.quarantined,
+        warnings=received.warnings,
         reports_written=runs.count_reports(outbox),
         reports_rendered=len(rendered.rendered),
         outbox=str(outbox),

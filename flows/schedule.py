@@ -18,12 +18,9 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from flows import rebuild, runs
-from flows.build_warehouse import build_warehouse
-from flows.ingest import ingest_inbox, load_reference
 from flows.monthly_cycle import monthly_cycle
-from flows.receipts import receipt_common, write_receipts
 from flows.settings import Settings, settings_from_env
-from flows.validate import validate_submissions, validate_warnings
+from flows.stages import intake, run_context
 from transforms.periods import month_index, period_from_index
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -60,38 +57,28 @@ def daily_intake(data_dir: str | None = None) -> dict[str, int]:
     as the monthly cycle, so the two never overlap on a warehouse."""
     settings = settings_from_env(Path(data_dir) if data_dir else None)
     run_id = str(flow_run.id or uuid.uuid4())
-    with runs.exclusive(settings):
-        rebuild.guard(settings)
-        runs.require_free_space(settings.data_dir)
-        runs.start(settings, run_id, None)
-        clock = runs.StageClock()
-        with runs.stops_recorded(settings, run_id):
-            load_reference(settings)
-        with clock("land"):
-            landed = ingest_inbox(settings, run_id)
-        with clock("validate"):
-            quarantined = validate_submissions(settings, run_id)
-        with clock("build"):
-            build_warehouse(settings)
-            warnings = validate_warnings(settings, run_id)
-        with clock("receipts"):
-            receipts = write_receipts(settings, run_id, receipt_common(settings, run_id))
-        runs.finish_intake(settings, run_id, landed.landed, quarantined)
+    with run_context(settings, run_id, None) as clock:
+        received = intake(settings, run_id, clock)
+        runs.finish_intake(settings, run_id, received.landed.landed, received.quarantined)
         rebuild.export_ledger(settings, run_id)
     summary = runs.IntakeSummary(
         run_id=run_id,
-        files_landed=landed.landed,
-        files_rejected=landed.rejected,
-        files_skipped=landed.skipped,
-        lines_landed=landed.lines,
-        lines_quarantined=quarantined,
-        warnings=warnings,
-        receipts=str(receipts),
+        files_landed=received.landed.landed,
+        files_rejected=received.landed.rejected,
+        files_skipped=received.landed.skipped,
+        lines_landed=received.landed.lines,
+        lines_quarantined=received.quarantined,
+        warnings=received.warnings,
+        receipts=str(received.receipts),
         stage_seconds=clock.seconds,
     )
     runs.summary_artifact(summary)
     get_run_logger().info("%s", summary.markdown())
-    return {"files_landed": landed.landed, "lines_quarantined": quarantined, "warnings": warnings}
+    return {
+        "files_landed": received.landed.landed,
+        "lines_quarantined": received.quarantined,
+        "warnings": received.warnings,
+    }
 
 
 def serve(data_dir: Path) -> None:

@@ -1,0 +1,60 @@
+"""What every run shares, written once: the context around its steps (signals, the lock,
+orphans of killed runs, the rebuild guard, free space, the ops.runs row) and the intake
+(land, validate, build, receipts) that the monthly cycle and the daily intake both begin
+with."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from flows import rebuild, runs
+from flows.build_warehouse import build_warehouse
+from flows.failpoints import failpoint
+from flows.ingest import IngestResult, ingest_inbox, load_reference
+from flows.receipts import receipt_common, write_receipts
+from flows.settings import Settings
+from flows.validate import validate_submissions, validate_warnings
+
+
+@contextmanager
+def run_context(settings: Settings, run_id: str, period: str | None) -> Iterator[runs.StageClock]:
+    """Hold the warehouse for one run and record it: a stop signal ends it as a stop, the
+    embedded servers and render workers a killed run left are stopped, a lost warehouse is
+    rebuilt before anything else, the disk has room, and a stop on purpose closes the run's
+    ops.runs row with its reason. Yields the clock the stages are timed with."""
+    with runs.stop_on_signals(), runs.exclusive(settings):
+        runs.stop_stale_prefect_servers()
+        rebuild.guard(settings)  # a lost warehouse is rebuilt from the archive, never restarted
+        runs.require_free_space(settings.data_dir)
+        runs.start(settings, run_id, period)
+        with runs.stops_recorded(settings, run_id):
+            yield runs.StageClock()
+
+
+@dataclass(frozen=True)
+class Intake:
+    landed: IngestResult
+    quarantined: int
+    periods: list[str]  # the periods the warehouse holds data for
+    warnings: int
+    receipts: Path
+
+
+def intake(settings: Settings, run_id: str, clock: runs.StageClock) -> Intake:
+    """Land what arrived, validate it, build every layer, and answer each file."""
+    with clock("land"):
+        load_reference(settings)
+        landed = ingest_inbox(settings, run_id)
+    failpoint("cycle.landed")
+    with clock("validate"):
+        quarantined = validate_submissions(settings, run_id)
+    with clock("build"):
+        periods = build_warehouse(settings)
+        warnings = validate_warnings(settings, run_id)
+    failpoint("cycle.built")
+    with clock("receipts"):
+        receipts = write_receipts(settings, run_id, receipt_common(settings, run_id))
+    return Intake(landed, quarantined, periods, warnings, receipts)
