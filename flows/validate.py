@@ -16,7 +16,7 @@ from expectations import submission_lines as lines_suite
 from flows import warehouse as wh
 from flows.failpoints import failpoint
 from flows.settings import Settings
-from transforms import dictionary
+from transforms import dictionary, quality
 from transforms.periods import month_index
 from transforms.submission_contract import describe_character
 
@@ -197,21 +197,6 @@ def _name_odd_characters(joined: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-WARNING_COLUMNS = [
-    "tax_code",
-    "period",
-    "activity_code",
-    "rule",
-    "severity",
-    "quantity",
-    "unit",
-    "compared_with",
-    "reason_vi",
-    "reason_en",
-    "suite_version",
-]
-
-
 @task
 def validate_warnings(settings: Settings, run_id: str) -> int:
     """Run the warning suite on this build's quality checks; returns the warnings found."""
@@ -220,19 +205,8 @@ def validate_warnings(settings: Settings, run_id: str) -> int:
         checks = wh.read_table(con, "marts.int_quality_checks").with_row_index("row_key")
         checks = checks.with_columns(pl.col("row_key").cast(pl.Int64))
         outcome = run_suite(checks, quality_suite.suite())
-        compared = (
-            pl.when(pl.col("rule") == "mom_change")
-            .then(pl.col("previous_quantity"))
-            .when(pl.col("rule") == "far_from_history")
-            .then(pl.col("history_median"))
-            .when(pl.col("rule") == "solar_implausible")
-            .then(pl.col("solar_yield_kwh_per_kwp"))
-        )
-        warnings = (
-            outcome.failures.join(checks, on="row_key", how="left")
-            .with_columns(compared_with=compared, suite_version=pl.lit(quality_suite.SUITE_VERSION))
-            .select(WARNING_COLUMNS)
-            .sort("tax_code", "period", "activity_code", "rule")
+        warnings = quality.fct_data_quality_warnings(
+            checks, outcome.failures, quality_suite.SUITE_VERSION
         )
         wh.replace_table(
             con,

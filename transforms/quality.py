@@ -150,3 +150,41 @@ def int_quality_checks(
         .drop("exported_mwh", "operating", "history_limit")
         .sort(keys)
     )
+
+
+FLAGGED_COLUMNS = [
+    "tax_code",
+    "period",
+    "activity_code",
+    "rule",
+    "severity",
+    "quantity",
+    "unit",
+    "compared_with",
+    "reason_vi",
+    "reason_en",
+    "suite_version",
+]
+
+
+def fct_data_quality_warnings(
+    int_quality_checks: pl.DataFrame, failures: pl.DataFrame, suite_version: str
+) -> pl.DataFrame:
+    """One row per enterprise, month, activity and warning rule: accepted figures worth a
+    second look. ``failures`` are the GX warning suite's failing rows of
+    ``int_quality_checks`` (``row_key``, rule, severity, bilingual reason); each warning
+    carries the value its rule compared with."""
+    compared = (
+        pl.when(pl.col("rule") == "mom_change")
+        .then(pl.col("previous_quantity"))
+        .when(pl.col("rule") == "far_from_history")
+        .then(pl.col("history_median"))
+        .when(pl.col("rule") == "solar_implausible")
+        .then(pl.col("solar_yield_kwh_per_kwp"))
+    )
+    return (
+        failures.join(int_quality_checks, on="row_key", how="left")
+        .with_columns(compared_with=compared, suite_version=pl.lit(suite_version))
+        .select(FLAGGED_COLUMNS)
+        .sort("tax_code", "period", "activity_code", "rule")
+    )
