@@ -63,23 +63,6 @@ WARNINGS = """
 """
 
 
-# Complete calendar years before the period's year, and the 12 months ending at the period:
-# the actual points of the province's long-range pathway chart.
-ANNUAL = """
-    select cast(substr(period, 1, 4) as integer) as year, sum(emissions_tco2e) as tco2e,
-           count(*) as months, min(enterprises_with_emissions) as min_enterprises_with_emissions,
-           'calendar' as kind
-    from reports.rpt_province_monthly
-    where substr(period, 1, 4) < ?
-    group by 1
-    having count(*) = 12
-    union all
-    select cast(substr(max(period), 1, 4) as integer), sum(emissions_tco2e), count(*),
-           min(enterprises_with_emissions), 'rolling_12m'
-    from (select * from reports.rpt_province_monthly where period <= ?
-          order by period desc limit 12)
-    order by year, kind
-"""
 TREND_MONTHS = 24
 
 
@@ -169,7 +152,9 @@ def load(con: duckdb.DuckDBPyConnection, settings: Settings, period: str) -> Rep
             [first, period],
         ),
         pathway=reports.province_pathway(window, period).to_dicts() if len(window) else [],
-        annual=_rows(con, ANNUAL, [period[:4], period]),
+        annual=reports.province_annual(
+            wh.query(con, "select * from reports.rpt_province_monthly"), period
+        ).to_dicts(),
         arrivals=_arrivals(con, period),
     )
 

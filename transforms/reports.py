@@ -280,6 +280,41 @@ def province_pathway(
     )
 
 
+def province_annual(rpt_province_monthly: pl.DataFrame, period: str) -> pl.DataFrame:
+    """The actual points of the province's long-range pathway chart for ``period``: every
+    complete calendar year before the period's year (kind ``calendar``) and the 12 months
+    ending at the period (kind ``rolling_12m``, labelled with the period's year). A point
+    rests on 12 months whose province total is known; with an unknown or missing month it has
+    no total (never the sum of the months that are known)."""
+    months = rpt_province_monthly.filter(pl.col("period") <= period).with_columns(
+        year=pl.col("period").str.slice(0, 4).cast(pl.Int32)
+    )
+    known = pl.col("emissions_tco2e").is_not_null()
+    points = [
+        months.filter(pl.col("year") < int(period[:4]))
+        .group_by("year")
+        .agg(
+            tco2e=pl.when(known.sum() == 12).then(stable_sum(pl.col("emissions_tco2e"))),
+            months=pl.len().cast(pl.Int64),
+            min_enterprises_with_emissions=pl.col("enterprises_with_emissions").min(),
+        )
+        .filter(pl.col("months") == 12)
+        .with_columns(kind=pl.lit("calendar")),
+        months.sort("period")
+        .tail(12)
+        .select(
+            year=pl.lit(int(period[:4]), dtype=pl.Int32),
+            tco2e=pl.when(known.sum() == 12).then(stable_sum(pl.col("emissions_tco2e"))),
+            months=pl.len().cast(pl.Int64),
+            min_enterprises_with_emissions=pl.col("enterprises_with_emissions").min(),
+            kind=pl.lit("rolling_12m"),
+        ),
+    ]
+    frame = pl.concat([p.select(ANNUAL_COLUMNS) for p in points])
+    return frame.filter(pl.col("months") > 0).sort("year", "kind")
+
+
+ANNUAL_COLUMNS = ["year", "tco2e", "months", "min_enterprises_with_emissions", "kind"]
 LEVELS = ["enterprises_total", "parks_total", "sectors_total", "province_total"]
 
 
