@@ -40,6 +40,27 @@ class KnownCodes:
     first_factor_year: int  # the first year with a published grid emission factor
 
 
+def known_codes(
+    ref_enterprises: pl.DataFrame,
+    ref_activities: pl.DataFrame,
+    ref_activity_units: pl.DataFrame,
+    ref_grid_emission_factors: pl.DataFrame,
+    latest_period_index: int,
+) -> KnownCodes:
+    """What the register and the reference data accept: one rule for the intake (from the
+    warehouse's reference tables) and `netzero check` (from the register and the shipped
+    CSVs)."""
+    units = ref_activity_units
+    return KnownCodes(
+        tax_codes=ref_enterprises["tax_code"].cast(pl.String).to_list(),
+        activity_codes=ref_activities["activity_code"].to_list(),
+        unit_codes=units["unit_code"].unique().sort().to_list(),
+        activity_units=(units["activity_code"] + "|" + units["unit_code"]).to_list(),
+        latest_period_index=latest_period_index,
+        first_factor_year=int(ref_grid_emission_factors["grid_year"].min()),  # type: ignore[arg-type]
+    )
+
+
 def _required(field: str, vi: str, en: str) -> Rule:
     return Rule(
         f"required_{field}",

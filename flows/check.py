@@ -34,19 +34,19 @@ class CheckResult:
 
 
 def known_codes(settings: Settings) -> lines_suite.KnownCodes:
-    """What the register and the shipped reference data accept today."""
+    """What the register and the shipped reference data accept today (the intake's rule,
+    expectations/submission_lines.py, on the register and CSVs instead of the warehouse)."""
     enterprises = read_register(settings)["enterprises"]  # RegisterInvalid names each mistake
-    activities = pl.read_csv(REFERENCE_DIR / "ref_activities.csv")
-    units = pl.read_csv(REFERENCE_DIR / "ref_activity_units.csv")
-    return lines_suite.KnownCodes(
-        tax_codes=enterprises["tax_code"].to_list(),
-        activity_codes=activities["activity_code"].to_list(),
-        unit_codes=units["unit_code"].unique().sort().to_list(),
-        activity_units=(units["activity_code"] + "|" + units["unit_code"]).to_list(),
-        latest_period_index=current_period_index(),
-        first_factor_year=pl.read_csv(REFERENCE_DIR / "ref_grid_emission_factors.csv")[
-            "grid_year"
-        ].min(),  # type: ignore[arg-type]
+    shipped = {
+        name: pl.read_csv(REFERENCE_DIR / f"{name}.csv")
+        for name in ("ref_activities", "ref_activity_units", "ref_grid_emission_factors")
+    }
+    return lines_suite.known_codes(
+        enterprises,
+        shipped["ref_activities"],
+        shipped["ref_activity_units"],
+        shipped["ref_grid_emission_factors"],
+        current_period_index(),
     )
 
 

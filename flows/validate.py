@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-import duckdb
 import polars as pl
 from prefect import task
 
@@ -82,24 +81,6 @@ def current_period_index(now: datetime | None = None) -> int:
     return month_index(today.year, today.month)
 
 
-def known_codes(con: duckdb.DuckDBPyConnection) -> lines_suite.KnownCodes:
-    def column(sql: str) -> list[str]:
-        return [str(v) for (v,) in con.execute(sql).fetchall()]
-
-    return lines_suite.KnownCodes(
-        tax_codes=column("select tax_code from reference.ref_enterprises"),
-        activity_codes=column("select activity_code from reference.ref_activities"),
-        unit_codes=column("select distinct unit_code from reference.ref_activity_units"),
-        activity_units=column(
-            "select activity_code || '|' || unit_code from reference.ref_activity_units"
-        ),
-        latest_period_index=current_period_index(),
-        first_factor_year=int(
-            str(wh.scalar(con, "select min(grid_year) from reference.ref_grid_emission_factors"))
-        ),
-    )
-
-
 @task
 def validate_submissions(settings: Settings, run_id: str) -> int:
     """Validate lines of files not validated yet; returns how many lines were quarantined."""
@@ -110,7 +91,13 @@ def validate_submissions(settings: Settings, run_id: str) -> int:
         pending = wh.query(con, PENDING_LINES)
         if pending.is_empty():
             return 0
-        known = known_codes(con)
+        known = lines_suite.known_codes(
+            wh.read_table(con, "reference.ref_enterprises"),
+            wh.read_table(con, "reference.ref_activities"),
+            wh.read_table(con, "reference.ref_activity_units"),
+            wh.read_table(con, "reference.ref_grid_emission_factors"),
+            current_period_index(),
+        )
         prepared = lines_suite.prepared_lines(pending, known)
         failpoint("validate.lines")
         outcome = run_suite(prepared, lines_suite.suite(known))
