@@ -193,25 +193,13 @@ class RunSummary:
         out = [("Kỳ báo cáo / period", self.period)]
         if self.period_note:
             out.append(("Vì sao kỳ này / why this period", self.period_note))
+        out += intake_rows(self)
         out += [
-            ("Tệp đã nhận / files landed", str(self.files_landed)),
-            ("Tệp bị từ chối / files rejected", str(self.files_rejected)),
-            (
-                "Tệp bỏ qua (đã có) / files skipped (already landed or duplicate)",
-                str(self.files_skipped),
-            ),
-            ("Dòng đã nhận / lines landed", str(self.lines_landed)),
-            ("Dòng bị cách ly / lines quarantined", str(self.lines_quarantined)),
-            ("Cảnh báo số liệu (mọi kỳ) / data-quality warnings (all periods)", str(self.warnings)),
             ("Báo cáo PDF trong kỳ / PDF reports for the period", str(self.reports_written)),
             ("Báo cáo dựng lại lần này / reports rendered by this run", str(self.reports_rendered)),
         ]
+        out += stage_rows(self.stage_seconds)
         out += [
-            (f"Thời gian / seconds: {stage}", f"{seconds:.2f}")
-            for stage, seconds in self.stage_seconds.items()
-        ]
-        out += [
-            ("Tổng thời gian / total seconds", f"{self.duration_s:.2f}"),
             ("Hộp thư đi / outbox", self.outbox),
             ("Bản công bố cho phân tích / published for analysts", self.published),
         ]
@@ -248,29 +236,40 @@ class IntakeSummary:
         return "netzero daily intake"
 
     def rows(self) -> list[tuple[str, str]]:
-        out = [
-            ("Tệp đã nhận / files landed", str(self.files_landed)),
-            ("Tệp bị từ chối / files rejected", str(self.files_rejected)),
-            (
-                "Tệp bỏ qua (đã có) / files skipped (already landed or duplicate)",
-                str(self.files_skipped),
-            ),
-            ("Dòng đã nhận / lines landed", str(self.lines_landed)),
-            ("Dòng bị cách ly / lines quarantined", str(self.lines_quarantined)),
-            ("Cảnh báo số liệu (mọi kỳ) / data-quality warnings (all periods)", str(self.warnings)),
-        ]
-        out += [
-            (f"Thời gian / seconds: {stage}", f"{seconds:.2f}")
-            for stage, seconds in self.stage_seconds.items()
-        ]
-        out += [
-            ("Tổng thời gian / total seconds", f"{sum(self.stage_seconds.values()):.2f}"),
+        return [
+            *intake_rows(self),
+            *stage_rows(self.stage_seconds),
             ("Biên nhận / receipts", self.receipts),
         ]
-        return out
 
     def markdown(self) -> str:
         return markdown_table(f"netzero daily intake · run {self.run_id}", self.rows())
+
+
+def intake_rows(summary: RunSummary | IntakeSummary) -> list[tuple[str, str]]:
+    """What the intake did, as both summaries show it."""
+    return [
+        ("Tệp đã nhận / files landed", str(summary.files_landed)),
+        ("Tệp bị từ chối / files rejected", str(summary.files_rejected)),
+        (
+            "Tệp bỏ qua (đã có) / files skipped (already landed or duplicate)",
+            str(summary.files_skipped),
+        ),
+        ("Dòng đã nhận / lines landed", str(summary.lines_landed)),
+        ("Dòng bị cách ly / lines quarantined", str(summary.lines_quarantined)),
+        ("Cảnh báo số liệu (mọi kỳ) / data-quality warnings (all periods)", str(summary.warnings)),
+    ]
+
+
+def stage_rows(stage_seconds: dict[str, float]) -> list[tuple[str, str]]:
+    """Seconds per stage, in the order they ran, and the total."""
+    return [
+        *(
+            (f"Thời gian / seconds: {stage}", f"{seconds:.2f}")
+            for stage, seconds in stage_seconds.items()
+        ),
+        ("Tổng thời gian / total seconds", f"{round(sum(stage_seconds.values()), 2):.2f}"),
+    ]
 
 
 def markdown_table(title: str, rows: list[tuple[str, str]]) -> str:
