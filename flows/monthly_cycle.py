@@ -1,4 +1,4 @@
-"""The monthly cycle: land, validate, build, check, render, publish."""
+"""The monthly cycle: land, validate, build, choose the period, check, render, publish."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from flows import rebuild, runs
+from flows.build_warehouse import build_warehouse
 from flows.failpoints import failpoint
 from flows.publish import publish, publish_warehouse, recover_outbox, refuse_less_data
 from flows.receipts import receipt_common, write_validation_page
@@ -46,12 +47,6 @@ def _cycle(
     """The steps, in order, once the run holds the warehouse and is recorded."""
     recover_outbox(settings)
     received = intake(settings, run_id, clock)
-    with clock("check"):
-        try:
-            validate_marts(settings, run_id)
-        finally:
-            # Written whether or not the marts pass: a failed run is when analysts need it.
-            write_validation_page(settings, run_id, receipt_common(settings, run_id))
     period_note = ""
     if period is None:
         now = datetime.now(UTC).replace(tzinfo=None)
@@ -59,6 +54,15 @@ def _cycle(
         period, period_note = choice.period, f"{choice.why_vi} / {choice.why_en}"
         get_run_logger().info("Kỳ báo cáo / reporting period %s: %s", period, period_note)
     runs.set_period(settings, run_id, period)
+    with clock("period"):
+        # The tables that name the period each run reported on, now that this one has one.
+        build_warehouse(settings, phase="period")
+    with clock("check"):
+        try:
+            validate_marts(settings, run_id)
+        finally:
+            # Written whether or not the marts pass: a failed run is when analysts need it.
+            write_validation_page(settings, run_id, receipt_common(settings, run_id))
     refuse_less_data(settings, period)
     with clock("render"):
         rendered = render_reports(settings, period)

@@ -11,6 +11,7 @@ from typing import Literal
 
 import polars as pl
 
+from transforms.periods import month_start, period_index_expr
 from transforms.sums import stable_sum
 from transforms.unknowns import first_reason, known_when
 
@@ -343,10 +344,52 @@ def fct_scope2_market_emissions(
     )
 
 
-def fct_emissions(*emission_facts: pl.LazyFrame) -> pl.LazyFrame:
+def fct_emissions(
+    fct_fuel_combustion_emissions: pl.LazyFrame,
+    fct_grid_electricity_emissions: pl.LazyFrame | None = None,
+    fct_scope2_market_emissions: pl.LazyFrame | None = None,
+) -> pl.LazyFrame:
     """One row per emission source line and method (Scope 1 fuels, Scope 2 location- and
     market-based), with its lineage: file sha256 and line, factor id and version, GWP set."""
-    return pl.concat(emission_facts, how="vertical_relaxed")
+    facts = [fct_fuel_combustion_emissions, fct_grid_electricity_emissions]
+    facts.append(fct_scope2_market_emissions)
+    return pl.concat([f for f in facts if f is not None], how="vertical_relaxed")
+
+
+def int_emissions__revisions(
+    stg_submissions__activity_lines: pl.LazyFrame,
+    ref_activities: pl.LazyFrame,
+    ref_fuel_combustion_factors: pl.LazyFrame,
+    ref_mobile_combustion_factors: pl.LazyFrame,
+    ref_gwp: pl.LazyFrame,
+    ref_grid_emission_factors: pl.LazyFrame,
+    ref_scope2_instruments: pl.LazyFrame,
+    ref_electricity_contracts: pl.LazyFrame,
+    gwp_set: str,
+    policy: GridFactorPolicy,
+) -> pl.LazyFrame:
+    """One row per emission source line and method of every revision, current or
+    superseded: marts.fct_emissions' rules on every submitted file (feeds
+    marts.int_enterprise_monthly__revisions)."""
+    lines = stg_submissions__activity_lines
+    return fct_emissions(
+        fct_fuel_combustion_emissions(
+            lines,
+            ref_activities,
+            ref_fuel_combustion_factors,
+            ref_mobile_combustion_factors,
+            ref_gwp,
+            gwp_set=gwp_set,
+        ),
+        fct_grid_electricity_emissions(lines, ref_grid_emission_factors, policy=policy),
+        fct_scope2_market_emissions(
+            lines,
+            ref_grid_emission_factors,
+            ref_scope2_instruments,
+            ref_electricity_contracts,
+            policy=policy,
+        ),
+    )
 
 
 def _sum_or_null(which: pl.Expr, column: str = "quantity_canonical") -> pl.Expr:
@@ -575,11 +618,27 @@ def due_at(period: pl.Expr, due_day: int) -> pl.Expr:
     return first.dt.offset_by(f"1mo{due_day - 1}d17h")
 
 
+def dim_periods(stg_submissions__activity_lines: pl.LazyFrame, due_day: int) -> pl.LazyFrame:
+    """One row per reporting month from the first to the last with an accepted line, gaps
+    included: the months every enterprise is expected to report, and when each falls due."""
+    index = period_index_expr(pl.col("period"))
+    months = stg_submissions__activity_lines.select(
+        index=pl.int_ranges(index.min(), index.max() + 1, dtype=pl.Int64)
+    ).explode("index")
+    year = (pl.col("index") // 12).cast(pl.String).str.zfill(4)
+    month = (pl.col("index") % 12 + 1).cast(pl.String).str.zfill(2)
+    return (
+        months.drop_nulls("index")
+        .select(period=pl.concat_str(year, pl.lit("-"), month))
+        .with_columns(month_start(), due_at=due_at(pl.col("period"), due_day))
+        .sort("period")
+    )
+
+
 def fct_submission_status(
     dim_enterprises: pl.LazyFrame,
     stg_submissions__files: pl.LazyFrame,
-    periods: list[str],
-    due_day: int = 15,
+    dim_periods: pl.LazyFrame,
 ) -> pl.LazyFrame:
     """One row per registered enterprise and period: on time, late, revised, rejected or
     missing, with when the first file arrived and when it was due.
@@ -589,7 +648,7 @@ def fct_submission_status(
     after the due day of the following month); on time.
     """
     expected = dim_enterprises.select("tax_code", "park_code").join(
-        pl.LazyFrame({"period": periods}, schema={"period": pl.String}), how="cross"
+        dim_periods.select("period"), how="cross"
     )
     current = pl.col("is_current")
     received = stg_submissions__files.group_by("tax_code", "period").agg(
@@ -614,7 +673,7 @@ def fct_submission_status(
     )
     return (
         expected.join(received, on=["tax_code", "period"], how="left")
-        .with_columns(due_at=due_at(pl.col("period"), due_day))
+        .join(dim_periods.select("period", "due_at"), on="period", how="left")
         .with_columns(
             submission_status=status,
             is_late=late.fill_null(False),
@@ -639,18 +698,20 @@ def fct_restatements(
     int_enterprise_monthly__revisions: pl.LazyFrame,
     stg_submissions__files: pl.LazyFrame,
     ops_runs: pl.LazyFrame,
-    open_period: str,
+    dim_periods: pl.LazyFrame,
 ) -> pl.LazyFrame:
     """One row per revision that replaced an earlier one: the figures before and after.
 
     Nothing is overwritten: raw keeps every revision, and this table keeps what each
     superseded revision said. ``named_in_period`` is the period whose reports name the
     restatement: the period the landing run closed (a revision landed while its own month
-    is closed is a same-month revision, ``is_restatement`` false). A run still under way
-    has no period recorded yet: ``open_period`` stands for it.
+    is closed is a same-month revision, ``is_restatement`` false). A run with no period
+    (the daily intake) stands for the latest month in marts.dim_periods.
     """
-    files = stg_submissions__files.select("sha256", "landed_at", "run_id").join(
-        ops_runs.select("run_id", run_period="period"), on="run_id", how="left"
+    files = (
+        stg_submissions__files.select("sha256", "landed_at", "run_id")
+        .join(ops_runs.select("run_id", run_period="period"), on="run_id", how="left")
+        .join(dim_periods.select(open_period=pl.col("period").max()), how="cross")
     )
     keys = ["tax_code", "period"]
     ordered = (
@@ -667,10 +728,10 @@ def fct_restatements(
         .filter(pl.col("previous_sha256").is_not_null())
         .with_columns(
             named_in_period=pl.max_horizontal(
-                pl.col("period"), pl.coalesce("run_period", pl.lit(open_period))
+                pl.col("period"), pl.coalesce("run_period", "open_period")
             ),
             emissions_change_tco2e=pl.col("emissions_tco2e") - pl.col("previous_emissions_tco2e"),
         )
         .with_columns(is_restatement=pl.col("named_in_period") > pl.col("period"))
-        .drop("run_period")
+        .drop("run_period", "open_period")
     )

@@ -476,6 +476,7 @@ def test_analysts_read_a_published_snapshot_and_parquet(province) -> None:
         "validate",
         "build",
         "receipts",
+        "period",
         "check",
         "render",
         "publish",

@@ -1,0 +1,161 @@
+"""The warehouse's models, in build order: each table and what builds it. No IO here.
+
+A model is a SQL file (``transforms/sql/<schema>/<table>.sql``) or a pure transform. A
+transform's inputs are matched by parameter name: ``fct_emissions`` receives the table
+``marts.fct_emissions``, ``ref_gwp`` the table ``reference.ref_gwp``, ``ops_runs`` the table
+``ops.runs`` (the prefix names the schema, :func:`table_of`). Its other parameters are
+options, taken from the build's settings by name (:class:`Options`) or fixed by the model.
+Its docstring's first paragraph says the table's grain and becomes the table's comment.
+
+Staging keeps every revision of a file; a model reads only the revision in force of the
+staging tables in ``CURRENT_ONLY`` unless it says ``revisions=True``.
+
+A model in the ``period`` phase reads which period each run reported on (``ops_runs``), which
+the monthly cycle decides after the build: the cycle builds that phase again once it has.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal, TypedDict
+
+import polars as pl
+
+from transforms import marts, obligations, quality, reports, staging, targets
+
+Transform = Callable[..., pl.LazyFrame]
+Phase = Literal["warehouse", "period"]
+
+SCHEMAS = {
+    "raw_": "raw",
+    "ref_": "reference",
+    "stg_": "staging",
+    "int_": "marts",
+    "fct_": "marts",
+    "dim_": "marts",
+    "rpt_": "reports",
+    "ops_": "ops",
+}
+# The staging tables a model reads as the revision in force only, unless it reads revisions.
+CURRENT_ONLY = frozenset({"stg_submissions__activity_lines", "stg_submissions__rejected_lines"})
+
+
+class Options(TypedDict):
+    """What a model may take from the settings, by parameter name."""
+
+    gwp_set: str
+    policy: marts.GridFactorPolicy
+    due_day: int
+    tolerance: float
+
+
+@dataclass(frozen=True)
+class Model:
+    table: str  # "schema.name"
+    transform: Transform | None = None  # None: the SQL file of the same name
+    revisions: bool = False  # reads every revision of staging, superseded ones included
+    inputs: Mapping[str, str] = field(default_factory=dict)  # parameter → table, when renamed
+    fixed: Mapping[str, object] = field(default_factory=dict)  # options set by the model
+    comment: str | None = None  # the table's comment, when not the docstring's grain
+    phase: Phase = "warehouse"
+
+    @property
+    def name(self) -> str:
+        return self.table.split(".", 1)[1]
+
+    def parameters(self) -> list[inspect.Parameter]:
+        return [] if self.transform is None else list(_signature(self.transform))
+
+    def grain(self) -> str:
+        if self.comment:
+            return self.comment
+        doc = (self.transform.__doc__ or "") if self.transform else ""
+        return " ".join(doc.strip().split("\n\n")[0].split())
+
+
+def _signature(transform: Transform) -> list[inspect.Parameter]:
+    return list(inspect.signature(transform).parameters.values())
+
+
+def table_of(name: str) -> str:
+    """The table a parameter name stands for: ``ref_gwp`` → ``reference.ref_gwp``,
+    ``ops_runs`` → ``ops.runs``."""
+    for prefix, schema in SCHEMAS.items():
+        if name.startswith(prefix):
+            return f"ops.{name.removeprefix(prefix)}" if schema == "ops" else f"{schema}.{name}"
+    raise KeyError(f"{name!r} names no table: its prefix is none of {sorted(SCHEMAS)}")
+
+
+_REVISIONS_GRAIN = (
+    "One row per submitted revision (file) of each enterprise and month: the figures it "
+    "gave, current or superseded (feeds marts.fct_restatements)."
+)
+
+MODELS: tuple[Model, ...] = (
+    Model("staging.stg_submissions__file_keys"),
+    Model("staging.stg_submissions__files"),
+    Model("staging.stg_submissions__accepted_lines"),
+    Model("staging.stg_submissions__rejected_lines"),
+    Model(
+        "staging.stg_submissions__activity_lines",
+        staging.stg_submissions__activity_lines,
+    ),
+    Model("marts.dim_periods", marts.dim_periods),
+    Model("marts.dim_enterprises", marts.dim_enterprises),
+    Model("marts.fct_fuel_combustion_emissions", marts.fct_fuel_combustion_emissions),
+    Model("marts.fct_grid_electricity_emissions", marts.fct_grid_electricity_emissions),
+    Model("marts.fct_scope2_market_emissions", marts.fct_scope2_market_emissions),
+    Model("marts.fct_emissions", marts.fct_emissions),
+    Model("marts.fct_enterprise_monthly", marts.fct_enterprise_monthly),
+    Model("marts.int_emissions__revisions", marts.int_emissions__revisions, revisions=True),
+    Model(
+        "marts.int_enterprise_monthly__revisions",
+        marts.fct_enterprise_monthly,
+        revisions=True,
+        inputs={"fct_emissions": "marts.int_emissions__revisions"},
+        fixed={"by": ("sha256",)},
+        comment=_REVISIONS_GRAIN,
+    ),
+    Model("marts.int_quality_checks", quality.int_quality_checks),
+    Model("marts.fct_submission_status", marts.fct_submission_status),
+    Model("marts.fct_enterprise_obligations", obligations.fct_enterprise_obligations),
+    Model("marts.fct_enterprise_progress", targets.fct_enterprise_progress),
+    Model("reports.rpt_enterprise_monthly", reports.rpt_enterprise_monthly),
+    Model("reports.rpt_park_monthly", reports.rpt_park_monthly),
+    Model("reports.rpt_sector_monthly", reports.rpt_sector_monthly),
+    Model("reports.rpt_province_monthly", reports.rpt_province_monthly),
+    Model("reports.rpt_rollup_reconciliation", reports.rpt_rollup_reconciliation),
+    Model("marts.fct_restatements", marts.fct_restatements, phase="period"),
+)
+
+
+def in_phase(phase: Phase) -> tuple[Model, ...]:
+    return tuple(m for m in MODELS if m.phase == phase)
+
+
+def is_table(parameter: str) -> bool:
+    """A parameter named with a schema's prefix is a table; any other is an option."""
+    return parameter.startswith(tuple(SCHEMAS))
+
+
+def inputs(model: Model) -> dict[str, str]:
+    """Parameter → table for every table the model reads."""
+    return {
+        p.name: model.inputs.get(p.name) or table_of(p.name)
+        for p in model.parameters()
+        if is_table(p.name)
+    }
+
+
+def options(model: Model, settings: Options) -> dict[str, object]:
+    """The keyword options the model takes: its fixed ones, then the settings it names."""
+    names = {p.name for p in model.parameters() if not is_table(p.name)}
+    chosen: dict[str, object] = {k: v for k, v in settings.items() if k in names}
+    return chosen | dict(model.fixed)
+
+
+def reads_current(model: Model, parameter: str) -> bool:
+    """Whether the model reads only the revision in force of this input."""
+    return not model.revisions and parameter in CURRENT_ONLY
