@@ -407,11 +407,21 @@ def trend_rows(rows: list[Row]) -> list[Row]:
     return [{c: r.get(c) for c in TREND_COLUMNS} for r in rows]
 
 
+def factor_value(value: float | None) -> str:
+    """A factor in the attached CSV: as a machine reads it (74100, 3, 0.6592), blank when
+    it has none (the residual-mix fallback)."""
+    if value is None:
+        return ""
+    return str(int(value)) if value % 1 == 0 else repr(float(value))
+
+
 def factor_rows(method_row: Row) -> list[Row]:
     return [
         {
             "factor_id": f["factor_id"],
-            "value": " ".join(f"{label}={value}".lstrip("=") for label, value, _ in f["parts"]),
+            "value": " ".join(
+                f"{label}={factor_value(value)}".lstrip("=") for label, value, _ in f["parts"]
+            ),
             "unit": f["unit"],
             "source": f["source"],
         }

@@ -417,6 +417,39 @@ TABLE_COLUMNS: dict[str, str] = {
     "ops.file_ledger.status": "landed, rejected, duplicate or already_landed.",
     "ops.quarantine.value": "The value as received (text) that broke the rule.",
     "ops.validation_results.column_name": "Column the expectation checks (null: the table).",
+    "reports.rpt_data_as_of.latest_arrival": "Latest arrival (received, else landed; UTC) of "
+    "a file of this enterprise for the period or an earlier one: the report's as-of date.",
+    "reports.rpt_data_as_of.tax_code": "Enterprise tax code (null: files that named none).",
+    "reports.rpt_method_factors.section": "Where the method section lists the factor: 1 grid, "
+    "2 fuels, 3 Scope 2 instruments and DPPA contracts, 4 fuel densities.",
+    "reports.rpt_method_factors.part_no": "Order of the part within the factor.",
+    "reports.rpt_method_factors.part": "Which part of the factor (NCV, CO₂, CH₄, N₂O; empty "
+    "for a one-value factor).",
+    "reports.rpt_method_factors.value": "The part's value (null: none published, as for the "
+    "residual mix).",
+    "reports.rpt_method_factors.digits": "Decimals the value is published with, as printed.",
+    "reports.rpt_method_factors.unit": "Unit of the factor's values.",
+    "reports.rpt_method_factors.source": "Where the factor comes from (cited).",
+    "reports.rpt_method_gwp.digits": "Decimals the GWP value is published with.",
+    "reports.rpt_province_annual.year": "Calendar year of the point (the period's own year "
+    "for the rolling 12 months).",
+    "reports.rpt_province_annual.kind": "calendar (a complete calendar year) or rolling_12m "
+    "(the 12 months ending at the period).",
+    "reports.rpt_province_annual.tco2e": "Province emissions of the 12 months, tCO2e (null "
+    "unless every month's province total is known).",
+    "reports.rpt_province_annual.months": "Months of the year on record.",
+    "reports.rpt_province_annual.min_enterprises_with_emissions": "Fewest enterprises with "
+    "known emissions in any of the months.",
+    "reports.rpt_province_pathway.year": "Calendar year of the path.",
+    "reports.rpt_province_pathway.path_tco2e": "The province's path for the year, tCO2e: the "
+    "sum of every enterprise's own path (an intensity path × its output of the 12 months "
+    "ending at the period, annualised).",
+    "reports.rpt_province_pathway.enterprises_in_path": "Enterprises whose path is in the sum.",
+    "reports.rpt_province_pathway.enterprises_without_output": "Enterprises with an intensity "
+    "target and no output in the 12 months: not in the sum.",
+    "reports.rpt_restatements.restated_period": "The earlier, closed month the revision "
+    "restates, YYYY-MM.",
+    "reports.rpt_restatements.period": "The period whose reports name the restatement.",
 }
 
 PREFIXES = {

@@ -23,7 +23,7 @@ from typing import Literal, TypedDict
 
 import polars as pl
 
-from transforms import marts, obligations, quality, reports, staging, targets
+from transforms import marts, obligations, quality, report_notes, reports, staging, targets
 
 Transform = Callable[..., pl.LazyFrame]
 Phase = Literal["warehouse", "period"]
@@ -119,6 +119,7 @@ MODELS: tuple[Model, ...] = (
         comment=_REVISIONS_GRAIN,
     ),
     Model("marts.int_quality_checks", quality.int_quality_checks),
+    Model("marts.fct_data_quality_warnings", quality.fct_data_quality_warnings),
     Model("marts.fct_submission_status", marts.fct_submission_status),
     Model("marts.fct_enterprise_obligations", obligations.fct_enterprise_obligations),
     Model("marts.fct_enterprise_progress", targets.fct_enterprise_progress),
@@ -127,7 +128,18 @@ MODELS: tuple[Model, ...] = (
     Model("reports.rpt_sector_monthly", reports.rpt_sector_monthly),
     Model("reports.rpt_province_monthly", reports.rpt_province_monthly),
     Model("reports.rpt_rollup_reconciliation", reports.rpt_rollup_reconciliation),
+    Model("reports.rpt_province_pathway", report_notes.rpt_province_pathway),
+    Model("reports.rpt_province_annual", report_notes.rpt_province_annual),
+    Model("reports.rpt_data_quality_warnings", report_notes.rpt_data_quality_warnings),
+    Model("reports.rpt_duplicate_files", report_notes.rpt_duplicate_files),
+    Model("reports.rpt_factor_users", report_notes.rpt_factor_users),
+    Model("reports.rpt_method_factors", report_notes.rpt_method_factors),
+    Model("reports.rpt_method_gwp", report_notes.rpt_method_gwp),
+    Model("reports.rpt_register_facts", report_notes.rpt_register_facts),
+    Model("reports.rpt_data_as_of", report_notes.rpt_data_as_of),
     Model("marts.fct_restatements", marts.fct_restatements, phase="period"),
+    Model("reports.rpt_restatements", report_notes.rpt_restatements, phase="period"),
+    Model("reports.rpt_quarantined_lines", report_notes.rpt_quarantined_lines, phase="period"),
 )
 
 

@@ -1,9 +1,10 @@
 """Data-quality warnings: accepted lines that deserve a second look. No IO here.
 
 One row per enterprise, month and activity (canonical quantities summed), with a boolean
-mask per warning rule and the value it was compared with. The GX warning suite
-(expectations/quality.py) reports on the masks; flagged rows become
-marts.fct_data_quality_warnings. Thresholds are reference data
+mask per warning rule and the value it was compared with; flagged rows become
+marts.fct_data_quality_warnings, with the rule's bilingual reason (``WARNING_RULES``, their
+one home). The GX warning suite (expectations/quality.py) reports on the same masks, and the
+run checks that it finds what the table holds. Thresholds are reference data
 (reference.ref_quality_thresholds), project choices stated as such.
 """
 
@@ -14,7 +15,27 @@ import polars as pl
 from transforms.periods import period_index_expr
 from transforms.sums import stable_sum
 
-WARNING_COLUMNS = ("mom_change", "far_from_history", "solar_implausible", "zero_electricity")
+WARNING_RULES_VERSION = "2026.11.1"
+# rule (its mask column in int_quality_checks) → what the submitter is told (vi, en)
+WARNING_RULES: dict[str, tuple[str, str]] = {
+    "mom_change": (
+        "Thay đổi lớn so với tháng trước: vui lòng kiểm tra lại số liệu và đơn vị",
+        "Large change from the previous month: please confirm the figure and its unit",
+    ),
+    "far_from_history": (
+        "Khác xa số liệu 12 tháng trước của chính doanh nghiệp: vui lòng kiểm tra lại",
+        "Far from the enterprise's own previous 12 months: please confirm",
+    ),
+    "solar_implausible": (
+        "Sản lượng điện mặt trời vượt mức có thể với công suất lắp đặt đã đăng ký",
+        "Solar generation beyond what the registered installed capacity can produce",
+    ),
+    "zero_electricity": (
+        "Điện mua bằng 0 trong tháng có sản lượng sản xuất: vui lòng kiểm tra lại",
+        "Zero grid electricity in a month with production output: please confirm",
+    ),
+}
+WARNING_COLUMNS = tuple(WARNING_RULES)
 MAD_TO_SIGMA = 1.4826  # the MAD of a normal distribution × 1.4826 = its standard deviation
 
 
@@ -168,12 +189,11 @@ FLAGGED_COLUMNS = [
 
 
 def fct_data_quality_warnings(
-    int_quality_checks: pl.DataFrame, failures: pl.DataFrame, suite_version: str
-) -> pl.DataFrame:
+    int_quality_checks: pl.LazyFrame, suite_version: str = WARNING_RULES_VERSION
+) -> pl.LazyFrame:
     """One row per enterprise, month, activity and warning rule: accepted figures worth a
-    second look. ``failures`` are the GX warning suite's failing rows of
-    ``int_quality_checks`` (``row_key``, rule, severity, bilingual reason); each warning
-    carries the value its rule compared with."""
+    second look (the flags of marts.int_quality_checks, which the GX warning suite reports
+    on), each with its bilingual reason and the value its rule compared with."""
     compared = (
         pl.when(pl.col("rule") == "mom_change")
         .then(pl.col("previous_quantity"))
@@ -182,8 +202,17 @@ def fct_data_quality_warnings(
         .when(pl.col("rule") == "solar_implausible")
         .then(pl.col("solar_yield_kwh_per_kwp"))
     )
+    flagged = [
+        int_quality_checks.filter(pl.col(rule)).with_columns(
+            rule=pl.lit(rule),
+            severity=pl.lit("warning"),
+            reason_vi=pl.lit(reason_vi),
+            reason_en=pl.lit(reason_en),
+        )
+        for rule, (reason_vi, reason_en) in WARNING_RULES.items()
+    ]
     return (
-        failures.join(int_quality_checks, on="row_key", how="left")
+        pl.concat(flagged, how="vertical")
         .with_columns(compared_with=compared, suite_version=pl.lit(suite_version))
         .select(FLAGGED_COLUMNS)
         .sort("tax_code", "period", "activity_code", "rule")

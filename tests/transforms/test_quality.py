@@ -85,35 +85,30 @@ def test_zero_electricity_in_an_operating_month() -> None:
 
 
 def test_each_warning_carries_the_value_its_rule_compared_with() -> None:
-    """Given the checks and the suite's failing rows, the warnings name the enterprise,
-    month, activity and rule, and the value compared with: the previous month for
+    """Given the checks' flags, the warnings name the enterprise, month, activity and rule,
+    its reason in both languages, and the value compared with: the previous month for
     month-on-month, the median for own history, the yield for solar; none for zero
-    electricity."""
-    from transforms.quality import fct_data_quality_warnings
+    electricity. A row with no flag gives no warning."""
+    from transforms.quality import WARNING_RULES, fct_data_quality_warnings
 
-    frame = pl.DataFrame(
+    no, yes = False, True
+    frame = pl.LazyFrame(
         {
-            "row_key": [0, 1, 2],
-            "tax_code": ["E01", "E01", "E02"],
-            "period": ["2026-10", "2026-10", "2026-10"],
-            "activity_code": ["ELEC_GRID", "ELEC_SOLAR_SELF", "ELEC_GRID"],
-            "quantity": [300.0, 90.0, 0.0],
-            "unit": ["MWh", "MWh", "MWh"],
-            "previous_quantity": [100.0, None, 5.0],
-            "history_median": [110.0, None, None],
-            "solar_yield_kwh_per_kwp": [None, 410.0, None],
+            "tax_code": ["E01", "E01", "E02", "E02"],
+            "period": ["2026-10"] * 4,
+            "activity_code": ["ELEC_GRID", "ELEC_SOLAR_SELF", "ELEC_GRID", "WATER_SUPPLY"],
+            "quantity": [300.0, 90.0, 0.0, 10.0],
+            "unit": ["MWh", "MWh", "MWh", "m3"],
+            "previous_quantity": [100.0, None, 5.0, 9.0],
+            "history_median": [110.0, None, None, 10.0],
+            "solar_yield_kwh_per_kwp": [None, 410.0, None, None],
+            "mom_change": [yes, no, no, no],
+            "far_from_history": [yes, no, no, no],
+            "solar_implausible": [no, yes, no, no],
+            "zero_electricity": [no, no, yes, no],
         }
     )
-    reason = {"severity": "warning", "reason_vi": "vi", "reason_en": "en"}
-    failures = pl.DataFrame(
-        [
-            {"row_key": 0, "rule": "mom_change", **reason},
-            {"row_key": 0, "rule": "far_from_history", **reason},
-            {"row_key": 1, "rule": "solar_implausible", **reason},
-            {"row_key": 2, "rule": "zero_electricity", **reason},
-        ]
-    )
-    warnings = fct_data_quality_warnings(frame, failures, "v1")
+    warnings = fct_data_quality_warnings(frame, "v1").collect()
     assert warnings.select("tax_code", "activity_code", "rule", "compared_with").rows() == [
         ("E01", "ELEC_GRID", "far_from_history", 110.0),
         ("E01", "ELEC_GRID", "mom_change", 100.0),
@@ -121,3 +116,6 @@ def test_each_warning_carries_the_value_its_rule_compared_with() -> None:
         ("E02", "ELEC_GRID", "zero_electricity", None),
     ]
     assert set(warnings["suite_version"]) == {"v1"}
+    assert set(warnings["severity"]) == {"warning"}
+    solar = warnings.filter(pl.col("rule") == "solar_implausible").row(0, named=True)
+    assert (solar["reason_vi"], solar["reason_en"]) == WARNING_RULES["solar_implausible"]
