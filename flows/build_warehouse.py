@@ -17,7 +17,7 @@ from transforms.marts import GridFactorPolicy
 from transforms.models import MODELS, Model, Options, Phase, inputs, options, reads_current
 
 # Every schema's columns carry their meaning (transforms/dictionary.py), raw and ops included.
-COMMENTED = ("raw", "reference", "staging", "marts", "reports", "ops")
+COMMENTED = ("raw", "reference", "staging", "marts", "reports", "ops", "meta")
 
 
 @task

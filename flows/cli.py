@@ -13,7 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from flows.runs import RunStopped, RunSummary
+    from flows.runs import RunStopped
+    from flows.summaries import RunSummary
 
 app = typer.Typer(
     help="netzero — báo cáo tiến độ phát thải ròng bằng “0” hằng tháng / "

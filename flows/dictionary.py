@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flows import warehouse as wh
 
-DOCUMENTED = ("reference", "staging", "marts", "reports", "raw", "ops")
+DOCUMENTED = ("reference", "staging", "marts", "reports", "raw", "ops", "meta")
 WITH_COLUMNS = DOCUMENTED
 
 
@@ -17,19 +17,8 @@ def _cell(text: str | None) -> str:
 def render(warehouse: Path) -> str:
     """Markdown: every table with its grain, and every modelled column with its meaning."""
     with wh.connect(warehouse, read_only=True) as con:
-        tables = wh.query(
-            con,
-            "select schema_name, table_name, comment from duckdb_tables() "
-            "where schema_name in (select unnest(?)) order by all",
-            [list(DOCUMENTED)],
-        ).rows()
-        columns = wh.query(
-            con,
-            "select schema_name, table_name, column_name, data_type, comment "
-            "from duckdb_columns() where schema_name in (select unnest(?)) "
-            "order by schema_name, table_name, column_index",
-            [list(WITH_COLUMNS)],
-        ).rows()
+        tables = wh.query(con, wh.sql("catalog_tables"), [list(DOCUMENTED)]).rows()
+        columns = wh.query(con, wh.sql("catalog_columns"), [list(WITH_COLUMNS)]).rows()
     out = [
         "# Data dictionary / Từ điển dữ liệu",
         "",

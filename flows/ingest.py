@@ -146,9 +146,7 @@ def ingest_inbox(settings: Settings, run_id: str) -> IngestResult:
         for stale in (settings.data_dir / folder).glob(".incoming-*"):
             stale.unlink(missing_ok=True)
     with wh.connect(settings.warehouse) as con:
-        landed_names = dict(
-            con.execute("select sha256, file_name from raw.submission_files").fetchall()
-        )
+        landed_names = dict(wh.query(con, wh.sql("landed_files")).rows())
         batch = _Batch(run_id, now, settings.data_dir, settings.limits)
         for entry in entries:
             read = _read_jailed(Path(entry.path))

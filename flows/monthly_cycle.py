@@ -11,7 +11,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
-from flows import rebuild, runs
+from flows import rebuild, summaries
 from flows.build_warehouse import build_warehouse
 from flows.failpoints import failpoint
 from flows.publish import publish, publish_warehouse, recover_outbox, refuse_less_data
@@ -20,13 +20,14 @@ from flows.render_reports import render_reports
 from flows.settings import Settings, settings_from_env
 from flows.stages import intake, run_context
 from flows.validate import validate_marts
+from flows.warehouse import ops
 from transforms.periods import default_period
 
 PERIOD = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
 @flow(name="monthly-cycle")
-def monthly_cycle(period: str | None = None, data_dir: str | None = None) -> runs.RunSummary:
+def monthly_cycle(period: str | None = None, data_dir: str | None = None) -> summaries.RunSummary:
     """Run one month: every new file is landed; reports are for ``period`` (default: the
     latest month with data whose due day has passed, transforms/periods.py)."""
     if period is not None and not PERIOD.match(period):
@@ -35,15 +36,15 @@ def monthly_cycle(period: str | None = None, data_dir: str | None = None) -> run
     run_id = str(flow_run.id or uuid.uuid4())
     with run_context(settings, run_id, period) as clock:
         summary = _cycle(settings, run_id, period, clock)
-        runs.record_stage(settings, run_id, "snapshot", clock.seconds["snapshot"])
+        ops.add_run_stage(settings.warehouse, run_id, "snapshot", clock.seconds["snapshot"])
     summary = dataclasses.replace(summary, stage_seconds=clock.seconds)
-    runs.summary_artifact(summary)
+    summaries.summary_artifact(summary)
     return summary
 
 
 def _cycle(
-    settings: Settings, run_id: str, period: str | None, clock: runs.StageClock
-) -> runs.RunSummary:
+    settings: Settings, run_id: str, period: str | None, clock: summaries.StageClock
+) -> summaries.RunSummary:
     """The steps, in order, once the run holds the warehouse and is recorded."""
     recover_outbox(settings)
     received = intake(settings, run_id, clock)
@@ -53,7 +54,7 @@ def _cycle(
         choice = default_period(received.periods, now, settings.due_day)
         period, period_note = choice.period, f"{choice.why_vi} / {choice.why_en}"
         get_run_logger().info("Kỳ báo cáo / reporting period %s: %s", period, period_note)
-    runs.set_period(settings, run_id, period)
+    ops.set_run_period(settings.warehouse, run_id, period)
     with clock("period"):
         # The tables that name the period each run reported on, now that this one has one.
         build_warehouse(settings, phase="period")
@@ -69,7 +70,7 @@ def _cycle(
     failpoint("cycle.rendered")
     with clock("publish"):
         outbox = publish(settings, period, rendered, run_id)
-    summary = runs.RunSummary(
+    summary = summaries.RunSummary(
         run_id=run_id,
         period=period,
         period_note=period_note,
@@ -79,14 +80,14 @@ def _cycle(
         lines_landed=received.landed.lines,
         lines_quarantined=received.quarantined,
         warnings=received.warnings,
-        reports_written=runs.count_reports(outbox),
+        reports_written=summaries.count_reports(outbox),
         reports_rendered=len(rendered.rendered),
         outbox=str(outbox),
         warehouse=str(settings.warehouse),
         published=str(settings.published),
         stage_seconds=clock.seconds,
     )
-    runs.finish(settings, summary)
+    summaries.record(settings, summary)
     # Last, so the analysts' snapshot holds this run's completed ops.runs row.
     with clock("snapshot"):
         publish_warehouse(settings, run_id)

@@ -75,7 +75,7 @@ def publish(settings: Settings, period: str, rendered: Rendered, run_id: str) ->
 
 def landed_files(settings: Settings) -> int:
     with wh.connect(settings.warehouse, read_only=True) as con:
-        return int(str(wh.scalar(con, "select count(*) from raw.submission_files")))
+        return wh.count_rows(con, "raw.submission_files")
 
 
 class LessData(RunStopped):

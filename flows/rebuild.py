@@ -24,8 +24,7 @@ from flows import warehouse as wh
 from flows.failpoints import failpoint
 from flows.runs import RunStopped
 from flows.settings import Settings
-
-SCHEMAS = ("raw", "ops")
+from flows.warehouse import ledger
 
 
 def ledger_dir(settings: Settings) -> Path:
@@ -77,13 +76,7 @@ def export_ledger(settings: Settings, run_id: str) -> Path:
     partial = target.with_name(f".ledger-{run_id}")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
-    counts = {}
-    with wh.connect(settings.warehouse, read_only=True) as con:
-        for schema, table in _tables(con):
-            name = f"{schema}.{table}"
-            file = partial / f"{name}.parquet"
-            con.execute(f"copy (select * from {name} order by all) to '{file}' (format parquet)")
-            counts[name] = _count(con, name)
+    counts = ledger.export(settings.warehouse, partial)
     (partial / "manifest.json").write_text(
         json.dumps({"run_id": run_id, "tables": counts}, indent=1, sort_keys=True) + "\n"
     )
@@ -95,18 +88,6 @@ def export_ledger(settings: Settings, run_id: str) -> Path:
     os.replace(partial, target)
     shutil.rmtree(old, ignore_errors=True)
     return target
-
-
-def _tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    rows = con.execute(
-        "select schema_name, table_name from duckdb_tables() "
-        "where schema_name in ('raw', 'ops') order by all"
-    ).fetchall()
-    return [(str(s), str(t)) for s, t in rows]
-
-
-def _count(con: duckdb.DuckDBPyConnection, name: str) -> int:
-    return int(con.execute(f"select count(*) from {name}").fetchone()[0])  # type: ignore[index]
 
 
 def _export(settings: Settings) -> Path | None:
@@ -140,16 +121,13 @@ def rebuild(settings: Settings) -> dict[str, object]:
         if export is not None:
             manifest = json.loads((export / "manifest.json").read_text())
             for name, rows in sorted(manifest["tables"].items()):
-                con.execute(f"insert into {name} by name select * from '{export / name}.parquet'")
                 restored[name] = rows
-                if _count(con, name) != rows:
+                if ledger.restore(con, export, name) != rows:
                     raise RunStopped(
                         f"Bản ghi {name} trong archive/ledger không đủ dòng",
                         f"The export of {name} in archive/ledger is incomplete",
                     )
-        known = {
-            str(s) for (s,) in con.execute("select sha256 from raw.submission_files").fetchall()
-        }
+        known = ledger.landed(con)
     requeued = _requeue(settings, known)
     return {
         "restored": restored,

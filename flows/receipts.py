@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from importlib.metadata import version
 from pathlib import Path
+from typing import cast
 
 import polars as pl
 from prefect import task
@@ -19,63 +20,20 @@ from expectations.submission_lines import SUITE_VERSION
 from flows import warehouse as wh
 from flows.runs import IO_RETRY
 from flows.settings import Settings
+from flows.warehouse import ops
 from report_templates.contexts import RECEIPT_OUTCOME_MSGIDS, RECEIPT_TODO_MSGIDS
 from report_templates.render import csv_text, render_html
 
 VIETNAM = dt.timedelta(hours=7)  # Asia/Ho_Chi_Minh: UTC+7, no daylight saving
 CSV_COLUMNS = ["line_no", "field", "value", "rule", "reason_vi", "reason_en"]
 
-# What each owed receipt tells: the file's keys and revision as the warehouse reads them
-# (staging.stg_submissions__file_keys) and its month's status and due moment as the
-# warehouse records them (marts.fct_submission_status), never recomputed here. The build
-# runs before the receipts in every run.
-SEEN = """
-    select ledger.file_name, ledger.sha256, ledger.status, ledger.reason_vi, ledger.reason_en,
-           ledger.seen_at, files.line_count, files.received_at, keys.tax_code, keys.period,
-           keys.revision, notation.notation_lines, enterprises.baseline_year,
-           month.is_late as month_is_late, month.due_at as month_due_at,
-           month.first_received_at as month_first_received_at
-    from ops.file_ledger as ledger
-    left join raw.submission_files as files on ledger.sha256 = files.sha256
-    left join staging.stg_submissions__file_keys as keys on ledger.sha256 = keys.sha256
-    left join (
-        -- quantities read through a separator or a decimal comma (info only)
-        select sha256,
-               count(*) filter (where regexp_matches(quantity, '[, ]')) as notation_lines
-        from raw.submission_lines group by sha256
-    ) as notation on ledger.sha256 = notation.sha256
-    left join reference.ref_enterprises as enterprises on keys.tax_code = enterprises.tax_code
-    left join marts.fct_submission_status as month
-        on keys.tax_code = month.tax_code and keys.period = month.period
-    where ledger.receipt_written_at is null and ledger.status <> 'already_landed'
-    order by ledger.seen_at, ledger.file_name
-"""
-# The files whose receipts are owed: this run's, and any a killed run never wrote.
-OWED = """
-    select sha256 from ops.file_ledger
-    where receipt_written_at is null and status <> 'already_landed'
-"""
-ISSUES = """
-    select sha256, line_no, field, value, rule, severity, reason_vi, reason_en
-    from ops.quarantine
-    where sha256 in (OWED)
-    order by sha256, line_no, rule
-""".replace("OWED", OWED)
+# What each owed receipt tells comes from the warehouse (queries/receipts_owed_*.sql): the
+# file's keys as staging reads them, its month's status as the marts record it, never
+# recomputed here. The build runs before the receipts in every run.
 
 
 def _safe(name: str) -> str:
     return re.sub(r"[^0-9A-Za-z._-]+", "_", Path(name).name)[:80] or "file"
-
-
-WARNINGS = """
-    select files.sha256, w.activity_code, w.rule, w.quantity, w.unit, w.compared_with,
-           w.reason_vi, w.reason_en
-    from marts.fct_data_quality_warnings as w
-    inner join staging.stg_submissions__files as files
-        on w.tax_code = files.tax_code and w.period = files.period and files.is_current
-    where files.sha256 in (OWED)
-    order by files.sha256, w.activity_code, w.rule
-""".replace("OWED", OWED)
 
 
 def outcome(status: str, lines: int, rejected_lines: int, warnings: int = 0) -> str:
@@ -155,11 +113,11 @@ def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -
     """Write every receipt owed: this run's, and those of a run killed before it wrote
     them (the ledger says which); returns the folder of this run's day."""
     with wh.connect(settings.warehouse, read_only=True) as con:
-        seen = wh.query(con, SEEN).to_dicts()
-        issues = wh.query(con, ISSUES)
+        seen = wh.query(con, wh.sql("receipts_owed_files")).to_dicts()
+        issues = wh.query(con, wh.sql("receipts_owed_quarantine"))
         # An intake-only run (no build yet) has no warnings to tell.
         warnings = (
-            wh.query(con, WARNINGS)
+            wh.query(con, wh.sql("receipts_owed_warnings"))
             if wh.table_exists(con, "marts.fct_data_quality_warnings")
             else pl.DataFrame(schema={"sha256": pl.String})
         )
@@ -199,20 +157,10 @@ def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -
 
 def _written(settings: Settings, seen: list[dict[str, object]]) -> None:
     """Mark the receipts just written: no longer owed."""
-    written = pl.DataFrame(
-        [(f["sha256"], f["file_name"], f["seen_at"]) for f in seen],
-        schema={"sha256": pl.String, "file_name": pl.String, "seen_at": pl.Datetime("us")},
-        orient="row",
+    ops.mark_receipts_written(
+        settings.warehouse,
+        [(str(f["sha256"]), str(f["file_name"]), cast(dt.datetime, f["seen_at"])) for f in seen],
     )
-    with wh.connect(settings.warehouse) as con:
-        con.register("_written", written.to_arrow())
-        con.execute(
-            "update ops.file_ledger as ledger set receipt_written_at = ? from _written "
-            "where ledger.receipt_written_at is null and ledger.sha256 = _written.sha256 "
-            "and ledger.file_name = _written.file_name and ledger.seen_at = _written.seen_at",
-            [dt.datetime.now(dt.UTC).replace(tzinfo=None)],
-        )
-        con.unregister("_written")
 
 
 def receipt_common(settings: Settings, run_id: str) -> dict[str, object]:
@@ -231,20 +179,12 @@ def receipt_common(settings: Settings, run_id: str) -> dict[str, object]:
     }
 
 
-RESULTS = """
-    select suite_name, suite_version, rule, column_name, success, element_count,
-           unexpected_count, validated_at
-    from ops.validation_results where run_id = ?
-    order by suite_name, rule, column_name
-"""
-
-
 @task(**IO_RETRY)
 def write_validation_page(settings: Settings, run_id: str, common: dict[str, object]) -> Path:
     """The run's validation results as one offline page for the agency's analysts:
     outbox/validation/<run id>.html (every suite, rule, rows checked and flagged)."""
     with wh.connect(settings.warehouse, read_only=True) as con:
-        results = wh.query(con, RESULTS, [run_id])
+        results = wh.query(con, wh.sql("validation_results_of_run"), [run_id])
     suites = [
         {
             "suite_name": name,

@@ -71,44 +71,26 @@ class ReportData:
     arrivals: dict[str, datetime]
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> list[Row]:
-    return wh.query(con, sql, params).to_dicts()
-
-
 def _for_period(con: duckdb.DuckDBPyConnection, name: str, period: str) -> list[Row]:
-    table = FOR_PERIOD[name]
-    return _rows(
-        con,
-        f"select * exclude (period) from {table} where period = ? order by {ORDER[name]}",
-        [period],
-    )
+    return wh.read_periods(con, FOR_PERIOD[name], period, period, ORDER[name], False)
 
 
 def load(con: duckdb.DuckDBPyConnection, settings: Settings, period: str) -> ReportData:
     """Everything the period's reports need, read from the report tables. Nothing
     run-specific: the same data gives the same reports whichever run renders them."""
-    province = _rows(con, "select * from reports.rpt_province_monthly where period = ?", [period])
+    province = wh.read_periods(con, "reports.rpt_province_monthly", period, period, "period")
     if not province:
         raise NoDataForPeriod(
             f"Không có số liệu cho kỳ {period} / No accepted data for period {period}"
         )
     first = period_from_index(period_index(period) - (TREND_MONTHS - 1))
-    window: list[object] = [first, period]
     trends: dict[str, list[Row]] = defaultdict(list)
-    for row in _rows(
-        con,
-        "select * from reports.rpt_enterprise_monthly where period between "
-        "? and ? order by tax_code, period",
-        window,
+    for row in wh.read_periods(
+        con, "reports.rpt_enterprise_monthly", first, period, "tax_code, period"
     ):
         trends[row["tax_code"]].append(row)
     park_trends: dict[str, list[Row]] = defaultdict(list)
-    for row in _rows(
-        con,
-        "select * from reports.rpt_park_monthly where period between ? and ? "
-        "order by park_code, period",
-        window,
-    ):
+    for row in wh.read_periods(con, "reports.rpt_park_monthly", first, period, "park_code, period"):
         park_trends[row["park_code"]].append(row)
     users: dict[str, set[str]] = defaultdict(set)
     for row in _for_period(con, "factor_users", period):
@@ -117,16 +99,9 @@ def load(con: duckdb.DuckDBPyConnection, settings: Settings, period: str) -> Rep
     return ReportData(
         common=_common(con, settings, period, province[0], arrivals),
         province=province[0],
-        parks=_rows(
-            con,
-            "select * from reports.rpt_park_monthly where period = ? order by park_code",
-            [period],
-        ),
-        enterprises=_rows(
-            con,
-            "select * from reports.rpt_enterprise_monthly where period = ? "
-            "order by park_code, name_vi",
-            [period],
+        parks=wh.read_periods(con, "reports.rpt_park_monthly", period, period, "park_code"),
+        enterprises=wh.read_periods(
+            con, "reports.rpt_enterprise_monthly", period, period, "park_code, name_vi"
         ),
         trends=dict(trends),
         quality=_for_period(con, "quality", period),
@@ -135,11 +110,8 @@ def load(con: duckdb.DuckDBPyConnection, settings: Settings, period: str) -> Rep
         factor_users=dict(users),
         warnings=_for_period(con, "warnings", period),
         park_trends=dict(park_trends),
-        province_trend=_rows(
-            con,
-            "select * from reports.rpt_province_monthly where period between ? and ? "
-            "order by period",
-            window,
+        province_trend=wh.read_periods(
+            con, "reports.rpt_province_monthly", first, period, "period"
         ),
         pathway=_for_period(con, "pathway", period),
         annual=_for_period(con, "annual", period),
@@ -156,12 +128,8 @@ def _common(
     province: Row,
     arrivals: dict[str | None, datetime],
 ) -> Row:
-    facts = _rows(con, "select * from reports.rpt_register_facts", [])[0]
-    gwp = _rows(
-        con,
-        "select * from reports.rpt_method_gwp where gwp_set = ? order by gas",
-        [settings.gwp_set],
-    )
+    facts = wh.read_table(con, "reports.rpt_register_facts").row(0, named=True)
+    gwp = wh.read_table(con, "reports.rpt_method_gwp").sort("gas").to_dicts()
     as_of = _as_of(period, arrivals)
     return {
         "period": period,

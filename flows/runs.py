@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import json
 import logging
 import os
 import shutil
 import signal
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import duckdb
 from prefect.tasks import exponential_backoff
 
-from flows import warehouse as wh
 from flows.settings import Settings
+from flows.warehouse import ops
 
 log = logging.getLogger("netzero.run")
 
@@ -153,160 +149,10 @@ def stops_recorded(settings: Settings, run_id: str) -> Iterator[None]:
 
 def stopped(settings: Settings, run_id: str, reason: str) -> None:
     """Close this run's row as stopped, with the reason (the warehouse may be what failed)."""
-    now = datetime.now(UTC).replace(tzinfo=None)
     try:
-        with wh.connect(settings.warehouse) as con:
-            con.execute(
-                "update ops.runs set status = 'stopped', finished_at = ?, stopped_reason = ? "
-                "where run_id = ?",
-                [now, reason[:2000], run_id],
-            )
+        ops.stop_run(settings.warehouse, run_id, reason)
     except (duckdb.Error, OSError):
         log.warning("the stopped run %s could not be recorded", run_id)
-
-
-@dataclass(frozen=True)
-class RunSummary:
-    run_id: str
-    period: str
-    files_landed: int
-    files_rejected: int
-    files_skipped: int
-    lines_landed: int
-    lines_quarantined: int
-    warnings: int
-    reports_written: int
-    reports_rendered: int
-    outbox: str
-    warehouse: str
-    published: str
-    stage_seconds: dict[str, float] = field(default_factory=dict)
-    # Why this month, when the run chose it (no --period): the rule and what it skipped.
-    period_note: str = ""
-
-    @property
-    def duration_s(self) -> float:
-        return round(sum(self.stage_seconds.values()), 2)
-
-    def rows(self) -> list[tuple[str, str]]:
-        """The summary as (bilingual label, value) rows: the CLI and the artifact show these."""
-        out = [("Kỳ báo cáo / period", self.period)]
-        if self.period_note:
-            out.append(("Vì sao kỳ này / why this period", self.period_note))
-        out += intake_rows(self)
-        out += [
-            ("Báo cáo PDF trong kỳ / PDF reports for the period", str(self.reports_written)),
-            ("Báo cáo dựng lại lần này / reports rendered by this run", str(self.reports_rendered)),
-        ]
-        out += stage_rows(self.stage_seconds)
-        out += [
-            ("Hộp thư đi / outbox", self.outbox),
-            ("Bản công bố cho phân tích / published for analysts", self.published),
-        ]
-        return out
-
-    def markdown(self) -> str:
-        return markdown_table(f"netzero {self.period} · run {self.run_id}", self.rows())
-
-    artifact_key: ClassVar[str] = "netzero-run-summary"
-
-    @property
-    def artifact_description(self) -> str:
-        return f"netzero monthly cycle {self.period}"
-
-
-@dataclass(frozen=True)
-class IntakeSummary:
-    """What a daily intake did: the operator's view in the Prefect UI (no reports)."""
-
-    run_id: str
-    files_landed: int
-    files_rejected: int
-    files_skipped: int
-    lines_landed: int
-    lines_quarantined: int
-    warnings: int
-    receipts: str
-    stage_seconds: dict[str, float] = field(default_factory=dict)
-
-    artifact_key: ClassVar[str] = "netzero-intake-summary"
-
-    @property
-    def artifact_description(self) -> str:
-        return "netzero daily intake"
-
-    def rows(self) -> list[tuple[str, str]]:
-        return [
-            *intake_rows(self),
-            *stage_rows(self.stage_seconds),
-            ("Biên nhận / receipts", self.receipts),
-        ]
-
-    def markdown(self) -> str:
-        return markdown_table(f"netzero daily intake · run {self.run_id}", self.rows())
-
-
-def intake_rows(summary: RunSummary | IntakeSummary) -> list[tuple[str, str]]:
-    """What the intake did, as both summaries show it."""
-    return [
-        ("Tệp đã nhận / files landed", str(summary.files_landed)),
-        ("Tệp bị từ chối / files rejected", str(summary.files_rejected)),
-        (
-            "Tệp bỏ qua (đã có) / files skipped (already landed or duplicate)",
-            str(summary.files_skipped),
-        ),
-        ("Dòng đã nhận / lines landed", str(summary.lines_landed)),
-        ("Dòng bị cách ly / lines quarantined", str(summary.lines_quarantined)),
-        ("Cảnh báo số liệu (mọi kỳ) / data-quality warnings (all periods)", str(summary.warnings)),
-    ]
-
-
-def stage_rows(stage_seconds: dict[str, float]) -> list[tuple[str, str]]:
-    """Seconds per stage, in the order they ran, and the total."""
-    return [
-        *(
-            (f"Thời gian / seconds: {stage}", f"{seconds:.2f}")
-            for stage, seconds in stage_seconds.items()
-        ),
-        ("Tổng thời gian / total seconds", f"{round(sum(stage_seconds.values()), 2):.2f}"),
-    ]
-
-
-def markdown_table(title: str, rows: list[tuple[str, str]]) -> str:
-    body = "\n".join(f"| {label} | {value} |" for label, value in rows)
-    header = "| Mục / item | Giá trị / value |\n|---|---|"
-    return f"# {title}\n\n{header}\n{body}\n"
-
-
-class StageClock:
-    """Seconds per stage of a run, in the order the stages ran."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-
-    @contextmanager
-    def __call__(self, stage: str) -> Iterator[None]:
-        # A stop signal that a library caught and carried on from (GX catches every error
-        # of an expectation) still stops the run, at the latest before the next stage.
-        stop = terminated()
-        if stop is not None:
-            raise stop
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[stage] = round(time.perf_counter() - start, 2)
-
-
-def summary_artifact(summary: RunSummary | IntakeSummary) -> None:
-    """The summary as a Prefect markdown artifact (in the UI under the flow run)."""
-    from prefect.artifacts import create_markdown_artifact
-
-    create_markdown_artifact(
-        key=summary.artifact_key,
-        markdown=summary.markdown(),
-        description=summary.artifact_description,
-    )
 
 
 @contextmanager
@@ -362,80 +208,3 @@ def stop_stale_prefect_servers() -> list[int]:
         except (OSError, ValueError, IndexError):
             continue  # gone meanwhile, or not ours to read
     return stopped
-
-
-def start(settings: Settings, run_id: str, period: str | None) -> None:
-    """Record the run; a run still 'running' is one that was killed (this one holds the
-    lock): it is closed as interrupted, and its receipts are written by this run."""
-    now = datetime.now(UTC).replace(tzinfo=None)
-    with wh.connect(settings.warehouse) as con:
-        con.execute(
-            "update ops.runs set status = 'interrupted', finished_at = ? where status = 'running'",
-            [now],
-        )
-        con.execute(
-            "insert into ops.runs (run_id, period, started_at, status) values (?, ?, ?, 'running')",
-            [run_id, period, now],
-        )
-
-
-def set_period(settings: Settings, run_id: str, period: str) -> None:
-    with wh.connect(settings.warehouse) as con:
-        con.execute("update ops.runs set period = ? where run_id = ?", [period, run_id])
-
-
-def finish(settings: Settings, summary: RunSummary) -> None:
-    values = asdict(summary)
-    with wh.connect(settings.warehouse) as con:
-        con.execute(
-            """
-            update ops.runs set period = ?, finished_at = ?, status = 'completed',
-                files_landed = ?, files_rejected = ?, files_skipped = ?, lines_landed = ?,
-                lines_quarantined = ?, warnings = ?, reports_written = ?, reports_rendered = ?,
-                outbox = ?, stage_seconds = ?, duration_s = ?
-            where run_id = ?""",
-            [
-                values["period"],
-                datetime.now(UTC).replace(tzinfo=None),
-                values["files_landed"],
-                values["files_rejected"],
-                values["files_skipped"],
-                values["lines_landed"],
-                values["lines_quarantined"],
-                values["warnings"],
-                values["reports_written"],
-                values["reports_rendered"],
-                values["outbox"],
-                json.dumps(values["stage_seconds"]),
-                summary.duration_s,
-                values["run_id"],
-            ],
-        )
-
-
-def record_stage(settings: Settings, run_id: str, stage: str, seconds: float) -> None:
-    """Add a stage that ran after the run was recorded (the analysts' snapshot)."""
-    with wh.connect(settings.warehouse) as con:
-        row = con.execute(
-            "select stage_seconds from ops.runs where run_id = ?", [run_id]
-        ).fetchall()
-        stages = json.loads(row[0][0]) if row and row[0][0] else {}
-        stages[stage] = seconds
-        con.execute(
-            "update ops.runs set stage_seconds = ?, duration_s = ? where run_id = ?",
-            [json.dumps(stages), round(sum(stages.values()), 2), run_id],
-        )
-
-
-def finish_intake(settings: Settings, run_id: str, files_landed: int, quarantined: int) -> None:
-    """Close the ops.runs row of a daily intake (no period, no reports)."""
-    with wh.connect(settings.warehouse) as con:
-        con.execute(
-            "update ops.runs set finished_at = ?, status = 'completed', files_landed = ?, "
-            "lines_quarantined = ?, reports_written = 0, reports_rendered = 0 where run_id = ?",
-            [datetime.now(UTC).replace(tzinfo=None), files_landed, quarantined, run_id],
-        )
-
-
-def count_reports(folder: Path) -> int:
-    return sum(1 for _ in folder.rglob("*.pdf"))

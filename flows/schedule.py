@@ -17,10 +17,11 @@ from zoneinfo import ZoneInfo
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
-from flows import rebuild, runs
+from flows import rebuild, summaries
 from flows.monthly_cycle import monthly_cycle
 from flows.settings import Settings, settings_from_env
 from flows.stages import intake, run_context
+from flows.warehouse import ops
 from transforms.periods import month_index, period_from_index
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -45,7 +46,7 @@ def month_to_close(now: datetime) -> str:
 
 
 @flow(name="monthly-close")
-def monthly_close(data_dir: str | None = None, period: str | None = None) -> runs.RunSummary:
+def monthly_close(data_dir: str | None = None, period: str | None = None) -> summaries.RunSummary:
     """The scheduled monthly cycle: reports for the previous month (or ``period``)."""
     chosen = period or month_to_close(datetime.now(ZoneInfo(TIMEZONE)))
     return monthly_cycle(period=chosen, data_dir=data_dir)
@@ -59,9 +60,11 @@ def daily_intake(data_dir: str | None = None) -> dict[str, int]:
     run_id = str(flow_run.id or uuid.uuid4())
     with run_context(settings, run_id, None) as clock:
         received = intake(settings, run_id, clock)
-        runs.finish_intake(settings, run_id, received.landed.landed, received.quarantined)
+        ops.complete_intake(
+            settings.warehouse, run_id, received.landed.landed, received.quarantined
+        )
         rebuild.export_ledger(settings, run_id)
-    summary = runs.IntakeSummary(
+    summary = summaries.IntakeSummary(
         run_id=run_id,
         files_landed=received.landed.landed,
         files_rejected=received.landed.rejected,
@@ -72,7 +75,7 @@ def daily_intake(data_dir: str | None = None) -> dict[str, int]:
         receipts=str(received.receipts),
         stage_seconds=clock.seconds,
     )
-    runs.summary_artifact(summary)
+    summaries.summary_artifact(summary)
     get_run_logger().info("%s", summary.markdown())
     return {
         "files_landed": received.landed.landed,

@@ -10,17 +10,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows import rebuild, runs
+from flows import rebuild, runs, summaries
 from flows.build_warehouse import build_warehouse
 from flows.failpoints import failpoint
 from flows.ingest import IngestResult, ingest_inbox, load_reference
 from flows.receipts import receipt_common, write_receipts
 from flows.settings import Settings
 from flows.validate import validate_submissions, validate_warnings
+from flows.warehouse import ops
 
 
 @contextmanager
-def run_context(settings: Settings, run_id: str, period: str | None) -> Iterator[runs.StageClock]:
+def run_context(
+    settings: Settings, run_id: str, period: str | None
+) -> Iterator[summaries.StageClock]:
     """Hold the warehouse for one run and record it: a stop signal ends it as a stop, the
     embedded servers and render workers a killed run left are stopped, a lost warehouse is
     rebuilt before anything else, the disk has room, and a stop on purpose closes the run's
@@ -29,9 +32,9 @@ def run_context(settings: Settings, run_id: str, period: str | None) -> Iterator
         runs.stop_stale_prefect_servers()
         rebuild.guard(settings)  # a lost warehouse is rebuilt from the archive, never restarted
         runs.require_free_space(settings.data_dir)
-        runs.start(settings, run_id, period)
+        ops.start_run(settings.warehouse, run_id, period)
         with runs.stops_recorded(settings, run_id):
-            yield runs.StageClock()
+            yield summaries.StageClock()
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ class Intake:
     receipts: Path
 
 
-def intake(settings: Settings, run_id: str, clock: runs.StageClock) -> Intake:
+def intake(settings: Settings, run_id: str, clock: summaries.StageClock) -> Intake:
     """Land what arrived, validate it, build every layer, and answer each file."""
     with clock("land"):
         load_reference(settings)

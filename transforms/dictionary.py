@@ -417,6 +417,9 @@ TABLE_COLUMNS: dict[str, str] = {
     "ops.file_ledger.status": "landed, rejected, duplicate or already_landed.",
     "ops.quarantine.value": "The value as received (text) that broke the rule.",
     "ops.validation_results.column_name": "Column the expectation checks (null: the table).",
+    "meta.schema_migrations.version": "Migration number (flows/warehouse/migrations/NNNN_*.sql).",
+    "meta.schema_migrations.name": "Migration file name, without .sql.",
+    "meta.schema_migrations.applied_at": "When it was applied to this warehouse (UTC).",
     "reports.rpt_data_as_of.latest_arrival": "Latest arrival (received, else landed; UTC) of "
     "a file of this enterprise for the period or an earlier one: the report's as-of date.",
     "reports.rpt_data_as_of.tax_code": "Enterprise tax code (null: files that named none).",

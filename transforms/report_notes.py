@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.periods import period_index_expr, periods_ending
+from transforms.periods import month_start, period_index_expr, periods_ending
 from transforms.reports import province_annual, province_pathway
 
 QUARANTINED = ["file_name", "line_no", "field", "value", "rule", "reason_vi", "reason_en"]
@@ -31,8 +31,10 @@ def rpt_quarantined_lines(
         .join(ops_runs.select("run_id", "period").drop_nulls("period"), on="run_id", how="inner")
         .select("period", pl.lit(None, pl.String).alias("tax_code"), *QUARANTINED)
     )
-    return pl.concat([lines, whole_files]).sort(
-        "period", "file_name", "line_no", "rule", nulls_last=True
+    return (
+        pl.concat([lines, whole_files])
+        .sort("period", "file_name", "line_no", "rule", nulls_last=True)
+        .with_columns(month_start())
     )
 
 
@@ -46,6 +48,7 @@ def rpt_duplicate_files(
         .select("period", "file_name")
         .unique()
         .sort("period", "file_name")
+        .with_columns(month_start())
     )
 
 
@@ -67,6 +70,7 @@ def rpt_restatements(fct_restatements: pl.LazyFrame, dim_enterprises: pl.LazyFra
             "emissions_change_tco2e",
         )
         .sort("period", "tax_code", "restated_period", "revision")
+        .with_columns(month_start())
     )
 
 
@@ -74,9 +78,13 @@ def rpt_data_quality_warnings(
     fct_data_quality_warnings: pl.LazyFrame, dim_enterprises: pl.LazyFrame
 ) -> pl.LazyFrame:
     """One row per warning of a period, with the enterprise's name."""
-    return fct_data_quality_warnings.join(
-        dim_enterprises.select("tax_code", "name_vi"), on="tax_code", how="inner"
-    ).sort("period", "tax_code", "activity_code", "rule")
+    return (
+        fct_data_quality_warnings.join(
+            dim_enterprises.select("tax_code", "name_vi"), on="tax_code", how="inner"
+        )
+        .sort("period", "tax_code", "activity_code", "rule")
+        .with_columns(month_start())
+    )
 
 
 def rpt_factor_users(
@@ -93,6 +101,7 @@ def rpt_factor_users(
         .drop_nulls("factor_id")
         .unique()
         .sort("period", "factor_id", "tax_code")
+        .with_columns(month_start())
     )
 
 
@@ -224,7 +233,11 @@ def rpt_method_factors(
         _part(instruments, 1, "", "ef_tco2_per_mwh", 4),
         _part(densities, 1, "", "density_t_per_m3", 5),
     ]
-    return pl.concat(parts).sort("period", "section", "factor_id", "part_no")
+    return (
+        pl.concat(parts)
+        .sort("period", "section", "factor_id", "part_no")
+        .with_columns(month_start())
+    )
 
 
 def rpt_method_gwp(ref_gwp: pl.LazyFrame, gwp_set: str) -> pl.LazyFrame:
@@ -284,6 +297,7 @@ def rpt_data_as_of(stg_submissions__files: pl.LazyFrame, dim_periods: pl.LazyFra
         .drop_nulls("latest_arrival")
         .select("period", "tax_code", "latest_arrival")
         .sort("period", "tax_code", nulls_last=True)
+        .with_columns(month_start())
     )
 
 
@@ -319,5 +333,7 @@ def _per_period(frames: list[pl.DataFrame], empty: pl.DataFrame) -> pl.LazyFrame
     """The frames of each period stacked, ``period`` first (none: ``empty``'s columns)."""
     columns = ["period", *empty.columns]
     if not frames:
-        return empty.with_columns(period=pl.lit(None, pl.String)).select(columns).lazy()
-    return pl.concat(frames).select(columns).lazy()
+        frame = empty.with_columns(period=pl.lit(None, pl.String)).select(columns)
+    else:
+        frame = pl.concat(frames).select(columns)
+    return frame.lazy().with_columns(month_start())

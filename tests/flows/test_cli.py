@@ -112,7 +112,7 @@ def test_the_run_summary_wraps_a_long_outbox_path_on_an_80_column_terminal() -> 
     from rich.console import Console
 
     from flows.cli import summary_table
-    from flows.runs import RunSummary
+    from flows.summaries import RunSummary
 
     outbox = "/srv/netzero/so-nong-nghiep-va-moi-truong/du-lieu/outbox/2026-10"
     summary = RunSummary(

@@ -1,4 +1,5 @@
--- Tables the pipeline appends to (raw, ops). Layers built from them are replaced each run.
+-- 0001: the schemas and the tables the pipeline appends to (raw, ops), as first released.
+-- The layers built from them (staging, marts, reports) are replaced by every build.
 create schema if not exists raw;
 create schema if not exists reference;
 create schema if not exists staging;
@@ -16,8 +17,6 @@ create table if not exists raw.submission_files (
     landed_at timestamp not null,
     run_id varchar not null
 );
--- When the file reached the inbox (its modification time): what "on time" is judged by.
-alter table raw.submission_files add column if not exists received_at timestamp;
 comment on table raw.submission_files is 'One row per landed submission file, as received (append-only). Grain: file (sha256).';
 
 create table if not exists raw.submission_lines (
@@ -48,12 +47,6 @@ create table if not exists ops.runs (
     reports_written integer,
     outbox varchar
 );
--- Added after the first release: existing warehouses gain them in place.
-alter table ops.runs add column if not exists warnings integer;
-alter table ops.runs add column if not exists reports_rendered integer;
-alter table ops.runs add column if not exists stage_seconds varchar; -- JSON: {"stage": seconds}
-alter table ops.runs add column if not exists duration_s double;
-alter table ops.runs add column if not exists stopped_reason varchar;
 comment on table ops.runs is 'One row per monthly-cycle run, with what it did and seconds per stage.';
 
 create table if not exists ops.file_ledger (
@@ -65,13 +58,6 @@ create table if not exists ops.file_ledger (
     reason_en varchar,
     seen_at timestamp not null
 );
--- A receipt is owed until it is written: every run first writes what earlier runs owe (a
--- run killed between landing and receipts). Rows of runs that completed before this column
--- existed had their receipts written by those runs.
-alter table ops.file_ledger add column if not exists receipt_written_at timestamp;
-update ops.file_ledger set receipt_written_at = seen_at
-where receipt_written_at is null and status <> 'already_landed'
-  and run_id in (select run_id from ops.runs where status = 'completed');
 comment on table ops.file_ledger is 'One row per file seen in the inbox per run: landed, rejected, duplicate or already_landed, and when its receipt was written.';
 
 create table if not exists ops.file_validations (

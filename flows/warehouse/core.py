@@ -1,31 +1,29 @@
-"""The warehouse edge: the only module that opens DuckDB, reads or writes its tables."""
+"""Open the warehouse, read and write its tables."""
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
 import polars.selectors as cs
 
-from flows.failpoints import failpoint
+from flows.warehouse.migrations import migrate
 from transforms import SQL_DIR
-
-DDL = Path(__file__).parent / "sql" / "warehouse.sql"
 
 
 @contextmanager
 def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection with every schema and append-only table in place."""
+    """A connection; a writable one first brings the schema up to date (migrations.py)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only)
     try:
         if not read_only:
-            con.execute(DDL.read_text(encoding="utf-8"))
+            migrate(con)
         yield con
     finally:
         con.close()
@@ -46,6 +44,20 @@ def query(
     return frame
 
 
+QUERIES = Path(__file__).parent / "queries"
+
+
+@cache
+def sql(name: str) -> str:
+    """A read query of queries/<name>.sql (its ``?`` bound in order by the caller)."""
+    return (QUERIES / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def rows(con: duckdb.DuckDBPyConnection, name: str, *params: object) -> list[dict[str, Any]]:
+    """The rows of queries/<name>.sql, as dicts."""
+    return query(con, sql(name), list(params)).to_dicts()
+
+
 def replace_table(
     con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, table: str, comment: str | None = None
 ) -> None:
@@ -56,7 +68,7 @@ def replace_table(
     con.execute(f"create or replace table {table} as select * from _incoming")
     con.unregister("_incoming")
     if comment:
-        con.execute(f"comment on table {table} is {_sql_string(comment)}")
+        con.execute(f"comment on table {table} is {sql_string(comment)}")
 
 
 def append_rows(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, table: str) -> None:
@@ -75,7 +87,7 @@ def build_sql_model(con: duckdb.DuckDBPyConnection, layer: str, model: str) -> N
     select = sql_file.read_text(encoding="utf-8")
     con.execute(f"create or replace table {layer}.{model} as {select}")
     grain = select.split("*/")[0].removeprefix("/*").strip()
-    con.execute(f"comment on table {layer}.{model} is {_sql_string(grain)}")
+    con.execute(f"comment on table {layer}.{model} is {sql_string(grain)}")
 
 
 def file_keys(lines: pl.DataFrame) -> pl.DataFrame:
@@ -112,7 +124,7 @@ def load_csv(
     return frame.height
 
 
-def _sql_string(text: str) -> str:
+def sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -140,8 +152,27 @@ def comment_columns(
         if text is None:
             missing.append(f"{schema}.{table}.{column}")
             continue
-        con.execute(f'comment on column {schema}.{table}."{column}" is {_sql_string(text)}')
+        con.execute(f'comment on column {schema}.{table}."{column}" is {sql_string(text)}')
     return missing
+
+
+def read_periods(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    first: str,
+    last: str,
+    order_by: str,
+    keep_period: bool = True,
+) -> list[dict[str, Any]]:
+    """The rows of a table keyed by ``period`` from ``first`` to ``last``, in ``order_by``
+    order; without their period columns unless ``keep_period``."""
+    columns = "*" if keep_period else "* exclude (period, reporting_month)"
+    sql = f"select {columns} from {table} where period between ? and ? order by {order_by}"
+    return query(con, sql, [first, last]).to_dicts()
+
+
+def count_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return int(str(scalar(con, f"select count(*) from {table}")))
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -152,68 +183,3 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
         [schema, name],
     )
     return bool(found)
-
-
-# The on-disk format of the analysts' snapshot: the oldest that keeps today's compression,
-# so DuckDB 1.2 and every later client (CLI, JDBC, Node, the Python library of an older
-# environment) open it, not only the 2.x this project writes the warehouse with. The
-# warehouse itself keeps the newest format; only the copy analysts open is written this way.
-SNAPSHOT_STORAGE_VERSION = "v1.2.0"
-
-
-def snapshot(source: Path, target: Path) -> None:
-    """Copy the warehouse to ``target`` in the format older DuckDB clients read
-    (``SNAPSHOT_STORAGE_VERSION``), compacted (``COPY FROM DATABASE`` writes only live rows),
-    then swap it in atomically: readers that opened the old snapshot keep reading it; new
-    readers see the new one. Call while holding the run lock (no other writer)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")
-    for leftover in (partial, partial.with_name(partial.name + ".wal")):
-        leftover.unlink(missing_ok=True)
-    with connect(source) as con:
-        (catalog,) = con.execute("select current_database()").fetchone() or ("",)
-        con.execute(
-            f"attach {_sql_string(str(partial))} as snapshot_copy "
-            f"(storage_version {_sql_string(SNAPSHOT_STORAGE_VERSION)})"
-        )
-        con.execute(f'copy from database "{catalog}" to snapshot_copy')
-        con.execute("detach snapshot_copy")
-    failpoint("snapshot.copied")
-    with duckdb.connect(str(partial), read_only=True) as check:  # opens, or the swap waits
-        check.execute("select count(*) from ops.runs").fetchall()
-    os.replace(partial, target)
-
-
-def export_parquet(database: Path, folder: Path, schemas: tuple[str, ...]) -> list[Path]:
-    """Every table of ``schemas`` as ``folder/<schema>/<table>.parquet``, its comments in
-    the file's key-value metadata: ``table`` ("schema.table"), ``comment`` (the table's) and
-    ``column_comments`` (JSON: column → meaning), readable with ``parquet_kv_metadata()``
-    or any Parquet library."""
-    written = []
-    with duckdb.connect(str(database), read_only=True) as con:
-        tables = con.execute(
-            "select schema_name, table_name, coalesce(comment, '') from duckdb_tables() "
-            "where schema_name in (select unnest(?)) order by all",
-            [list(schemas)],
-        ).fetchall()
-        for schema, table, comment in tables:
-            columns = con.execute(
-                "select column_name, comment from duckdb_columns() "
-                "where schema_name = ? and table_name = ? and comment is not null "
-                "order by column_index",
-                [schema, table],
-            ).fetchall()
-            metadata = {
-                "table": f"{schema}.{table}",
-                "comment": comment,
-                "column_comments": json.dumps(dict(columns), ensure_ascii=False),
-            }
-            kv = ", ".join(f'"{key}": {_sql_string(value)}' for key, value in metadata.items())
-            target = folder / schema / f"{table}.parquet"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            con.execute(
-                f"copy (select * from {schema}.{table}) to {_sql_string(str(target))} "
-                f"(format parquet, kv_metadata {{{kv}}})"
-            )
-            written.append(target)
-    return written
