@@ -2,7 +2,7 @@
 ``vi`` and ``en`` catalogs in step with them (Babel's extraction and update).
 
 ``python -m report_templates.catalog`` extracts every msgid (``_()`` / ``gettext`` in the
-templates, ``N_()`` in contexts.py, chart labels in render.py) into ``locale/messages.pot``,
+templates, ``N_()`` in contexts/, chart labels in render.py) into ``locale/messages.pot``,
 updates ``locale/vi`` and ``locale/en`` from it (new msgids added empty, unused ones kept as
 obsolete), and lists the msgids still waiting for a Vietnamese translation. The English
 catalog may stay empty: the English msgid is the English text unless a msgstr rewords it.
@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po, write_po
 from report_templates.render import HERE, LOCALE, catalog_path, vietnamese
 
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "plain": None, "text": None}
-METHOD_MAP = [("**.j2", "jinja2"), ("contexts.py", "python"), ("render.py", "python")]
+METHOD_MAP = [("**.j2", "jinja2"), ("contexts/*.py", "python"), ("render.py", "python")]
 OPTIONS = {"**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "false"}}
 LANGUAGES = ("vi", "en")
 

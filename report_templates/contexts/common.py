@@ -1,0 +1,281 @@
+"""What every report's context is made of: indicator rows, progress, obligations, notes,
+charts, the attached CSV rows and the method. Pure: rows in, dicts out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from report_templates.contexts.labels import (
+    BIOGENIC_NOTE,
+    COVERAGE_FIGURES,
+    DPPA_FALLBACK_NOTE,
+    GRID_FACTOR_PUBLISHED,
+    GRID_POLICY_MSGIDS,
+    INDICATORS,
+    MARKET_BASED_NOTE,
+    N_,
+    OBLIGATION_MSGIDS,
+    OPTIONAL,
+    PROGRESS_MSGIDS,
+    STATUS_MSGIDS,
+    TOE_GAP_NOTE,
+    UNKNOWN_FIGURES,
+    WARNING_MSGIDS,
+    reason_msgid,
+)
+from transforms.periods import periods_ending
+
+Row = dict[str, Any]
+
+
+def metrics(row: Row, with_year_ago: bool = False) -> list[Row]:
+    """The indicator rows: this month, year to date and, for an enterprise, a year ago; an
+    unknown month says why and, where known, the part it is at least; a roll-up's figures
+    say how many enterprises they add up."""
+    out = []
+    for label, unit, column, digits in INDICATORS:
+        values = [row.get(column), row.get(f"ytd_{column}")]
+        if column in OPTIONAL and not any(values):
+            continue
+        reason, bound = UNKNOWN_FIGURES.get(column, (None, None))
+        known = row.get(f"enterprises_known_{column}") if column in COVERAGE_FIGURES else None
+        out.append(
+            {
+                "label": label,
+                "unit": unit,
+                "digits": digits,
+                "month": values[0],
+                "ytd": values[1],
+                "ytd_kept": f"ytd_{column}" in row,
+                "year_ago": row.get(f"year_ago_{column}") if with_year_ago else None,
+                "reason": row.get(reason) if values[0] is None and reason else None,
+                "reason_msgid": reason_msgid(row.get(reason))
+                if values[0] is None and reason
+                else None,
+                "lower_bound": row.get(bound) if values[0] is None and bound else None,
+                "coverage": known,
+            }
+        )
+    return out
+
+
+def parts_differ(row: Row) -> bool:
+    """Whether a roll-up's Scope 1, Scope 2 and totals rest on different enterprises."""
+    counts = {row.get(f"enterprises_known_{c}") for c in COVERAGE_FIGURES[:5]}
+    return len(counts) > 1
+
+
+def progress(row: Row) -> Row:
+    """Where the enterprise stands against its path to net zero: a status, why it is not
+    determined, and whether a figure it rests on is to be confirmed."""
+    status = row.get("progress_status")
+    return {
+        "status": status or "undetermined",
+        "status_msgid": PROGRESS_MSGIDS[status],
+        "reason_msgid": reason_msgid(row.get("progress_status_reason")),
+        # A status stands, to be confirmed; an undetermined one has nothing to confirm.
+        "to_confirm": bool(row.get("progress_to_confirm")) and status != "undetermined",
+        "rolling_msgid": PROGRESS_MSGIDS[row.get("progress_status_rolling_12m")],
+        "rolling_reason_msgid": reason_msgid(row.get("progress_status_rolling_12m_reason")),
+        "rolling_to_confirm": bool(row.get("progress_rolling_12m_to_confirm"))
+        and row.get("progress_status_rolling_12m") != "undetermined",
+        "months_on_record": row.get("ytd_months"),
+        "tolerance": row.get("progress_tolerance"),
+        "ytd_known": row.get("ytd_known_tco2e"),
+        "ytd_path": row.get("ytd_path_tco2e"),
+        "months": row.get("ytd_months_known"),
+        "ytd_vs_path_pct": row.get("ytd_vs_path_pct"),
+        "rolling_vs_path_pct": row.get("rolling_12m_vs_path_pct"),
+        "yoy_pct": row.get("yoy_change_pct"),
+        "vs_baseline_pct": row.get("rolling_12m_vs_baseline_pct"),
+        "per_output": row.get("intensity_tco2e_per_output"),
+        "output_unit": row.get("output_unit"),
+        "per_revenue": row.get("intensity_tco2e_per_bn_vnd"),
+    }
+
+
+def notes(row: Row) -> list[str]:
+    """Disclosures the figures of ``row`` need."""
+    out = [MARKET_BASED_NOTE]
+    if row.get("has_dppa_grid_fallback"):
+        out.append(DPPA_FALLBACK_NOTE)
+    if row.get("biogenic_co2_t"):
+        out.append(BIOGENIC_NOTE)
+    if row.get("has_energy_without_toe"):
+        out.append(TOE_GAP_NOTE)
+    return out
+
+
+def obligations(row: Row) -> list[Row]:
+    """Decree 06/2022 and Decree 21/2011 status, rolling 12 months and calendar year: a
+    window's total where every month is known, else the part known ("at least")."""
+    prefix = {"rolling": "rolling_12m", "calendar": "calendar_ytd"}
+    return [
+        {
+            "label": label,
+            "window_msgid": N_("Last 12 months")
+            if window == "rolling"
+            else N_("Calendar year to date"),
+            "status": row.get(f"{column}_{window}") or "undetermined",
+            "status_msgid": OBLIGATION_MSGIDS[row.get(f"{column}_{window}")],
+            "reason_msgid": reason_msgid(row.get(f"{column}_{window}_reason")),
+            "tco2e": row.get(f"{prefix[window]}_tco2e"),
+            "toe": row.get(f"{prefix[window]}_toe"),
+            "tco2e_at_least": row.get(f"{prefix[window]}_lower_bound_tco2e"),
+            "toe_at_least": row.get(f"{prefix[window]}_lower_bound_toe"),
+            "months": row.get(
+                "rolling_12m_months_known" if window == "rolling" else "calendar_ytd_months_known"
+            ),
+        }
+        for column, label in (
+            (
+                "ghg_inventory",
+                N_("GHG inventory (Decree 06/2022: at least 3,000 tCO₂e or 1,000 TOE a year)"),
+            ),
+            ("key_energy_user", N_("Key energy user (Decree 21/2011: at least 1,000 TOE a year)")),
+        )
+        for window in ("rolling", "calendar")
+    ]
+
+
+def with_status(row: Row) -> Row:
+    return row | {"status_msgid": STATUS_MSGIDS[row["submission_status"]]}
+
+
+def warning_rows(warnings: list[Row]) -> list[Row]:
+    return [w | {"label_msgid": WARNING_MSGIDS[w["rule"]]} for w in warnings]
+
+
+TOP_EMITTERS = 5
+
+
+LARGEST_CHANGES = 10
+
+
+def trend_chart(rows: list[Row], period: str, months: int = 24) -> Row:
+    """The last ``months`` months ending at ``period``: emissions and the path, gaps kept."""
+    by_period = {r["period"]: r for r in rows}
+    labels = periods_ending(period, months)
+    return {
+        "months": labels,
+        "actual": [by_period.get(p, {}).get("emissions_tco2e") for p in labels],
+        "path": [by_period.get(p, {}).get("path_month_tco2e") for p in labels],
+    }
+
+
+def scope_split(row: Row) -> list[tuple[str, Any]]:
+    stationary = row.get("scope1_stationary_tco2e")
+    if stationary is None and row.get("scope1_tco2e") is not None:
+        stationary = (row.get("scope1_tco2e") or 0) - (row.get("scope1_mobile_tco2e") or 0)
+    return [
+        (N_("Scope 1, stationary combustion"), stationary),
+        (N_("Scope 1, mobile combustion"), row.get("scope1_mobile_tco2e")),
+        (N_("Scope 2, location-based"), row.get("scope2_location_tco2e")),
+    ]
+
+
+def green_initiatives(row: Row) -> list[Row]:
+    """Rooftop solar, rainwater reuse, EV charging, recycling, instruments: what the
+    enterprise (or the group) does, this month and year to date where kept."""
+    items = [
+        (N_("Rooftop solar capacity declared"), row.get("rooftop_solar_kwp"), None, "kWp", 0),
+        (
+            N_("Rooftop solar, self-consumed"),
+            row.get("solar_self_consumed_mwh"),
+            row.get("ytd_solar_self_consumed_mwh"),
+            "MWh",
+            1,
+        ),
+        (
+            N_("Rooftop solar exported (not subtracted)"),
+            row.get("solar_exported_mwh"),
+            None,
+            "MWh",
+            1,
+        ),
+        (N_("Renewable share of electricity"), row.get("renewable_share"), None, "%", -1),
+        (
+            N_("Grid electricity covered by retired I-RECs"),
+            row.get("irec_retired_mwh"),
+            None,
+            "MWh",
+            1,
+        ),
+        (N_("Electricity bought under a DPPA"), row.get("dppa_mwh"), None, "MWh", 1),
+        (N_("Rainwater reused"), row.get("rainwater_reused_m3"), None, "m³", 0),
+        (N_("Share of water reused"), row.get("water_reuse_share"), None, "%", -1),
+        (N_("EV charging on site"), row.get("ev_charging_mwh"), None, "MWh", 1),
+        (N_("Solid waste recycled"), row.get("waste_recycled_t"), None, "t", 2),
+        (N_("Share of solid waste recycled"), row.get("waste_recycling_share"), None, "%", -1),
+    ]
+    return [
+        {"label": label, "month": month, "ytd": ytd, "unit": unit, "digits": digits}
+        for label, month, ytd, unit, digits in items
+        if month
+    ]
+
+
+def top_emitters(enterprises: list[Row], total: float | None, n: int = TOP_EMITTERS) -> list[Row]:
+    ranked = sorted(
+        (e for e in enterprises if e.get("emissions_tco2e") is not None),
+        key=lambda e: (-e["emissions_tco2e"], e["tax_code"]),
+    )[:n]
+    return [e | {"share": e["emissions_tco2e"] / total if total else None} for e in ranked]
+
+
+def largest_changes(enterprises: list[Row], n: int = LARGEST_CHANGES) -> list[Row]:
+    """Enterprises whose emissions moved most from the previous month (absolute tCO2e)."""
+    moved = [
+        e
+        | {
+            "change_tco2e": e["emissions_tco2e"] - e["prior_month_emissions_tco2e"],
+            "change_pct": (e["emissions_tco2e"] / e["prior_month_emissions_tco2e"] - 1) * 100
+            if e["prior_month_emissions_tco2e"]
+            else None,
+        }
+        for e in enterprises
+        if e.get("emissions_tco2e") is not None and e.get("prior_month_emissions_tco2e") is not None
+    ]
+    return sorted(moved, key=lambda e: (-abs(e["change_tco2e"]), e["tax_code"]))[:n]
+
+
+def dated(common: Row, when: datetime | None) -> Row:
+    """The common context dated by ``when``: a report carries the date its own data last
+    changed, so new data for one enterprise leaves the other enterprises' reports unchanged."""
+    if when is None:
+        return common
+    return common | {
+        "as_of_date": when.date(),
+        "stamp": common["stamp"] | {"as_of": when.strftime("%Y-%m-%dT%H:%M:%SZ")},
+    }
+
+
+def for_enterprise(common: Row, tax_code: str, factor_users: dict[str, set[str]]) -> Row:
+    """The common context with only the factor rows applied to this enterprise (rules that
+    apply to everyone, such as the residual fallback, stay)."""
+    factors = [
+        f
+        for f in common["method"]["factors"]
+        if f["factor_id"] not in factor_users or tax_code in factor_users[f["factor_id"]]
+    ]
+    return common | {"method": common["method"] | {"factors": factors}}
+
+
+def method(
+    grid_policy: str,
+    provisional: bool,
+    gwp_set: str,
+    gwp_values: list[tuple[str, float, int]],
+    factors: list[Row],
+) -> Row:
+    return {
+        "grid_policy": grid_policy,
+        "provisional": provisional,
+        "grid_policy_msgid": GRID_POLICY_MSGIDS[grid_policy]
+        if provisional
+        else GRID_FACTOR_PUBLISHED,
+        "gwp_set": gwp_set,
+        "gwp_values": gwp_values,
+        "factors": factors,
+    }

@@ -1,0 +1,97 @@
+"""The context of the province's monthly summary. Pure: rows in, dicts out."""
+
+from __future__ import annotations
+
+from report_templates.contexts.attachments import enterprise_rows, indicator_rows
+from report_templates.contexts.common import (
+    Row,
+    largest_changes,
+    metrics,
+    notes,
+    parts_differ,
+    trend_chart,
+    warning_rows,
+)
+from report_templates.contexts.labels import N_, TITLES
+
+PARK_TABLE_COLUMNS = (
+    "park_code",
+    "park_name_vi",
+    "park_name_en",
+    "enterprises",
+    "enterprises_submitted",
+    "enterprises_on_time",
+    "enterprises_late",
+    "enterprises_revised",
+    "enterprises_rejected",
+    "enterprises_missing",
+    "emissions_tco2e",
+    "ytd_emissions_tco2e",
+    "renewable_share",
+    "water_reuse_share",
+    "waste_recycling_share",
+)
+
+
+def province_context(
+    common: Row,
+    province: Row,
+    parks: list[Row],
+    enterprises: list[Row],
+    quality: list[Row],
+    duplicates: list[str],
+    restatements: list[Row],
+    warnings: list[Row] = (),  # type: ignore[assignment]
+    trend: list[Row] = (),  # type: ignore[assignment]
+    pathway: list[Row] = (),  # type: ignore[assignment]
+    annual: list[Row] = (),  # type: ignore[assignment]
+) -> Row:
+    """Context of the provincial summary."""
+    items = metrics(province)
+    return common | {
+        "title": TITLES["province_monthly"],
+        "report_kind": "province",
+        "subject": {
+            "name_vi": common["jurisdiction"]["province_vi"],
+            "name_en": common["jurisdiction"]["province_en"],
+        },
+        "province": province,
+        "metrics": items,
+        "parts_differ": parts_differ(province),
+        "parks": parks,
+        "park_chart": [
+            (p["park_name_vi"], p.get("emissions_tco2e"), p.get("renewable_share")) for p in parks
+        ],
+        "missing": [e for e in enterprises if e["submission_status"] == "missing"],
+        "obligated": [e for e in enterprises if e.get("ghg_inventory_rolling") == "over"],
+        "revised": [e for e in enterprises if e["submission_status"] == "revised"],
+        "changes": largest_changes(enterprises),
+        "quality": quality,
+        "duplicates": duplicates,
+        "restatements": restatements,
+        "notes": notes(province),
+        "warnings": warning_rows(list(warnings)),
+        "trend_chart": trend_chart(list(trend), common["period"]),
+        "pathway": {
+            "years": [p["year"] for p in pathway],
+            "path": [p["path_tco2e"] for p in pathway],
+            "actual": [
+                (a["year"], a["tco2e"], a["kind"]) for a in annual if a.get("tco2e") is not None
+            ],
+            "without_output": max((p["enterprises_without_output"] for p in pathway), default=0),
+        },
+        "data_files": [
+            ("indicators", N_("The report's indicators for the month"), indicator_rows(items)),
+            (
+                "parks",
+                N_("Industrial parks side by side"),
+                [{c: p.get(c) for c in PARK_TABLE_COLUMNS} for p in parks],
+            ),
+            (
+                "enterprises",
+                N_("Every enterprise of the report, one row each"),
+                enterprise_rows(enterprises),
+            ),
+            ("pathway", N_("The province's path to net zero by year"), list(pathway)),
+        ],
+    }
