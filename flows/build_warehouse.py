@@ -13,7 +13,7 @@ from flows import warehouse as wh
 from flows.failpoints import failpoint
 from flows.settings import Settings
 from transforms import dictionary
-from transforms.marts import GridFactorPolicy
+from transforms.emissions import GridFactorPolicy
 from transforms.models import MODELS, Model, Options, Phase, inputs, options, reads_current
 
 # Every schema's columns carry their meaning (transforms/dictionary.py), raw and ops included.

@@ -1,6 +1,7 @@
 """Pure transforms: Polars functions (frame in, frame out), SQL model files, reference CSVs.
 
-Nothing here opens a file or a database; ``flows`` reads these paths and does the IO.
+Nothing here opens a database or writes a file; ``flows`` reads these paths and does the
+IO. The one file read here is the shipped activity list, once at import (measures.py).
 """
 
 from pathlib import Path

@@ -8,7 +8,7 @@ A column is described once by name, wherever it appears; prefixed families (``yt
 
 from __future__ import annotations
 
-from transforms.marts import ACTIVITY_COLUMNS, REASONED_FIGURES
+from transforms.measures import ACTIVITY_COLUMNS, REASONED_FIGURES
 
 _TCO2E = "tCO2e"
 _GRID = "national grid factor of the year (reference.ref_grid_emission_factors)"
@@ -417,6 +417,8 @@ TABLE_COLUMNS: dict[str, str] = {
     "ops.file_ledger.status": "landed, rejected, duplicate or already_landed.",
     "ops.quarantine.value": "The value as received (text) that broke the rule.",
     "ops.validation_results.column_name": "Column the expectation checks (null: the table).",
+    "reference.ref_activities.measure_column": "Column of marts.fct_enterprise_monthly that "
+    "holds the activity's monthly quantity (transforms/measures.py reads it).",
     "meta.schema_migrations.version": "Migration number (flows/warehouse/migrations/NNNN_*.sql).",
     "meta.schema_migrations.name": "Migration file name, without .sql.",
     "meta.schema_migrations.applied_at": "When it was applied to this warehouse (UTC).",

@@ -23,7 +23,18 @@ from typing import Literal, TypedDict
 
 import polars as pl
 
-from transforms import marts, obligations, quality, report_notes, reports, staging, targets
+from transforms import (
+    emissions,
+    marts,
+    obligations,
+    quality,
+    report_notes,
+    reports,
+    scope2,
+    staging,
+    submissions,
+    targets,
+)
 
 Transform = Callable[..., pl.LazyFrame]
 Phase = Literal["warehouse", "period"]
@@ -46,7 +57,7 @@ class Options(TypedDict):
     """What a model may take from the settings, by parameter name."""
 
     gwp_set: str
-    policy: marts.GridFactorPolicy
+    policy: emissions.GridFactorPolicy
     due_day: int
     tolerance: float
 
@@ -102,11 +113,11 @@ MODELS: tuple[Model, ...] = (
         "staging.stg_submissions__activity_lines",
         staging.stg_submissions__activity_lines,
     ),
-    Model("marts.dim_periods", marts.dim_periods),
+    Model("marts.dim_periods", submissions.dim_periods),
     Model("marts.dim_enterprises", marts.dim_enterprises),
-    Model("marts.fct_fuel_combustion_emissions", marts.fct_fuel_combustion_emissions),
-    Model("marts.fct_grid_electricity_emissions", marts.fct_grid_electricity_emissions),
-    Model("marts.fct_scope2_market_emissions", marts.fct_scope2_market_emissions),
+    Model("marts.fct_fuel_combustion_emissions", emissions.fct_fuel_combustion_emissions),
+    Model("marts.fct_grid_electricity_emissions", scope2.fct_grid_electricity_emissions),
+    Model("marts.fct_scope2_market_emissions", scope2.fct_scope2_market_emissions),
     Model("marts.fct_emissions", marts.fct_emissions),
     Model("marts.fct_enterprise_monthly", marts.fct_enterprise_monthly),
     Model("marts.int_emissions__revisions", marts.int_emissions__revisions, revisions=True),
@@ -120,7 +131,7 @@ MODELS: tuple[Model, ...] = (
     ),
     Model("marts.int_quality_checks", quality.int_quality_checks),
     Model("marts.fct_data_quality_warnings", quality.fct_data_quality_warnings),
-    Model("marts.fct_submission_status", marts.fct_submission_status),
+    Model("marts.fct_submission_status", submissions.fct_submission_status),
     Model("marts.fct_enterprise_obligations", obligations.fct_enterprise_obligations),
     Model("marts.fct_enterprise_progress", targets.fct_enterprise_progress),
     Model("reports.rpt_enterprise_monthly", reports.rpt_enterprise_monthly),
@@ -137,7 +148,7 @@ MODELS: tuple[Model, ...] = (
     Model("reports.rpt_method_gwp", report_notes.rpt_method_gwp),
     Model("reports.rpt_register_facts", report_notes.rpt_register_facts),
     Model("reports.rpt_data_as_of", report_notes.rpt_data_as_of),
-    Model("marts.fct_restatements", marts.fct_restatements, phase="period"),
+    Model("marts.fct_restatements", submissions.fct_restatements, phase="period"),
     Model("reports.rpt_restatements", report_notes.rpt_restatements, phase="period"),
     Model("reports.rpt_quarantined_lines", report_notes.rpt_quarantined_lines, phase="period"),
 )

@@ -51,7 +51,7 @@ def month_start(period: pl.Expr | None = None) -> pl.Expr:
 def due_moment(period: str, due_day: int) -> datetime:
     """When a period's files fall due: the end of ``due_day`` in the following month in
     Asia/Ho_Chi_Minh (24:00 ICT, UTC+7 with no daylight saving, is 17:00 UTC), as naive
-    UTC; a file received at or after it is late. ``marts.due_at`` is the same rule on a
+    UTC; a file received at or after it is late. ``submissions.due_at`` is the same rule on a
     column."""
     index = period_index(period) + 1
     return datetime(index // 12, index % 12 + 1, due_day, 17)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.marts import REASONED_FIGURES
+from transforms.measures import REASONED_FIGURES
 from transforms.periods import month_start
 from transforms.sums import known_sum, stable_sum
 from transforms.targets import IS_INTENSITY, TARGET_COLUMNS, declared_path

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.marts import FUEL_ACTIVITIES
+from transforms.measures import FUEL_ACTIVITIES
 from transforms.quality import WARNING_COLUMNS
 from transforms.unknowns import first_reason, window_count, window_months, window_reason
 

@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from tests.conftest import reference
-from transforms import marts
+from transforms import emissions, marts, scope2
 
 
 def activity(
@@ -36,7 +36,7 @@ def frame(*rows: dict[str, object]) -> pl.LazyFrame:
 
 
 def fuel(rows: pl.LazyFrame, gwp_set: str = "AR5") -> pl.DataFrame:
-    return marts.fct_fuel_combustion_emissions(
+    return emissions.fct_fuel_combustion_emissions(
         rows,
         reference("ref_activities"),
         reference("ref_fuel_combustion_factors"),
@@ -46,9 +46,9 @@ def fuel(rows: pl.LazyFrame, gwp_set: str = "AR5") -> pl.DataFrame:
     ).collect()
 
 
-def grid(rows: pl.LazyFrame, policy: marts.GridFactorPolicy) -> pl.DataFrame:
+def grid(rows: pl.LazyFrame, policy: emissions.GridFactorPolicy) -> pl.DataFrame:
     return (
-        marts.fct_grid_electricity_emissions(rows, reference("ref_grid_emission_factors"), policy)
+        scope2.fct_grid_electricity_emissions(rows, reference("ref_grid_emission_factors"), policy)
         .collect()
         .sort("reporting_month")
     )
@@ -70,10 +70,10 @@ def contracts(*rows: tuple[str, str, float | None, str, str | None]) -> pl.LazyF
 def market(
     rows: pl.LazyFrame,
     registered: pl.LazyFrame | None = None,
-    policy: marts.GridFactorPolicy = "provisional_latest",
+    policy: emissions.GridFactorPolicy = "provisional_latest",
 ) -> pl.DataFrame:
     return (
-        marts.fct_scope2_market_emissions(
+        scope2.fct_scope2_market_emissions(
             rows,
             reference("ref_grid_emission_factors"),
             reference("ref_scope2_instruments"),

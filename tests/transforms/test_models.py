@@ -6,7 +6,7 @@ from datetime import date, datetime
 import polars as pl
 import pytest
 
-from transforms import marts, models
+from transforms import models, submissions
 
 SOURCES = ("raw.", "reference.", "ops.")
 
@@ -65,7 +65,7 @@ def _settings() -> models.Options:
 
 def test_periods_run_from_the_first_to_the_last_month_with_gaps_and_their_due_moment() -> None:
     lines = pl.LazyFrame({"period": ["2026-11", "2026-12", "2027-02", "2026-12"]})
-    got = marts.dim_periods(lines, due_day=20).collect()
+    got = submissions.dim_periods(lines, due_day=20).collect()
     assert got["period"].to_list() == ["2026-11", "2026-12", "2027-01", "2027-02"]
     assert got["reporting_month"][0] == date(2026, 11, 1)
     # 24:00 ICT on 20 December is 17:00 UTC that day; December's falls in January next year.
@@ -74,11 +74,11 @@ def test_periods_run_from_the_first_to_the_last_month_with_gaps_and_their_due_mo
 
 def test_no_accepted_line_means_no_period() -> None:
     lines = pl.LazyFrame({"period": []}, schema={"period": pl.String})
-    assert marts.dim_periods(lines, due_day=15).collect().is_empty()
+    assert submissions.dim_periods(lines, due_day=15).collect().is_empty()
 
 
 def _revisions(*rows: tuple[str, int, str, float]) -> pl.LazyFrame:
-    measures = {c: [r[3] for r in rows] for c in marts.RESTATED_MEASURES}
+    measures = {c: [r[3] for r in rows] for c in submissions.RESTATED_MEASURES}
     return pl.LazyFrame(
         {
             "tax_code": ["3700000001"] * len(rows),
@@ -104,7 +104,7 @@ def test_a_revision_is_named_in_the_period_its_run_reported_or_else_the_latest()
     # r2 reported October; r3 is a daily intake with no period: the latest month stands.
     runs = pl.LazyFrame({"run_id": ["r1", "r2", "r3"], "period": ["2026-09", "2026-10", None]})
     periods = pl.LazyFrame({"period": ["2026-09", "2026-10", "2026-11"]})
-    got = marts.fct_restatements(revisions, files, runs, periods).collect()
+    got = submissions.fct_restatements(revisions, files, runs, periods).collect()
     assert got.select("revision", "named_in_period", "is_restatement").rows() == [
         (2, "2026-10", True),
         (3, "2026-11", True),

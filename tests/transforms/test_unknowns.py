@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import reference
 from tests.transforms.test_marts import activity, contracts, frame, fuel, rejected
-from transforms import marts
+from transforms import emissions, marts, measures, scope2
 from transforms.sums import known_sum
 from transforms.unknowns import REASONS, first_reason
 
@@ -24,15 +24,15 @@ MAY_2025 = date(2025, 5, 1)  # no grid factor published for 2025
 def month(
     rows: pl.LazyFrame,
     rejections: pl.LazyFrame | None = None,
-    policy: marts.GridFactorPolicy = "provisional_latest",
+    policy: emissions.GridFactorPolicy = "provisional_latest",
     registered: pl.LazyFrame | None = None,
 ) -> dict[str, object]:
     """The enterprise-month of ``rows`` through the real emission facts and the marts."""
     grid_factors = reference("ref_grid_emission_factors")
     emissions = marts.fct_emissions(
         fuel(rows).lazy(),
-        marts.fct_grid_electricity_emissions(rows, grid_factors, policy),
-        marts.fct_scope2_market_emissions(
+        scope2.fct_grid_electricity_emissions(rows, grid_factors, policy),
+        scope2.fct_scope2_market_emissions(
             rows,
             grid_factors,
             reference("ref_scope2_instruments"),
@@ -166,7 +166,7 @@ def test_a_complete_month_has_no_reason_at_all() -> None:
     )
     row = month(rows)
     reasons = {k: v for k, v in row.items() if k.endswith("_unknown_reason")}
-    assert set(reasons) == {f"{f}_unknown_reason" for f in marts.REASONED_FIGURES}
+    assert set(reasons) == {f"{f}_unknown_reason" for f in measures.REASONED_FIGURES}
     assert set(reasons.values()) == {None}
     assert row["emissions_tco2e"] == row["emissions_lower_bound_tco2e"]
 

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from tests.conftest import reference
 from tests.transforms.test_marts import REJECTED_SCHEMA, contracts
 from tests.transforms.test_targets import flagged, target
-from transforms import marts
+from transforms import emissions, marts, scope2
 from transforms.obligations import fct_enterprise_obligations
 from transforms.targets import fct_enterprise_progress
 
@@ -135,12 +135,12 @@ def _frames(months: list[Month], degraded: bool) -> tuple[pl.LazyFrame, pl.LazyF
     )
 
 
-def build(months: list[Month], policy: marts.GridFactorPolicy, degraded: bool) -> pl.DataFrame:
+def build(months: list[Month], policy: emissions.GridFactorPolicy, degraded: bool) -> pl.DataFrame:
     """The enterprise's report-grade rows: monthly figures, obligations and progress."""
     lines, rejected = _frames(months, degraded)
     factors = reference("ref_grid_emission_factors")
-    emissions = marts.fct_emissions(
-        marts.fct_fuel_combustion_emissions(
+    facts = marts.fct_emissions(
+        emissions.fct_fuel_combustion_emissions(
             lines,
             reference("ref_activities"),
             reference("ref_fuel_combustion_factors"),
@@ -148,12 +148,12 @@ def build(months: list[Month], policy: marts.GridFactorPolicy, degraded: bool) -
             reference("ref_gwp"),
             "AR5",
         ),
-        marts.fct_grid_electricity_emissions(lines, factors, policy),
-        marts.fct_scope2_market_emissions(
+        scope2.fct_grid_electricity_emissions(lines, factors, policy),
+        scope2.fct_scope2_market_emissions(
             lines, factors, reference("ref_scope2_instruments"), contracts(), policy
         ),
     )
-    monthly = marts.fct_enterprise_monthly(lines, rejected, emissions)
+    monthly = marts.fct_enterprise_monthly(lines, rejected, facts)
     status = pl.LazyFrame({"tax_code": [TAX] * len(months), "period": [m.period for m in months]})
     dim = target(baseline_year=2022, baseline_tco2e=4000.0)
     obligations = fct_enterprise_obligations(
@@ -205,7 +205,7 @@ def _one_month_short(grid_mwh: float, fate: str, submitted: bool = True) -> list
     )
 )
 def test_nothing_claims_more_than_the_data_supports(
-    history: tuple[list[Month], marts.GridFactorPolicy],
+    history: tuple[list[Month], emissions.GridFactorPolicy],
 ) -> None:
     """It gives, for any months removed or rejected and either grid policy, only figures
     that are true, lower bounds that are below the truth, and over / under and ahead /
