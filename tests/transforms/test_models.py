@@ -2,6 +2,7 @@
 give what a hand says they give."""
 
 from datetime import date, datetime
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -110,3 +111,13 @@ def test_a_revision_is_named_in_the_period_its_run_reported_or_else_the_latest()
         (3, "2026-11", True),
     ]
     assert got["emissions_change_tco2e"].to_list() == pytest.approx([2.0, -3.0])
+
+
+def test_the_architecture_doc_lists_every_model_with_its_phase() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = {
+        line.split("|")[1].strip(" `"): line.split("|")[3].strip()
+        for line in doc.splitlines()
+        if line.startswith("| `") and line.count("|") == 4
+    }
+    assert {m.table: m.phase for m in models.MODELS}.items() <= rows.items()
