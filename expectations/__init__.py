@@ -8,11 +8,14 @@ reason in ``meta``, so a failure can become a quarantine row that says why.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import polars as pl
+
+from report_templates import words
 
 FAILURE_SCHEMA = {
     "row_key": pl.Int64,
@@ -24,15 +27,39 @@ FAILURE_SCHEMA = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Rule:
-    """One check: its GX expectation class and arguments, and what to tell the submitter."""
+    """One check and what to tell the submitter: ``reason`` is an English msgid whose
+    Vietnamese is in the gettext catalogs; its ``{placeholders}`` take ``values`` in order
+    (a :class:`report_templates.words.Term` value is translated too)."""
 
     name: str
     field: str
     severity: str  # "error" stops the line; "warning" is carried into the report
-    reason_vi: str
-    reason_en: str
+    reason: str
+    values: tuple[object, ...]
+
+    def __init__(self, name: str, field: str, severity: str, reason: str, *values: object):
+        for key, value in zip(
+            ("name", "field", "severity", "reason", "values"),
+            (name, field, severity, reason, values),
+            strict=True,
+        ):
+            object.__setattr__(self, key, value)
+
+    @property
+    def reasons(self) -> tuple[str, str]:
+        """(Vietnamese, English)."""
+        names = re.findall(r"{(\w+)}", self.reason)
+        return words.pair(self.reason, **dict(zip(names, self.values, strict=True)))
+
+    @property
+    def reason_vi(self) -> str:
+        return self.reasons[0]
+
+    @property
+    def reason_en(self) -> str:
+        return self.reasons[1]
 
 
 class SuiteError(RuntimeError):

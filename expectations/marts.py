@@ -22,12 +22,12 @@ def _any_null(*columns: str) -> Any:
     return reduce(lambda a, b: a | b, (Column(c).is_null() for c in columns))
 
 
-def _null_where(column: str, condition: Any, name: str, en: str, vi: str) -> Any:
+def _null_where(column: str, condition: Any, name: str, reason: str, *values: object) -> Any:
     """``column`` must be null on the rows where ``condition`` holds."""
     import great_expectations.expectations as gxe
 
     return gxe.ExpectColumnValuesToBeNull(
-        column=column, row_condition=condition, meta=_rule(name, column, en, vi)
+        column=column, row_condition=condition, meta=_rule(name, column, reason, *values)
     )
 
 
@@ -59,8 +59,9 @@ def _unknown_stays_unknown() -> list[Any]:
             total,
             _any_null(*parts),
             f"{total}_unknown_with_a_part",
-            f"{total} is given though a part it needs ({', '.join(parts)}) is unknown",
-            f"{total} có giá trị dù một thành phần ({', '.join(parts)}) chưa biết",
+            "{total} is given though a part it needs ({parts}) is unknown",
+            total,
+            ", ".join(parts),
         )
         for total, parts in TOTAL_PARTS.items()
     ]
@@ -69,16 +70,17 @@ def _unknown_stays_unknown() -> list[Any]:
             figure,
             Column(reason).is_not_null(),
             f"{figure}_unknown_with_its_reason",
-            f"{figure} is given though {reason} says it is unknown",
-            f"{figure} có giá trị dù {reason} cho biết chưa xác định được",
+            "{figure} is given though {reason} says it is unknown",
+            figure,
+            reason,
         )
         for figure, reason in REASONED.items()
     ]
     return totals + reasoned
 
 
-def _rule(name: str, field: str, en: str, vi: str) -> dict[str, str]:
-    return meta(Rule(name, field, "critical", vi, en))
+def _rule(name: str, field: str, reason: str, *values: object) -> dict[str, str]:
+    return meta(Rule(name, field, "critical", reason, *values))
 
 
 def fct_enterprise_monthly() -> Any:
@@ -89,7 +91,7 @@ def fct_enterprise_monthly() -> Any:
         gxe.ExpectColumnValuesToBeBetween(
             column=c,
             min_value=0,
-            meta=_rule(f"{c}_non_negative", c, f"{c} is negative", f"{c} bị âm"),
+            meta=_rule(f"{c}_non_negative", c, "{column} is negative", c),
         )
         for c in (
             "scope1_tco2e",
@@ -112,12 +114,11 @@ def fct_enterprise_monthly() -> Any:
                     "one_row_per_enterprise_month",
                     "tax_code,period",
                     "more than one row per enterprise and month",
-                    "nhiều hơn một dòng cho một doanh nghiệp trong một tháng",
                 ),
             ),
             gxe.ExpectColumnValuesToNotBeNull(
                 column="tax_code",
-                meta=_rule("tax_code_present", "tax_code", "tax code missing", "thiếu mã số thuế"),
+                meta=_rule("tax_code_present", "tax_code", "tax code missing"),
             ),
             *non_negative,
             *_unknown_stays_unknown(),
@@ -138,7 +139,6 @@ def fct_emissions() -> Any:
                     "quantity_converted",
                     "quantity_canonical",
                     "a quantity could not be converted to its canonical unit",
-                    "không quy đổi được số lượng sang đơn vị chuẩn",
                 ),
             ),
             *(
@@ -147,8 +147,8 @@ def fct_emissions() -> Any:
                     meta=_rule(
                         f"lineage_{c}",
                         c,
-                        f"an emission line has no {c}: its submission line cannot be traced",
-                        f"dòng phát thải thiếu {c}: không truy được dòng số liệu gốc",
+                        "an emission line has no {column}: its submission line cannot be traced",
+                        c,
                     ),
                 )
                 for c in ("sha256", "line_no")
@@ -160,7 +160,6 @@ def fct_emissions() -> Any:
                     "factor_present",
                     "factor_id",
                     "an emission line has no factor and is not flagged as missing one",
-                    "dòng phát thải thiếu hệ số phát thải mà không được đánh dấu",
                 ),
             ),
         ],
@@ -182,8 +181,6 @@ def rpt_rollup_reconciliation() -> Any:
                     "rollups_reconcile",
                     "abs_difference",
                     "park, sector or province totals do not add up to their enterprises",
-                    "tổng của khu công nghiệp, ngành hoặc toàn tỉnh không khớp với tổng các"
-                    " doanh nghiệp",
                 ),
             )
         ],
@@ -203,7 +200,6 @@ def fct_enterprise_progress() -> Any:
                     "one_progress_row_per_enterprise_month",
                     "tax_code,period",
                     "more than one progress row per enterprise and month",
-                    "nhiều hơn một dòng tiến độ cho một doanh nghiệp trong một tháng",
                 ),
             ),
             gxe.ExpectColumnValuesToBeInSet(
@@ -213,7 +209,6 @@ def fct_enterprise_progress() -> Any:
                     "progress_status_known",
                     "progress_status",
                     "a progress status outside ahead / on_track / behind / undetermined",
-                    "trạng thái tiến độ không thuộc danh mục",
                 ),
             ),
             gxe.ExpectColumnValuesToNotBeNull(
@@ -222,7 +217,6 @@ def fct_enterprise_progress() -> Any:
                     "target_declared",
                     "target_type",
                     "an enterprise in the register has no declared target type",
-                    "doanh nghiệp trong sổ đăng ký chưa khai loại mục tiêu",
                 ),
             ),
         ],
@@ -249,8 +243,6 @@ def rpt_enterprise_monthly() -> Any:
                 column,
                 "a progress status claims ahead, on track or behind for a month that is "
                 "missing, rejected or has unknown emissions",
-                "trạng thái tiến độ được kết luận cho một tháng thiếu, bị từ chối hoặc chưa "
-                "xác định được phát thải",
             ),
         )
 
@@ -263,7 +255,6 @@ def rpt_enterprise_monthly() -> Any:
                 f"{column}_under_only_on_twelve_known_months",
                 column,
                 "an obligation is said to be under its threshold with fewer than 12 known months",
-                "nghĩa vụ được kết luận dưới ngưỡng khi chưa đủ 12 tháng có số liệu",
             ),
         )
 
@@ -293,7 +284,6 @@ def dim_enterprises() -> Any:
                     "known_park",
                     "park_code",
                     "an enterprise in the register names an unknown industrial park",
-                    "doanh nghiệp trong sổ đăng ký thuộc khu công nghiệp không có trong danh sách",
                 ),
             ),
             gxe.ExpectColumnValuesToNotBeNull(
@@ -302,7 +292,6 @@ def dim_enterprises() -> Any:
                     "known_sector",
                     "vsic_code",
                     "an enterprise in the register has an unknown VSIC sector code",
-                    "doanh nghiệp trong sổ đăng ký có mã ngành VSIC không có trong danh mục",
                 ),
             ),
             gxe.ExpectColumnValuesToBeUnique(
@@ -311,7 +300,6 @@ def dim_enterprises() -> Any:
                     "register_tax_code_unique",
                     "tax_code",
                     "a tax code appears twice in the register",
-                    "mã số thuế xuất hiện hai lần trong sổ đăng ký",
                 ),
             ),
         ],

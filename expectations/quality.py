@@ -15,10 +15,13 @@ from transforms.quality import WARNING_RULES, WARNING_RULES_VERSION
 SUITE_NAME = "marts.int_quality_checks.warning"
 SUITE_VERSION = WARNING_RULES_VERSION
 
-RULES = tuple(
-    Rule(rule, "quantity", "warning", reason_vi, reason_en)
-    for rule, (reason_vi, reason_en) in WARNING_RULES.items()
-)
+RULES = tuple(Rule(rule, "quantity", "warning", reason) for rule, reason in WARNING_RULES.items())
+
+
+def reasons() -> dict[str, tuple[str, str]]:
+    """Each warning rule's reason, (Vietnamese, English): what marts.fct_data_quality_warnings
+    says."""
+    return {rule.name: rule.reasons for rule in RULES}
 
 
 def suite() -> Any:

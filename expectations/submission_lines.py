@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 
 from expectations import Rule, meta
+from report_templates.words import N_, Term
 from transforms.periods import period_index_expr
 from transforms.submission_contract import (
     MAX_QUANTITY,
@@ -61,58 +62,52 @@ def known_codes(
     )
 
 
-def _required(field: str, vi: str, en: str) -> Rule:
-    return Rule(
-        f"required_{field}",
-        field,
-        "error",
-        f"Thiếu giá trị bắt buộc: {vi}",
-        f"Required value missing: {en}",
-    )
+def _required(field: str, name: Term) -> Rule:
+    return Rule(f"required_{field}", field, "error", "Required value missing: {field}", name)
 
 
 REQUIRED_RULES = (
-    _required("tax_code", "mã số thuế", "tax code"),
-    _required("period", "kỳ báo cáo", "period"),
-    _required("activity_code", "mã hoạt động", "activity code"),
-    _required("quantity", "số lượng", "quantity"),
-    _required("unit", "đơn vị", "unit"),
+    _required("tax_code", Term("tax code")),
+    _required("period", Term("period")),
+    _required("activity_code", Term("activity code")),
+    _required("quantity", Term("quantity")),
+    _required("unit", Term("unit")),
 )
 KNOWN_ENTERPRISE = Rule(
     "known_enterprise",
     "tax_code",
     "error",
-    "Mã số thuế không có trong danh sách doanh nghiệp; kiểm tra lại hoặc liên hệ Ban quản lý KCN",
     "Tax code is not in the enterprise register; check it or contact the park management board",
 )
 PERIOD_FORMAT = Rule(
     "period_format",
     "period",
     "error",
-    "Kỳ báo cáo phải có dạng YYYY-MM (ví dụ 2026-10)",
     "Period must be written YYYY-MM (for example 2026-10)",
 )
 PERIOD_NOT_FUTURE = Rule(
     "period_not_future",
     "period",
     "error",
-    "Kỳ báo cáo nằm trong tương lai",
     "Period is in the future",
 )
 # A field in plain ASCII (PLAIN_FIELDS): the offending character is named with the reason.
 PLAIN_RULES = {
-    field: Rule(
-        f"plain_{field}",
-        field,
-        "error",
-        f"{vi} chỉ được viết bằng chữ số và dấu ASCII (0-9 - . ,)",
-        f"The {en} must be written with ASCII digits and signs only (0-9 - . ,)",
-    )
-    for field, vi, en in (
-        ("tax_code", "Mã số thuế", "tax code"),
-        ("period", "Kỳ báo cáo", "period"),
-        ("revision", "Lần nộp", "revision"),
-        ("quantity", "Số lượng", "quantity"),
+    field: Rule(f"plain_{field}", field, "error", reason)
+    for field, reason in (
+        (
+            "tax_code",
+            N_("The tax code must be written with ASCII digits and signs only (0-9 - . ,)"),
+        ),
+        ("period", N_("The period must be written with ASCII digits and signs only (0-9 - . ,)")),
+        (
+            "revision",
+            N_("The revision must be written with ASCII digits and signs only (0-9 - . ,)"),
+        ),
+        (
+            "quantity",
+            N_("The quantity must be written with ASCII digits and signs only (0-9 - . ,)"),
+        ),
     )
 }
 assert tuple(PLAIN_RULES) == PLAIN_FIELDS
@@ -123,10 +118,9 @@ def period_covered(first_year: int) -> Rule:
         "period_covered",
         "period",
         "error",
-        f"Kỳ báo cáo trước năm {first_year}, năm đầu tiên có hệ số phát thải lưới điện được "
-        "công bố: không tính được phát thải của tháng này; kiểm tra lại năm",
-        f"Period before {first_year}, the first year with a published grid emission factor: "
+        "Period before {first_year}, the first year with a published grid emission factor: "
         "this month's emissions cannot be computed; check the year",
+        first_year,
     )
 
 
@@ -134,36 +128,30 @@ KNOWN_ACTIVITY = Rule(
     "known_activity",
     "activity_code",
     "error",
-    "Mã hoạt động không có trong danh mục; dùng mã trong mẫu báo cáo",
     "Unknown activity code; use a code from the submission template",
 )
 KNOWN_UNIT = Rule(
     "known_unit",
     "unit",
     "error",
-    "Đơn vị không có trong danh mục (ví dụ: kWh, MWh, L, kg, t, m3)",
     "Unknown unit (for example: kWh, MWh, L, kg, t, m3)",
 )
 UNIT_FITS_ACTIVITY = Rule(
     "unit_fits_activity",
     "unit",
     "error",
-    "Đơn vị không phù hợp với hoạt động này; xem danh mục đơn vị của hoạt động",
     "This unit does not fit the activity; see the activity's accepted units",
 )
 QUANTITY_NUMERIC = Rule(
     "quantity_numeric",
     "quantity",
     "error",
-    "Số lượng phải là một số (dấu chấm thập phân, không có dấu phân cách hàng nghìn)",
     "Quantity must be a number (decimal point, no thousands separators)",
 )
 QUANTITY_UNAMBIGUOUS = Rule(
     "quantity_unambiguous",
     "quantity",
     "error",
-    "Số lượng có thể hiểu hai cách (1,234 là 1234 hay 1,234?): viết không có dấu phân cách "
-    "hàng nghìn và dùng dấu chấm thập phân, ví dụ 1234 hoặc 1.234",
     "Quantity can be read two ways (is 1,234 1234 or 1.234?): write it without thousands "
     "separators and with a decimal point, e.g. 1234 or 1.234",
 )
@@ -171,8 +159,6 @@ QUANTITY_CLEAR_IN_FILE = Rule(
     "quantity_clear_in_file",
     "quantity",
     "error",
-    "Tệp này viết số thập phân bằng dấu phẩy (1,5), nên 4.321 có thể là 4321 hoặc 4,321: viết "
-    "không có dấu phân cách hàng nghìn, ví dụ 4321 hoặc 4,321",
     "This file writes decimals with a comma (1,5), so 4.321 could be 4321 or 4.321: write it "
     "without thousands separators, e.g. 4321 or 4,321",
 )
@@ -180,15 +166,12 @@ QUANTITY_PLAUSIBLE = Rule(
     "quantity_plausible",
     "quantity",
     "error",
-    "Số lượng lớn bất thường (trên 1.000 tỷ): kiểm tra lại đơn vị và số chữ số",
     "Quantity implausibly large (over 10^12): check the unit and the digits",
 )
 DUPLICATE_LINE = Rule(
     "line_not_duplicated",
     "activity_code",
     "error",
-    "Dòng trùng lặp với một dòng phía trên trong cùng tệp (cùng hoạt động, số lượng, đơn vị, "
-    "ghi chú); nếu có hai đồng hồ, ghi rõ ở cột ghi chú",
     "Duplicate of a line above in the same file (same activity, quantity, unit and note); "
     "for two meters, say which in the note",
 )
@@ -198,8 +181,6 @@ LINE_OF_FILE_ENTERPRISE = Rule(
     "line_names_the_file_enterprise",
     "tax_code",
     "error",
-    "Dòng này ghi mã số thuế khác với các dòng còn lại của tệp; mỗi tệp chỉ cho một doanh "
-    "nghiệp: gửi số liệu của doanh nghiệp kia trong tệp riêng",
     "This line names another tax code than the rest of its file; one file is for one "
     "enterprise: send the other enterprise's figures in a file of its own",
 )
@@ -207,8 +188,6 @@ LINE_OF_FILE_MONTH = Rule(
     "line_names_the_file_month",
     "period",
     "error",
-    "Dòng này ghi kỳ báo cáo khác với các dòng còn lại của tệp; mỗi tệp chỉ cho một tháng: "
-    "gửi số liệu của tháng kia trong tệp riêng",
     "This line names another period than the rest of its file; one file is for one month: "
     "send the other month's figures in a file of its own",
 )
@@ -216,8 +195,6 @@ REVISION_NEWER = Rule(
     "revision_newer",
     "revision",
     "error",
-    "Tháng này đã nhận một tệp có cùng số lần nộp hoặc lớn hơn; không tệp nào bị bỏ qua "
-    "âm thầm: gửi lại cả tháng trong một tệp với số lần nộp tiếp theo",
     "This month was already received with the same or a higher revision number; no file is "
     "dropped silently: send the whole month again in one file with the next revision number",
 )
@@ -225,21 +202,19 @@ NOTE_LENGTH = Rule(
     "note_length",
     "note",
     "error",
-    f"Ghi chú quá dài (tối đa {MAX_NOTE} ký tự)",
-    f"Note too long (at most {MAX_NOTE} characters)",
+    "Note too long (at most {max_note} characters)",
+    MAX_NOTE,
 )
 QUANTITY_NON_NEGATIVE = Rule(
     "quantity_non_negative",
     "quantity",
     "error",
-    "Số lượng không được âm",
     "Quantity must not be negative",
 )
 REVISION_FORMAT = Rule(
     "revision_format",
     "revision",
     "error",
-    "Lần nộp phải là số nguyên dương (1, 2, …)",
     "Revision must be a positive whole number (1, 2, …)",
 )
 

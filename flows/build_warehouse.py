@@ -9,6 +9,7 @@ import duckdb
 import polars as pl
 from prefect import task
 
+from expectations import quality as quality_suite
 from flows import warehouse as wh
 from flows.failpoints import failpoint
 from flows.settings import Settings
@@ -41,6 +42,7 @@ def _options(settings: Settings) -> Options:
         "policy": cast(GridFactorPolicy, settings.grid_factor_policy),
         "due_day": settings.due_day,
         "tolerance": settings.progress_tolerance,
+        "warning_reasons": quality_suite.reasons(),
     }
 
 

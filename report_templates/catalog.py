@@ -21,6 +21,17 @@ from report_templates.render import HERE, LOCALE, catalog_path, vietnamese
 
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "plain": None, "text": None}
 METHOD_MAP = [("**.j2", "jinja2"), ("contexts/*.py", "python"), ("render.py", "python")]
+# Words outside the templates (report_templates/words.py): the rules' reasons and messages.
+CODE_FOLDERS = ("flows", "expectations", "transforms")
+CODE_KEYWORDS = {
+    "words.pair": None,
+    "words.both": None,
+    "N_": None,
+    "Term": None,
+    "Rule": (4,),  # expectations.Rule(name, field, severity, reason, *values)
+    "_rule": (3,),
+    "_null_where": (4,),
+}
 OPTIONS = {"**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "false"}}
 LANGUAGES = ("vi", "en")
 
@@ -33,7 +44,41 @@ def extract(folder: Path = HERE) -> Catalog:
         template.add(
             message, locations=[(filename, lineno)], auto_comments=comments, context=context
         )
+    if folder == HERE:
+        for code in CODE_FOLDERS:
+            for filename, lineno, message, comments, context in extract_from_dir(
+                str(HERE.parent / code),
+                method_map=[("**.py", "python")],
+                keywords=CODE_KEYWORDS,
+            ):
+                template.add(
+                    message,
+                    locations=[(f"{code}/{filename}", lineno)],
+                    auto_comments=comments,
+                    context=context,
+                )
+        for message in rule_msgids():
+            template.add(message, locations=[("expectations", 0)])
     return template
+
+
+def rule_msgids() -> set[str]:
+    """The reasons of every rule as the suites hold them, the ones built in loops included
+    (the extraction sees only literal calls)."""
+    from expectations import Rule, quality, submission_lines
+    from expectations import marts as marts_suite
+    from report_templates.words import Term
+
+    found = set()
+    for module in (submission_lines, quality, marts_suite):
+        for value in vars(module).values():
+            rules = value.values() if isinstance(value, dict) else value
+            rules = rules if isinstance(rules, tuple | list) or isinstance(value, dict) else [value]
+            for rule in rules:
+                if isinstance(rule, Rule):
+                    found.add(rule.reason)
+                    found.update(v.msgid for v in rule.values if isinstance(v, Term))
+    return found
 
 
 def used_msgids(folder: Path = HERE) -> set[str]:

@@ -60,6 +60,7 @@ class Options(TypedDict):
     policy: emissions.GridFactorPolicy
     due_day: int
     tolerance: float
+    warning_reasons: Mapping[str, tuple[str, str]]  # rule → (vi, en), from the catalogs
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,8 @@ def month_start(period: pl.Expr | None = None) -> pl.Expr:
     """The first day of a period's month as a DATE (``reporting_month``), for tools that
     filter and plot by date rather than by "YYYY-MM" text."""
     column = pl.col("period") if period is None else period
-    return (column + "-01").str.to_date("%Y-%m-%d").alias("reporting_month")
+    # Malformed text (a file's period as typed, refused) has no month: null.
+    return (column + "-01").str.to_date("%Y-%m-%d", strict=False).alias("reporting_month")
 
 
 def due_moment(period: str, due_day: int) -> datetime:

@@ -2,13 +2,16 @@
 
 One row per enterprise, month and activity (canonical quantities summed), with a boolean
 mask per warning rule and the value it was compared with; flagged rows become
-marts.fct_data_quality_warnings, with the rule's bilingual reason (``WARNING_RULES``, their
-one home). The GX warning suite (expectations/quality.py) reports on the same masks, and the
-run checks that it finds what the table holds. Thresholds are reference data
-(reference.ref_quality_thresholds), project choices stated as such.
+marts.fct_data_quality_warnings, with the rule's reason in both languages (``WARNING_RULES``
+names it; the catalogs hold its Vietnamese). The GX warning suite (expectations/quality.py)
+reports on the same masks, and the run checks that it finds what the table holds.
+Thresholds are reference data (reference.ref_quality_thresholds), project choices stated as
+such.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import polars as pl
 
@@ -16,24 +19,15 @@ from transforms.periods import period_index_expr
 from transforms.sums import stable_sum
 
 WARNING_RULES_VERSION = "2026.11.1"
-# rule (its mask column in int_quality_checks) → what the submitter is told (vi, en)
-WARNING_RULES: dict[str, tuple[str, str]] = {
-    "mom_change": (
-        "Thay đổi lớn so với tháng trước: vui lòng kiểm tra lại số liệu và đơn vị",
-        "Large change from the previous month: please confirm the figure and its unit",
-    ),
-    "far_from_history": (
-        "Khác xa số liệu 12 tháng trước của chính doanh nghiệp: vui lòng kiểm tra lại",
-        "Far from the enterprise's own previous 12 months: please confirm",
-    ),
+# rule (its mask column in int_quality_checks) → what the submitter is told: an English msgid,
+# its Vietnamese in the gettext catalogs (the build passes both, ``warning_reasons``).
+WARNING_RULES: dict[str, str] = {
+    "mom_change": "Large change from the previous month: please confirm the figure and its unit",
+    "far_from_history": "Far from the enterprise's own previous 12 months: please confirm",
     "solar_implausible": (
-        "Sản lượng điện mặt trời vượt mức có thể với công suất lắp đặt đã đăng ký",
-        "Solar generation beyond what the registered installed capacity can produce",
+        "Solar generation beyond what the registered installed capacity can produce"
     ),
-    "zero_electricity": (
-        "Điện mua bằng 0 trong tháng có sản lượng sản xuất: vui lòng kiểm tra lại",
-        "Zero grid electricity in a month with production output: please confirm",
-    ),
+    "zero_electricity": "Zero grid electricity in a month with production output: please confirm",
 }
 WARNING_COLUMNS = tuple(WARNING_RULES)
 MAD_TO_SIGMA = 1.4826  # the MAD of a normal distribution × 1.4826 = its standard deviation
@@ -189,7 +183,9 @@ FLAGGED_COLUMNS = [
 
 
 def fct_data_quality_warnings(
-    int_quality_checks: pl.LazyFrame, suite_version: str = WARNING_RULES_VERSION
+    int_quality_checks: pl.LazyFrame,
+    warning_reasons: Mapping[str, tuple[str, str]],
+    suite_version: str = WARNING_RULES_VERSION,
 ) -> pl.LazyFrame:
     """One row per enterprise, month, activity and warning rule: accepted figures worth a
     second look (the flags of marts.int_quality_checks, which the GX warning suite reports
@@ -209,7 +205,7 @@ def fct_data_quality_warnings(
             reason_vi=pl.lit(reason_vi),
             reason_en=pl.lit(reason_en),
         )
-        for rule, (reason_vi, reason_en) in WARNING_RULES.items()
+        for rule, (reason_vi, reason_en) in ((r, warning_reasons[r]) for r in WARNING_RULES)
     ]
     return (
         pl.concat(flagged, how="vertical")

@@ -276,6 +276,7 @@ def rpt_data_as_of(stg_submissions__files: pl.LazyFrame, dim_periods: pl.LazyFra
         .group_by("tax_code", "period")
         .agg(latest_arrival=arrival.max())
         .with_columns(index=period_index_expr(pl.col("period")))
+        .drop_nulls("index")  # a refused file's period as typed: no month to date
         .sort("tax_code", "index")
         .with_columns(pl.col("latest_arrival").cum_max().over("tax_code"))
     )

@@ -108,7 +108,8 @@ def test_each_warning_carries_the_value_its_rule_compared_with() -> None:
             "zero_electricity": [no, no, yes, no],
         }
     )
-    warnings = fct_data_quality_warnings(frame, "v1").collect()
+    reasons = {rule: (f"vi {rule}", f"en {rule}") for rule in WARNING_RULES}
+    warnings = fct_data_quality_warnings(frame, reasons, "v1").collect()
     assert warnings.select("tax_code", "activity_code", "rule", "compared_with").rows() == [
         ("E01", "ELEC_GRID", "far_from_history", 110.0),
         ("E01", "ELEC_GRID", "mom_change", 100.0),
@@ -118,4 +119,4 @@ def test_each_warning_carries_the_value_its_rule_compared_with() -> None:
     assert set(warnings["suite_version"]) == {"v1"}
     assert set(warnings["severity"]) == {"warning"}
     solar = warnings.filter(pl.col("rule") == "solar_implausible").row(0, named=True)
-    assert (solar["reason_vi"], solar["reason_en"]) == WARNING_RULES["solar_implausible"]
+    assert (solar["reason_vi"], solar["reason_en"]) == reasons["solar_implausible"]

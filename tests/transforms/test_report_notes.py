@@ -196,3 +196,14 @@ def test_the_pathway_and_annual_points_of_a_period_with_no_data_are_no_rows() ->
 @pytest.mark.parametrize(("value", "digits"), [(74100.0, 0), (3.9, 1), (0.00067, 5), (None, 0)])
 def test_a_factor_keeps_the_digits_it_was_published_with(value: float | None, digits: int) -> None:
     assert report_notes._digits(value) == digits
+
+
+def test_a_refused_file_with_a_period_typed_as_a_date_keeps_its_row_without_a_month() -> None:
+    """An Excel date typed in the period column reaches staging as text: its rejected lines
+    are kept (under that text), with no reporting month rather than a failed build."""
+    got = report_notes.rpt_quarantined_lines(
+        quarantine(("r1", "d", 2, "period_format")),
+        files(("d", "E1", "2026-09-01 00:00:00", True)),
+        pl.LazyFrame({"run_id": ["r1"], "period": ["2026-09"]}),
+    ).collect()
+    assert got.select("period", "reporting_month").rows() == [("2026-09-01 00:00:00", None)]
