@@ -12,13 +12,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from report_templates import words
+
 if TYPE_CHECKING:
     from flows.runs import RunStopped
     from flows.summaries import RunSummary
 
 app = typer.Typer(
-    help="netzero — báo cáo tiến độ phát thải ròng bằng “0” hằng tháng / "
-    "monthly net-zero progress reports.",
+    help=words.both("monthly net-zero progress reports."),
     no_args_is_help=True,
     add_completion=False,
     # Plain help: each value shown in the form the reader writes it (YYYY-MM, FOLDER), not as
@@ -33,7 +34,7 @@ DataDir = Annotated[
         "--data-dir",
         envvar="NETZERO_DATA_DIR",
         metavar="FOLDER",
-        help="Thư mục dữ liệu / data folder (inbox, warehouse, outbox).",
+        help=words.both("data folder (inbox, warehouse, outbox)."),
     ),
 ]
 
@@ -58,7 +59,7 @@ def _say_stopped(command: str, stop: RunStopped) -> None:
 def demo(
     data_dir: DataDir = Path("data"),
     force: Annotated[
-        bool, typer.Option(help="Tạo lại dù đã có / generate again even if present.")
+        bool, typer.Option(help=words.both("generate again even if present."))
     ] = False,
 ) -> None:
     """Tạo dữ liệu minh họa / generate the demo province (register + inbox), if absent."""
@@ -89,15 +90,19 @@ def run(
         list[str] | None,
         typer.Option(
             metavar="vi|en",
-            help="Thêm bản đơn ngữ vi hoặc en (lặp lại được) / also write a monolingual "
-            "edition, vi or en (repeatable); the bilingual edition is always written.",
+            help=words.both(
+                "also write a monolingual edition, vi or en (repeatable); "
+                "the bilingual edition is always written."
+            ),
         ),
     ] = None,
     accept_less_data: Annotated[
         bool,
         typer.Option(
-            help="Công bố dù kho có ít tệp hơn lần công bố trước / publish even though the "
-            "warehouse holds fewer landed files than the period's last publication."
+            help=words.both(
+                "publish even though the warehouse holds fewer landed files than the "
+                "period's last publication."
+            )
         ),
     ] = False,
 ) -> None:
@@ -187,7 +192,7 @@ def rebuild(data_dir: DataDir = Path("data")) -> None:
     )
     if done["kept_aside"]:
         console.print(f"  kho hỏng được giữ lại / damaged warehouse kept at {done['kept_aside']}")
-    console.print("  tiếp theo / next: netzero run")
+    console.print(words.both("next: netzero run"))
 
 
 @app.command()
@@ -201,10 +206,10 @@ def serve(data_dir: DataDir = Path("data")) -> None:
     _quiet_defaults(data_dir)
     if not os.environ.get("PREFECT_API_URL"):
         console.print(
-            "[bold red]netzero serve:[/] cần máy chủ Prefect: đặt PREFECT_API_URL "
-            "(ví dụ http://127.0.0.1:4200/api sau khi chạy `prefect server start`) / "
-            "needs a Prefect server: set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api "
-            "after `prefect server start`)"
+            words.both(
+                "needs a Prefect server: set PREFECT_API_URL (e.g. "
+                "http://127.0.0.1:4200/api after `prefect server start`)"
+            )
         )
         raise typer.Exit(1)
     from flows.schedule import serve as serve_deployments
@@ -215,18 +220,16 @@ def serve(data_dir: DataDir = Path("data")) -> None:
 @app.command()
 def template(
     tax_code: Annotated[
-        str, typer.Option(metavar="MST", help="Mã số thuế / the enterprise's tax code.")
+        str, typer.Option(metavar="MST", help=words.both("the enterprise's tax code."))
     ],
-    period: Annotated[
-        str, typer.Option(metavar="YYYY-MM", help="Kỳ báo cáo YYYY-MM / reporting period.")
-    ],
+    period: Annotated[str, typer.Option(metavar="YYYY-MM", help=words.both("reporting period."))],
     out: Annotated[
         Path | None,
         typer.Option(
-            metavar="FILE", help="Tệp .xlsx / file to write (default: <tax>_<period>.xlsx)."
+            metavar="FILE", help=words.both("file to write (default: <tax>_<period>.xlsx).")
         ),
     ] = None,
-    revision: Annotated[int, typer.Option(metavar="N", help="Lần nộp / revision (1, 2, …).")] = 1,
+    revision: Annotated[int, typer.Option(metavar="N", help=words.both("revision (1, 2, …)."))] = 1,
     data_dir: DataDir = Path("data"),
 ) -> None:
     """Viết mẫu Excel nộp số liệu / write the Excel submission template for one month."""
@@ -280,9 +283,7 @@ def template(
 
 @app.command()
 def check(
-    file: Annotated[
-        Path, typer.Argument(metavar="FILE", help="Tệp cần kiểm tra / the file to check.")
-    ],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help=words.both("the file to check."))],
     data_dir: DataDir = Path("data"),
 ) -> None:
     """Kiểm tra một tệp trước khi nộp, không nạp vào kho / check one file without landing it.
@@ -310,7 +311,12 @@ def check(
         )
         return
     table = Table(title=f"{file.name}: dòng bị từ chối / rejected lines")
-    for heading in ("Dòng / row", "Trường / field", "Giá trị / value", "Lý do / reason"):
+    for heading in (
+        words.both("row"),
+        words.both("field"),
+        words.both("value"),
+        words.both("reason"),
+    ):
         table.add_column(heading)
     for row in result.rejected.iter_rows(named=True):
         table.add_row(
@@ -332,7 +338,7 @@ def check(
 def dictionary(
     data_dir: DataDir = Path("data"),
     out: Annotated[
-        Path, typer.Option(metavar="FILE", help="Tệp Markdown / Markdown file to write.")
+        Path, typer.Option(metavar="FILE", help=words.both("Markdown file to write."))
     ] = Path("docs/data-dictionary.md"),
 ) -> None:
     """Viết từ điển dữ liệu / write the data dictionary and the submission contract docs."""

@@ -24,7 +24,7 @@ from flows import report_data
 from flows import warehouse as wh
 from flows.failpoints import failpoint
 from flows.settings import Settings
-from report_templates import contexts
+from report_templates import contexts, words
 from report_templates.render import HERE as TEMPLATES
 from report_templates.render import render_to_bytes, render_to_files
 
@@ -187,7 +187,7 @@ def render_all(jobs: list[Job], workers: int | None = None, dask_address: str = 
         render_on_dask(jobs, dask_address)
         return
     workers = workers or max(1, min(os.cpu_count() or 1, len(jobs)))
-    with progress(len(jobs), "Dựng báo cáo / rendering reports") as advance:
+    with progress(len(jobs), words.both("rendering reports")) as advance:
         if workers == 1:
             for job in jobs:
                 render_to_files(*job)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flows.parsers import IntakeLimits
+from report_templates import words
 
 GRID_FACTOR_POLICIES = ("provisional_latest", "leave_empty")
 EDITIONS = ("bilingual", "vi", "en")
@@ -34,9 +35,7 @@ class Settings:
     province_en: str = "Ho Chi Minh City – former Binh Duong province"
     # Whom an enterprise writes to with a question (printed on its template): set
     # NETZERO_AGENCY_CONTACT; the default is a placeholder that says so.
-    agency_contact: str = (
-        "Liên hệ: chưa cấu hình (NETZERO_AGENCY_CONTACT) / contact: not configured"
-    )
+    agency_contact: str = words.both("contact: not configured")
     # Report editions to write (NETZERO_REPORT_EDITIONS, comma-separated): the bilingual
     # standard edition always; "vi" and "en" monolingual editions on request.
     editions: tuple[str, ...] = ("bilingual",)

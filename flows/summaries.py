@@ -13,6 +13,7 @@ from typing import ClassVar
 from flows.runs import terminated
 from flows.settings import Settings
 from flows.warehouse import ops
+from report_templates import words
 
 
 @dataclass(frozen=True)
@@ -40,18 +41,18 @@ class RunSummary:
 
     def rows(self) -> list[tuple[str, str]]:
         """The summary as (bilingual label, value) rows: the CLI and the artifact show these."""
-        out = [("Kỳ báo cáo / period", self.period)]
+        out = [(words.both("reporting period"), self.period)]
         if self.period_note:
-            out.append(("Vì sao kỳ này / why this period", self.period_note))
+            out.append((words.both("why this period"), self.period_note))
         out += intake_rows(self)
         out += [
-            ("Báo cáo PDF trong kỳ / PDF reports for the period", str(self.reports_written)),
-            ("Báo cáo dựng lại lần này / reports rendered by this run", str(self.reports_rendered)),
+            (words.both("PDF reports for the period"), str(self.reports_written)),
+            (words.both("reports rendered by this run"), str(self.reports_rendered)),
         ]
         out += stage_rows(self.stage_seconds)
         out += [
-            ("Hộp thư đi / outbox", self.outbox),
-            ("Bản công bố cho phân tích / published for analysts", self.published),
+            (words.both("outbox"), self.outbox),
+            (words.both("published for analysts"), self.published),
         ]
         return out
 
@@ -89,7 +90,7 @@ class IntakeSummary:
         return [
             *intake_rows(self),
             *stage_rows(self.stage_seconds),
-            ("Biên nhận / receipts", self.receipts),
+            (words.both("receipts"), self.receipts),
         ]
 
     def markdown(self) -> str:
@@ -99,15 +100,15 @@ class IntakeSummary:
 def intake_rows(summary: RunSummary | IntakeSummary) -> list[tuple[str, str]]:
     """What the intake did, as both summaries show it."""
     return [
-        ("Tệp đã nhận / files landed", str(summary.files_landed)),
-        ("Tệp bị từ chối / files rejected", str(summary.files_rejected)),
+        (words.both("files landed"), str(summary.files_landed)),
+        (words.both("files rejected"), str(summary.files_rejected)),
         (
-            "Tệp bỏ qua (đã có) / files skipped (already landed or duplicate)",
+            words.both("files skipped (already landed or duplicate)"),
             str(summary.files_skipped),
         ),
-        ("Dòng đã nhận / lines landed", str(summary.lines_landed)),
-        ("Dòng bị cách ly / lines quarantined", str(summary.lines_quarantined)),
-        ("Cảnh báo số liệu (mọi kỳ) / data-quality warnings (all periods)", str(summary.warnings)),
+        (words.both("lines landed"), str(summary.lines_landed)),
+        (words.both("lines quarantined"), str(summary.lines_quarantined)),
+        (words.both("data-quality warnings (all periods)"), str(summary.warnings)),
     ]
 
 
@@ -118,7 +119,7 @@ def stage_rows(stage_seconds: dict[str, float]) -> list[tuple[str, str]]:
             (f"Thời gian / seconds: {stage}", f"{seconds:.2f}")
             for stage, seconds in stage_seconds.items()
         ),
-        ("Tổng thời gian / total seconds", f"{round(sum(stage_seconds.values()), 2):.2f}"),
+        (words.both("total seconds"), f"{round(sum(stage_seconds.values()), 2):.2f}"),
     ]
 
 

@@ -24,8 +24,8 @@ METHOD_MAP = [("**.j2", "jinja2"), ("contexts/*.py", "python"), ("render.py", "p
 # Words outside the templates (report_templates/words.py): the rules' reasons and messages.
 CODE_FOLDERS = ("flows", "expectations", "transforms")
 CODE_KEYWORDS = {
-    "words.pair": None,
-    "words.both": None,
+    "pair": None,  # words.pair: the extractor keys on the last name
+    "both": None,
     "N_": None,
     "Term": None,
     "Rule": (4,),  # expectations.Rule(name, field, severity, reason, *values)

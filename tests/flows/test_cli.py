@@ -100,7 +100,7 @@ def test_an_early_file_for_next_month_does_not_move_the_default_period(
     result = CliRunner().invoke(app, ["run", "--data-dir", str(data)])
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())
-    assert "Kỳ báo cáo / period │ 2026-10" in said
+    assert "Kỳ báo cáo / reporting period │ 2026-10" in said
     assert "the latest month with data past its due day (15/11/2026)" in said
     assert "2026-11 not due yet, not reported" in said
     assert (data / "outbox" / "2026-10" / "province_2026-10.pdf").exists()

@@ -226,7 +226,7 @@ def test_the_readme_commands_serve_both_schedules_and_run_a_close(
             # The run summary, as operators see it in the UI: a markdown table artifact.
             table = artifact(api, "netzero-run-summary")
             assert "| Mục / item | Giá trị / value |" in table
-            assert "| Kỳ báo cáo / period | 2026-10 |" in table
+            assert "| Kỳ báo cáo / reporting period | 2026-10 |" in table
             assert "| Tệp đã nhận / files landed | 19 |" in table
             assert "Thời gian / seconds: render" in table
 
