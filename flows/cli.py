@@ -66,7 +66,7 @@ def demo(
     from demo.generate import MARKER, generate_demo
 
     if (data_dir / MARKER).exists() and not force:
-        console.print(f"demo: dữ liệu minh họa đã có / demo data already in {data_dir}")
+        console.print(words.both("demo data already in {data_dir}", data_dir=data_dir))
         return
     summary = generate_demo(data_dir)
     console.print(
@@ -191,7 +191,9 @@ def rebuild(data_dir: DataDir = Path("data")) -> None:
         f"{len(done['requeued'])} tệp trả lại hộp thư đến / files back in the inbox"  # type: ignore[arg-type]
     )
     if done["kept_aside"]:
-        console.print(f"  kho hỏng được giữ lại / damaged warehouse kept at {done['kept_aside']}")
+        console.print(
+            words.both("damaged warehouse kept at {kept_aside}", kept_aside=done["kept_aside"])
+        )
     console.print(words.both("next: netzero run"))
 
 
@@ -241,7 +243,7 @@ def template(
     from transforms.periods import due_label
 
     if not PERIOD.match(period):
-        console.print(f"Kỳ phải có dạng YYYY-MM / period must be YYYY-MM, not {period!r}")
+        console.print(words.both("period must be YYYY-MM, not {period!r}", period=period))
         raise typer.Exit(2)
     target = out or Path(f"{tax_code}_{period}.xlsx")
     settings = settings_from_env(data_dir)
@@ -310,7 +312,7 @@ def check(
             f"[bold green]Được chấp nhận / accepted:[/] {file.name} — {result.lines} dòng / lines"
         )
         return
-    table = Table(title=f"{file.name}: dòng bị từ chối / rejected lines")
+    table = Table(title=words.both("rejected lines", name=file.name))
     for heading in (
         words.both("row"),
         words.both("field"),

@@ -27,6 +27,7 @@ from flows.parsers import (
 )
 from flows.runs import IO_RETRY, RunStopped
 from flows.settings import Settings
+from report_templates import words
 from transforms import REFERENCE_DIR, register
 from transforms.dictionary import REFERENCE_TABLES
 
@@ -48,9 +49,11 @@ class RegisterInvalid(RunStopped):
         shown = "\n".join(f"  {p}" for p in problems[:50])
         more = f"\n  … {len(problems) - 50} more" if len(problems) > 50 else ""
         super().__init__(
-            f"Danh sách đăng ký có {len(problems)} lỗi; sửa rồi chạy lại (chưa nạp tệp nào)",
-            f"The register has {len(problems)} mistakes; correct them and run again "
-            "(no file was landed)",
+            *words.pair(
+                "The register has {problems_count} mistakes; correct them and run again "
+                "(no file was landed)",
+                problems_count=len(problems),
+            ),
             f"{shown}{more}",
         )
         self.problems = problems
@@ -71,8 +74,7 @@ def read_register(settings: Settings) -> dict[str, pl.DataFrame]:
                         0,
                         "-",
                         None,
-                        "không tìm thấy tệp (chọn thư mục dữ liệu bằng --data-dir)",
-                        "file not found (choose the data folder with --data-dir)",
+                        *words.pair("file not found (choose the data folder with --data-dir)"),
                     )
                 )
             continue
@@ -253,8 +255,9 @@ def _read_jailed(path: Path) -> _Read | _Refused | None:
     except OSError as error:
         return _Refused(
             "unreadable",
-            f"Không mở được tệp ({error.strerror}); hãy gửi lại",
-            f"The file could not be opened ({error.strerror}); send it again",
+            *words.pair(
+                "The file could not be opened ({strerror}); send it again", strerror=error.strerror
+            ),
         )
     with os.fdopen(fd, "rb") as handle:
         opened = os.fstat(handle.fileno())

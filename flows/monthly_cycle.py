@@ -21,6 +21,7 @@ from flows.settings import Settings, settings_from_env
 from flows.stages import intake, run_context
 from flows.validate import validate_marts
 from flows.warehouse import ops
+from report_templates import words
 from transforms.periods import default_period
 
 PERIOD = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
@@ -31,7 +32,7 @@ def monthly_cycle(period: str | None = None, data_dir: str | None = None) -> sum
     """Run one month: every new file is landed; reports are for ``period`` (default: the
     latest month with data whose due day has passed, transforms/periods.py)."""
     if period is not None and not PERIOD.match(period):
-        raise ValueError(f"Kỳ phải có dạng YYYY-MM / period must be YYYY-MM, not {period!r}")
+        raise ValueError(words.both("period must be YYYY-MM, not {period!r}", period=period))
     settings = settings_from_env(Path(data_dir) if data_dir else None)
     run_id = str(flow_run.id or uuid.uuid4())
     with run_context(settings, run_id, period) as clock:

@@ -18,6 +18,7 @@ from pathlib import PurePath
 import fastexcel
 import polars as pl
 
+from report_templates import words
 from transforms.submission_contract import (
     COLUMN_CODES,
     COLUMNS,
@@ -43,8 +44,11 @@ def failed_to_read(error: Exception) -> UnreadableFile:
     is told to send it again from the template; the operator's log has the traceback."""
     name = type(error).__name__
     return UnreadableFile(
-        f"Không đọc được tệp (lỗi {name}); hãy lưu lại theo mẫu và gửi lại",
-        f"The file could not be read (error {name}); save it from the template and send it again",
+        *words.pair(
+            "The file could not be read (error {name}); save it from the template "
+            "and send it again",
+            name=name,
+        ),
     )
 
 
@@ -73,16 +77,25 @@ def parse_submission(name: str, data: bytes, limits: IntakeLimits | None = None)
     limits = limits or IntakeLimits()
     if len(data) > limits.max_bytes:
         raise UnreadableFile(
-            f"Tệp quá lớn: {_mb(len(data))} MB (tối đa {_mb(limits.max_bytes)} MB)",
-            f"File too large: {_mb(len(data))} MB (the limit is {_mb(limits.max_bytes)} MB)",
+            *words.pair(
+                "File too large: {value} MB (the limit is {value2} MB)",
+                value=_mb(
+                    len(
+                        data,
+                    )
+                ),
+                value2=_mb(limits.max_bytes),
+            ),
         )
     parsed = _parse(name, data, limits)
     if parsed.lines.height > limits.max_lines:
         raise UnreadableFile(
-            f"Quá nhiều dòng: {parsed.lines.height} (tối đa {limits.max_lines}); "
-            "mỗi tệp là một doanh nghiệp trong một tháng",
-            f"Too many lines: {parsed.lines.height} (the limit is {limits.max_lines}); "
-            "one file is one enterprise for one month",
+            *words.pair(
+                "Too many lines: {height} (the limit is {max_lines}); one file is one "
+                "enterprise for one month",
+                height=parsed.lines.height,
+                max_lines=limits.max_lines,
+            ),
         )
     return parsed
 
@@ -95,11 +108,10 @@ def _parse(name: str, data: bytes, limits: IntakeLimits) -> ParsedFile:
     fmt = file_format(name)
     if fmt is None:
         raise UnreadableFile(
-            "Định dạng tệp không được hỗ trợ (chỉ nhận .xlsx, .csv, .json)",
-            "Unsupported file type (only .xlsx, .csv and .json are accepted)",
+            *words.pair("Unsupported file type (only .xlsx, .csv and .json are accepted)"),
         )
     if not data.strip():
-        raise UnreadableFile("Tệp rỗng", "The file is empty")
+        raise UnreadableFile(*words.pair("The file is empty"))
     _sniff(fmt, data)
     if fmt == "csv":
         text, encoding = _decode(data)
@@ -157,29 +169,29 @@ def _guard_xlsx(data: bytes, limits: IntakeLimits) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
     except (zipfile.BadZipFile, ValueError) as error:
-        raise UnreadableFile(
-            "Không phải tệp Excel (.xlsx) hợp lệ", "Not a valid Excel (.xlsx) workbook"
-        ) from error
+        raise UnreadableFile(*words.pair("Not a valid Excel (.xlsx) workbook")) from error
     expanded = sum(entry.file_size for entry in entries)
     if expanded > limits.max_unzipped_bytes:
         raise UnreadableFile(
-            f"Tệp Excel giải nén ra {_mb(expanded)} MB (tối đa {_mb(limits.max_unzipped_bytes)}"
-            " MB): không được xử lý",
-            f"The workbook expands to {_mb(expanded)} MB (the limit is "
-            f"{_mb(limits.max_unzipped_bytes)} MB): not processed",
+            *words.pair(
+                "The workbook expands to {value} MB (the limit is {value2} MB): not processed",
+                value=_mb(
+                    expanded,
+                ),
+                value2=_mb(limits.max_unzipped_bytes),
+            ),
         )
     names = {entry.filename for entry in entries}
     if "mimetype" in names and b"opendocument" in archive.read("mimetype"):
         raise UnreadableFile(
-            "Tệp là bảng tính OpenDocument (.ods), không phải .xlsx: hãy lưu thành .xlsx theo "
-            "mẫu và gửi lại",
-            "The file is an OpenDocument spreadsheet (.ods), not .xlsx: save it as .xlsx from "
-            "the template and send it again",
+            *words.pair(
+                "The file is an OpenDocument spreadsheet (.ods), not .xlsx: save it as "
+                ".xlsx from the template and send it again",
+            ),
         )
     if "[Content_Types].xml" not in names:
         raise UnreadableFile(
-            "Tệp nén này không phải bảng tính Excel (.xlsx)",
-            "This zip archive is not an Excel (.xlsx) workbook",
+            *words.pair("This zip archive is not an Excel (.xlsx) workbook"),
         )
     for entry in entries:
         # Every part that holds cells, whatever its path and XML prefix: a formula's cached
@@ -188,9 +200,11 @@ def _guard_xlsx(data: bytes, limits: IntakeLimits) -> None:
         if _SHEET_DATA.search(part) and (cells := _formula_cells(part)):
             shown = ", ".join(cells[:5]) + (" …" if len(cells) > 5 else "")
             raise UnreadableFile(
-                f"Tệp có công thức (ô {shown}); hãy nhập giá trị (dán giá trị) thay cho công thức",
-                f"The workbook contains formulas (cells {shown}); type values (paste as values) "
-                "instead",
+                *words.pair(
+                    "The workbook contains formulas (cells {shown}); type values (paste as "
+                    "values) instead",
+                    shown=shown,
+                ),
             )
 
 
@@ -248,7 +262,7 @@ def _csv_rows(text: str) -> list[list[str]]:
         return list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as error:
         raise UnreadableFile(
-            f"Không đọc được tệp CSV: {error}", f"Cannot read the CSV file: {error}"
+            *words.pair("Cannot read the CSV file: {error}", error=error)
         ) from error
 
 
@@ -263,27 +277,31 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
         }
     except Exception as error:  # calamine raises its own types for every kind of bad file
         raise UnreadableFile(
-            f"Không đọc được tệp Excel: {error}", f"Cannot read the Excel file: {error}"
+            *words.pair("Cannot read the Excel file: {error}", error=error)
         ) from error
     visible = [name for name, sheet in sheets.items() if sheet.visible == "visible"]
     chosen = XLSX_SHEET if XLSX_SHEET in sheets else next(iter(visible), None)
     if chosen is None or chosen not in visible:
         hidden = chosen or next(iter(sheets), "")
         raise UnreadableFile(
-            f"Trang số liệu '{hidden}' đang bị ẩn: số liệu trên trang ẩn không được đọc; hãy "
-            "hiện trang đó, kiểm tra số liệu và gửi lại",
-            f"The data sheet '{hidden}' is hidden: figures on a hidden sheet are not read; "
-            "unhide it, check its figures and send the file again",
+            *words.pair(
+                "The data sheet '{hidden}' is hidden: figures on a hidden sheet are not "
+                "read; unhide it, check its figures and send the file again",
+                hidden=hidden,
+            ),
         )
     rows = _sheet_rows(sheets[chosen])
     if not _holds_lines(rows):
         for name, sheet in sheets.items():
             if name != chosen and _holds_lines(_sheet_rows(sheet)):
                 raise UnreadableFile(
-                    f"Số liệu nằm ở trang '{name}', không phải trang '{chosen}': hãy chép số "
-                    f"liệu vào trang '{XLSX_SHEET}' của mẫu và gửi lại",
-                    f"The figures are on sheet '{name}', not on sheet '{chosen}': copy them "
-                    f"into the template's sheet '{XLSX_SHEET}' and send the file again",
+                    *words.pair(
+                        "The figures are on sheet '{name}', not on sheet '{chosen}': copy them "
+                        "into the template's sheet '{XLSX_SHEET}' and send the file again",
+                        name=name,
+                        chosen=chosen,
+                        XLSX_SHEET=XLSX_SHEET,
+                    ),
                 )
     return rows
 
@@ -301,7 +319,7 @@ def _holds_lines(rows: list[list[str]]) -> bool:
 
 def _from_rows(rows: list[list[str]]) -> pl.DataFrame:
     if not rows:
-        raise UnreadableFile("Tệp không có dòng tiêu đề", "The file has no header row")
+        raise UnreadableFile(*words.pair("The file has no header row"))
     header = [column_code(cell) for cell in rows[0]]
     missing = [code for code in REQUIRED if code not in header]
     if missing:
@@ -347,8 +365,12 @@ def _json_depth(text: str) -> int:
 def _long_number(text: str) -> str:
     if len(text) > MAX_JSON_NUMBER:
         raise UnreadableFile(
-            f"JSON có một số dài {len(text)} ký tự: không phải một số lượng",
-            f"The JSON holds a number {len(text)} characters long: not a quantity",
+            *words.pair(
+                "The JSON holds a number {text_count} characters long: not a quantity",
+                text_count=len(
+                    text,
+                ),
+            ),
         )
     return text
 
@@ -368,11 +390,14 @@ def _from_json(data: bytes) -> pl.DataFrame:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise UnreadableFile(f"JSON không hợp lệ: {error}", f"Invalid JSON: {error}") from error
+        raise UnreadableFile(*words.pair("Invalid JSON: {error}", error=error)) from error
     if (depth := _json_depth(text)) > MAX_JSON_DEPTH:
         raise UnreadableFile(
-            f"JSON lồng nhau quá sâu ({depth} cấp, tối đa {MAX_JSON_DEPTH})",
-            f"The JSON nests too deep ({depth} levels, the limit is {MAX_JSON_DEPTH})",
+            *words.pair(
+                "The JSON nests too deep ({depth} levels, the limit is {MAX_JSON_DEPTH})",
+                depth=depth,
+                MAX_JSON_DEPTH=MAX_JSON_DEPTH,
+            ),
         )
     try:
         document = json.loads(
@@ -382,11 +407,10 @@ def _from_json(data: bytes) -> pl.DataFrame:
             object_pairs_hook=_no_duplicate_keys,
         )
     except json.JSONDecodeError as error:
-        raise UnreadableFile(f"JSON không hợp lệ: {error}", f"Invalid JSON: {error}") from error
+        raise UnreadableFile(*words.pair("Invalid JSON: {error}", error=error)) from error
     if not isinstance(document, dict) or not isinstance(document.get("lines"), list):
         raise UnreadableFile(
-            'JSON phải là một đối tượng có danh sách "lines"',
-            'JSON must be an object with a "lines" list',
+            *words.pair('JSON must be an object with a "lines" list'),
         )
     header = {k: _clean(document.get(k)) for k in JSON_HEADER_FIELDS}
     records = []
@@ -410,8 +434,7 @@ def _clean(value: object) -> str | None:
 def _frame(records: list[dict[str, object]]) -> pl.DataFrame:
     if not records:
         raise UnreadableFile(
-            "Tệp không có dòng số liệu nào (chỉ có tiêu đề hoặc dòng trống)",
-            "The file has no data lines (only a header or blank rows)",
+            *words.pair("The file has no data lines (only a header or blank rows)"),
         )
     schema = {"line_no": pl.Int32} | dict.fromkeys(COLUMN_CODES, pl.String)
     return pl.DataFrame(records, schema=schema, orient="row")

@@ -15,6 +15,7 @@ from flows.failpoints import failpoint
 from flows.render_reports import Rendered
 from flows.runs import IO_RETRY, RunStopped
 from flows.settings import Settings
+from report_templates import words
 
 
 def manifest(
@@ -92,12 +93,15 @@ def refuse_less_data(settings: Settings, period: str) -> None:
     now = landed_files(settings)
     if isinstance(before, int) and now < before:
         raise LessData(
-            f"Kho dữ liệu có {now} tệp đã nhận, ít hơn {before} tệp của lần công bố trước "
-            f"kỳ {period}: không công bố đè; dựng lại từ archive (`netzero rebuild`) hoặc, "
-            "nếu đúng là ít hơn, chạy với --accept-less-data",
-            f"The warehouse holds {now} landed files, fewer than the {before} of the last "
-            f"publication of {period}: nothing is published over it; rebuild from the archive "
-            "(`netzero rebuild`) or, if fewer is right, run with --accept-less-data",
+            *words.pair(
+                "The warehouse holds {now} landed files, fewer than the {before} of the "
+                "last publication of {period}: nothing is published over it; rebuild from "
+                "the archive (`netzero rebuild`) or, if fewer is right, run with "
+                "--accept-less-data",
+                now=now,
+                before=before,
+                period=period,
+            ),
         )
 
 

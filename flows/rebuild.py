@@ -25,6 +25,7 @@ from flows.failpoints import failpoint
 from flows.runs import RunStopped
 from flows.settings import Settings
 from flows.warehouse import ledger
+from report_templates import words
 
 
 def ledger_dir(settings: Settings) -> Path:
@@ -54,8 +55,7 @@ def guard(settings: Settings) -> None:
         if landed_before:
             raise WarehouseLost(
                 settings,
-                "Không tìm thấy kho dữ liệu dù đã có tệp được nhận",
-                "The warehouse is missing although files were landed before",
+                *words.pair("The warehouse is missing although files were landed before"),
             )
         return
     try:
@@ -64,8 +64,11 @@ def guard(settings: Settings) -> None:
     except duckdb.Error as error:
         raise WarehouseLost(
             settings,
-            f"Không đọc được kho dữ liệu ({type(error).__name__})",
-            f"The warehouse cannot be read ({type(error).__name__}: {str(error)[:200]})",
+            *words.pair(
+                "The warehouse cannot be read ({name}: {value})",
+                name=type(error).__name__,
+                value=str(error)[:200],
+            ),
         ) from None
 
 
@@ -112,8 +115,7 @@ def rebuild(settings: Settings) -> dict[str, object]:
             path.with_name(path.name + ".wal").unlink(missing_ok=True)
         else:
             raise RunStopped(
-                "Kho dữ liệu đọc được bình thường: không cần dựng lại",
-                "The warehouse reads normally: there is nothing to rebuild",
+                *words.pair("The warehouse reads normally: there is nothing to rebuild"),
             )
     export = _export(settings)
     restored: dict[str, int] = {}
@@ -124,8 +126,9 @@ def rebuild(settings: Settings) -> dict[str, object]:
                 restored[name] = rows
                 if ledger.restore(con, export, name) != rows:
                     raise RunStopped(
-                        f"Bản ghi {name} trong archive/ledger không đủ dòng",
-                        f"The export of {name} in archive/ledger is incomplete",
+                        *words.pair(
+                            "The export of {name} in archive/ledger is incomplete", name=name
+                        ),
                     )
         known = ledger.landed(con)
     requeued = _requeue(settings, known)

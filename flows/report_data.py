@@ -14,7 +14,7 @@ import duckdb
 from expectations.submission_lines import SUITE_VERSION
 from flows import warehouse as wh
 from flows.settings import Settings
-from report_templates import contexts
+from report_templates import contexts, words
 from transforms.periods import period_from_index, period_index
 
 Row = dict[str, Any]
@@ -80,9 +80,7 @@ def load(con: duckdb.DuckDBPyConnection, settings: Settings, period: str) -> Rep
     run-specific: the same data gives the same reports whichever run renders them."""
     province = wh.read_periods(con, "reports.rpt_province_monthly", period, period, "period")
     if not province:
-        raise NoDataForPeriod(
-            f"Không có số liệu cho kỳ {period} / No accepted data for period {period}"
-        )
+        raise NoDataForPeriod(words.both("No accepted data for period {period}", period=period))
     first = period_from_index(period_index(period) - (TREND_MONTHS - 1))
     trends: dict[str, list[Row]] = defaultdict(list)
     for row in wh.read_periods(

@@ -18,6 +18,7 @@ from prefect.tasks import exponential_backoff
 
 from flows.settings import Settings
 from flows.warehouse import ops
+from report_templates import words
 
 log = logging.getLogger("netzero.run")
 
@@ -58,19 +59,21 @@ class Terminated(RunStopped):
         self.signum = signum
         name = signal.Signals(signum).name
         super().__init__(
-            f"Lượt chạy bị dừng theo yêu cầu ({name}): không có gì ghi dở; chạy lại để tiếp tục",
-            f"The run was stopped on request ({name}): nothing is half-written; run again to "
-            "continue",
+            *words.pair(
+                "The run was stopped on request ({name}): nothing is half-written; run "
+                "again to continue",
+                name=name,
+            ),
         )
 
 
 class DiskFull(RunStopped):
     def __init__(self, where: str) -> None:
         super().__init__(
-            "Ổ đĩa đã đầy: lượt chạy dừng lại, không có gì ghi dở; giải phóng dung lượng "
-            "rồi chạy lại",
-            "The disk is full: the run stopped, nothing is half-written; free some space and "
-            "run again",
+            *words.pair(
+                "The disk is full: the run stopped, nothing is half-written; free some "
+                "space and run again"
+            ),
             where,
         )
 
@@ -165,8 +168,10 @@ def exclusive(settings: Settings) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise RunInProgress(
-                f"Một lượt chạy khác đang dùng kho dữ liệu {settings.warehouse} / "
-                f"Another run is using the warehouse {settings.warehouse}; try again later"
+                words.both(
+                    "Another run is using the warehouse {warehouse}; try again later",
+                    warehouse=settings.warehouse,
+                )
             ) from None
         handle.seek(0)
         handle.truncate()

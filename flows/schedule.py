@@ -22,6 +22,7 @@ from flows.monthly_cycle import monthly_cycle
 from flows.settings import Settings, settings_from_env
 from flows.stages import intake, run_context
 from flows.warehouse import ops
+from report_templates import words
 from transforms.periods import month_index, period_from_index
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -94,9 +95,7 @@ def serve(data_dir: Path) -> None:
     close, intake = close_cron(settings), intake_cron()
     for name, cron in (("NETZERO_CLOSE_CRON", close), ("NETZERO_INTAKE_CRON", intake)):
         if not CRON.match(cron):
-            raise ValueError(
-                f"{name} phải là biểu thức cron 5 trường / must be a 5-field cron: {cron!r}"
-            )
+            raise ValueError(words.both("must be a 5-field cron: {cron!r}", name=name, cron=cron))
     parameters = {"data_dir": str(settings.data_dir)}
     close_deployment = monthly_close.to_deployment(
         name="netzero-monthly-close",

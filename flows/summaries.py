@@ -116,7 +116,7 @@ def stage_rows(stage_seconds: dict[str, float]) -> list[tuple[str, str]]:
     """Seconds per stage, in the order they ran, and the total."""
     return [
         *(
-            (f"Thời gian / seconds: {stage}", f"{seconds:.2f}")
+            (words.both("seconds: {stage}", stage=stage), f"{seconds:.2f}")
             for stage, seconds in stage_seconds.items()
         ),
         (words.both("total seconds"), f"{round(sum(stage_seconds.values()), 2):.2f}"),

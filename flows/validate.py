@@ -15,6 +15,7 @@ from expectations import submission_lines as lines_suite
 from flows import warehouse as wh
 from flows.failpoints import failpoint
 from flows.settings import Settings
+from report_templates import words
 from transforms.periods import month_index
 from transforms.submission_contract import describe_character
 
@@ -183,6 +184,8 @@ def validate_marts(settings: Settings, run_id: str) -> None:
                 failed.append(outcome.results.filter(~pl.col("success")))
     if failed:
         raise MartsInvalid(
-            "Kho dữ liệu không đạt kiểm tra, không lập báo cáo / The marts failed their "
-            f"critical checks, no report was rendered:\n{pl.concat(failed)}"
+            words.both(
+                "The marts failed their critical checks, no report was rendered:\n{value}",
+                value=pl.concat(failed),
+            )
         )
