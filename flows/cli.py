@@ -55,14 +55,38 @@ def _say_stopped(command: str, stop: RunStopped) -> None:
         console.print(stop.detail, markup=False, highlight=False, soft_wrap=True)
 
 
-@app.command()
+def _help(msgid: str, detail: str = "") -> str:
+    """A command's help: its summary in both languages (the catalogs), then its detail."""
+    return words.both(msgid) + (f"\n\n{detail}" if detail else "")
+
+
+# The details of the commands' help (English only, as before: not yet in the catalogs).
+_RUN = "Ingest → validate → build → render → publish, in Prefect's embedded mode."
+
+_REBUILD = (
+    "Restores the records exported after each run (archive/ledger/), keeps a damaged file "
+    "aside, and puts back in the inbox any archived file the export does not know; then "
+    "run `netzero run` to rebuild every layer and publish."
+)
+
+_SERVE = (
+    "Two deployments: netzero-monthly-close (NETZERO_CLOSE_CRON, default 07:00 the day "
+    "after the due day) and netzero-daily-intake (NETZERO_INTAKE_CRON, default 06:00), "
+    "both in Asia/Ho_Chi_Minh. Needs PREFECT_API_URL (start a server with `prefect server "
+    "start`)."
+)
+
+_CHECK = "Exit code 0: accepted; 1: lines or the file would be rejected."
+
+
+@app.command(help=_help("generate the demo province (register + inbox), if absent."))
 def demo(
     data_dir: DataDir = Path("data"),
     force: Annotated[
         bool, typer.Option(help=words.both("generate again even if present."))
     ] = False,
 ) -> None:
-    """Tạo dữ liệu minh họa / generate the demo province (register + inbox), if absent."""
+    """Generate the demo province (register + inbox), if absent."""
     from demo.generate import MARKER, generate_demo
 
     if (data_dir / MARKER).exists() and not force:
@@ -70,19 +94,25 @@ def demo(
         return
     summary = generate_demo(data_dir)
     console.print(
-        f"demo: {summary['files']} tệp / files for {summary['enterprises']} "
-        f"doanh nghiệp / enterprises → {data_dir / 'inbox'}"
+        words.both(
+            "demo: {files} files for {enterprises} enterprises → {inbox}",
+            files=summary["files"],
+            enterprises=summary["enterprises"],
+            inbox=data_dir / "inbox",
+        )
     )
 
 
-@app.command()
+@app.command(help=_help("run the monthly cycle.", _RUN))
 def run(
     period: Annotated[
         str | None,
         typer.Option(
             metavar="YYYY-MM",
-            help="Kỳ báo cáo YYYY-MM / reporting period (mặc định: tháng gần nhất có số liệu "
-            "đã qua hạn nộp / default: the latest month with data past its due day).",
+            help=words.both("reporting period.").removesuffix(".")
+            + " ("
+            + words.both("default: the latest month with data past its due day")
+            + ").",
         ),
     ] = None,
     data_dir: DataDir = Path("data"),
@@ -106,10 +136,7 @@ def run(
         ),
     ] = False,
 ) -> None:
-    """Chạy chu trình hằng tháng / run the monthly cycle.
-
-    Ingest → validate → build → render → publish, in Prefect's embedded mode.
-    """
+    """Run the monthly cycle."""
     _quiet_defaults(data_dir)
     if edition:
         os.environ["NETZERO_REPORT_EDITIONS"] = ",".join(edition)
@@ -162,14 +189,9 @@ def summary_table(summary: RunSummary) -> Table:
     return table
 
 
-@app.command()
+@app.command(help=_help("rebuild a lost or damaged warehouse from archive/.", _REBUILD))
 def rebuild(data_dir: DataDir = Path("data")) -> None:
-    """Dựng lại kho dữ liệu từ archive/ / rebuild a lost or damaged warehouse from archive/.
-
-    Restores the records exported after each run (archive/ledger/), keeps a damaged file
-    aside, and puts back in the inbox any archived file the export does not know; then run
-    `netzero run` to rebuild every layer and publish.
-    """
+    """Rebuild a lost or damaged warehouse from archive/."""
     _quiet_defaults(data_dir)
     from flows import runs
     from flows.rebuild import rebuild as rebuild_warehouse
@@ -185,10 +207,17 @@ def rebuild(data_dir: DataDir = Path("data")) -> None:
         raise typer.Exit(1) from None
     restored = done["restored"]
     assert isinstance(restored, dict)
+    requeued = done["requeued"]
+    assert isinstance(requeued, list)
     console.print(
-        f"rebuild: {sum(restored.values())} dòng khôi phục / rows restored in "
-        f"{len(restored)} bảng / tables from {done['export']}; "
-        f"{len(done['requeued'])} tệp trả lại hộp thư đến / files back in the inbox"  # type: ignore[arg-type]
+        words.both(
+            "rebuild: {rows} rows restored in {tables} tables from {export}; "
+            "{requeued} files back in the inbox",
+            rows=sum(restored.values()),
+            tables=len(restored),
+            export=done["export"],
+            requeued=len(requeued),
+        )
     )
     if done["kept_aside"]:
         console.print(
@@ -197,14 +226,9 @@ def rebuild(data_dir: DataDir = Path("data")) -> None:
     console.print(words.both("next: netzero run"))
 
 
-@app.command()
+@app.command(help=_help("serve the scheduled runs against a Prefect server.", _SERVE))
 def serve(data_dir: DataDir = Path("data")) -> None:
-    """Phục vụ lịch chạy / serve the scheduled runs against a Prefect server.
-
-    Two deployments: netzero-monthly-close (NETZERO_CLOSE_CRON, default 07:00 the day after
-    the due day) and netzero-daily-intake (NETZERO_INTAKE_CRON, default 06:00), both in
-    Asia/Ho_Chi_Minh. Needs PREFECT_API_URL (start a server with `prefect server start`).
-    """
+    """Serve the scheduled runs against a Prefect server."""
     _quiet_defaults(data_dir)
     if not os.environ.get("PREFECT_API_URL"):
         console.print(
@@ -219,7 +243,7 @@ def serve(data_dir: DataDir = Path("data")) -> None:
     serve_deployments(data_dir)
 
 
-@app.command()
+@app.command(help=_help("write the Excel submission template for one month."))
 def template(
     tax_code: Annotated[
         str, typer.Option(metavar="MST", help=words.both("the enterprise's tax code."))
@@ -234,7 +258,7 @@ def template(
     revision: Annotated[int, typer.Option(metavar="N", help=words.both("revision (1, 2, …)."))] = 1,
     data_dir: DataDir = Path("data"),
 ) -> None:
-    """Viết mẫu Excel nộp số liệu / write the Excel submission template for one month."""
+    """Write the Excel submission template for one month."""
     from flows.ingest import read_register
     from flows.monthly_cycle import PERIOD
     from flows.runs import RunStopped
@@ -268,30 +292,37 @@ def template(
     console.print(f"template → {target}")
     if enterprises is None:
         console.print(
-            f"[yellow]Lưu ý / note:[/] không đọc được danh sách doanh nghiệp ở {register}: mã số "
-            f"thuế chưa được kiểm tra / the enterprise register at {register} could not be read: "
-            "the tax code was not checked",
+            "[yellow]"
+            + words.both("note")
+            + ":[/] "
+            + words.both(
+                "the enterprise register at {register} could not be read: "
+                "the tax code was not checked",
+                register=register,
+            ),
             soft_wrap=True,
         )
     elif tax_code not in names:
         console.print(
-            f"[yellow]Lưu ý / note:[/] mã số thuế {tax_code} không có trong danh sách doanh "
-            f"nghiệp ({register}): tệp nộp theo mẫu này sẽ bị từ chối cho đến khi doanh nghiệp "
-            f"được đăng ký / tax code {tax_code} is not in the enterprise register ({register}): "
-            "a file sent from this template is refused until the enterprise is registered",
+            "[yellow]"
+            + words.both("note")
+            + ":[/] "
+            + words.both(
+                "tax code {tax_code} is not in the enterprise register ({register}): a file "
+                "sent from this template is refused until the enterprise is registered",
+                tax_code=tax_code,
+                register=register,
+            ),
             soft_wrap=True,
         )
 
 
-@app.command()
+@app.command(help=_help("check one file without landing it.", _CHECK))
 def check(
     file: Annotated[Path, typer.Argument(metavar="FILE", help=words.both("the file to check."))],
     data_dir: DataDir = Path("data"),
 ) -> None:
-    """Kiểm tra một tệp trước khi nộp, không nạp vào kho / check one file without landing it.
-
-    Exit code 0: accepted; 1: lines or the file would be rejected.
-    """
+    """Check one file without landing it."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     from flows.check import check_file
@@ -304,13 +335,14 @@ def check(
         _say_stopped("check", stop)
         raise typer.Exit(2) from None
     if result.unreadable is not None:
-        console.print(f"[bold red]Tệp bị từ chối / file rejected:[/] {file.name}")
+        rejected = words.both("file rejected")
+        console.print(f"[bold red]{rejected}:[/] {file.name}")
         console.print(f"  {result.unreadable.reason_vi}\n  {result.unreadable.reason_en}")
         raise typer.Exit(1)
     if result.accepted:
-        console.print(
-            f"[bold green]Được chấp nhận / accepted:[/] {file.name} — {result.lines} dòng / lines"
-        )
+        lines = words.both("{lines} lines", lines=result.lines)
+        accepted = words.both("accepted")
+        console.print(f"[bold green]{accepted}:[/] {file.name} — {lines}")
         return
     table = Table(title=words.both("rejected lines", name=file.name))
     for heading in (
@@ -330,27 +362,30 @@ def check(
     console.print(table)
     bad = result.rejected["line_no"].n_unique()
     console.print(
-        f"{bad} / {result.lines} dòng sẽ bị từ chối / lines would be rejected; "
-        "sửa và kiểm tra lại / correct and check again"
+        words.both(
+            "{bad} of {lines} lines would be rejected; correct and check again",
+            bad=bad,
+            lines=result.lines,
+        )
     )
     raise typer.Exit(1)
 
 
-@app.command()
+@app.command(help=_help("write the data dictionary and the submission contract docs."))
 def dictionary(
     data_dir: DataDir = Path("data"),
     out: Annotated[
         Path, typer.Option(metavar="FILE", help=words.both("Markdown file to write."))
     ] = Path("docs/data-dictionary.md"),
 ) -> None:
-    """Viết từ điển dữ liệu / write the data dictionary and the submission contract docs."""
+    """Write the data dictionary and the submission contract docs."""
     from flows.dictionary import render
     from flows.settings import settings_from_env
 
     warehouse = settings_from_env(data_dir).warehouse
     if not warehouse.exists():
         console.print(
-            f"Chưa có kho dữ liệu / no warehouse at {warehouse}: chạy / run `netzero run` first"
+            words.both("no warehouse at {warehouse}: run `netzero run` first", warehouse=warehouse)
         )
         raise typer.Exit(1)
     out.parent.mkdir(parents=True, exist_ok=True)

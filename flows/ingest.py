@@ -28,6 +28,7 @@ from flows.parsers import (
 from flows.runs import IO_RETRY, RunStopped
 from flows.settings import Settings
 from report_templates import words
+from report_templates.words import Term
 from transforms import REFERENCE_DIR, register
 from transforms.dictionary import REFERENCE_TABLES
 
@@ -203,24 +204,16 @@ class _Refused:
 
 
 NOT_A_FILE = {
-    "link": (
-        "một liên kết (symlink), không phải tệp: không bao giờ được mở",
-        "a link (symlink), not a file: it is never followed",
-    ),
-    "folder": ("một thư mục, không phải tệp", "a folder, not a file"),
-    "special": (
-        "một tệp đặc biệt (pipe, thiết bị), không phải tệp dữ liệu",
-        "a special file (pipe, device), not a data file",
-    ),
+    "link": Term("a link (symlink), not a file: it is never followed"),
+    "folder": Term("a folder, not a file"),
+    "special": Term("a special file (pipe, device), not a data file"),
 }
 
 
 def _not_a_file(kind: str) -> _Refused:
-    vi, en = NOT_A_FILE[kind]
     return _Refused(
         kind,
-        f"Mục này là {vi}; hãy gửi tệp số liệu",
-        f"This entry is {en}; send the data file itself",
+        *words.pair("This entry is {what}; send the data file itself", what=NOT_A_FILE[kind]),
     )
 
 
@@ -320,12 +313,12 @@ class _Batch:
         archive = self.archive
         if sha in landed_names:
             same = landed_names[sha] == path.name
+            reasons = words.pair("Same content as {name}", name=landed_names[sha])
             self._ledger(
                 path.name,
                 sha,
                 "already_landed" if same else "duplicate",
-                None if same else f"Trùng nội dung với tệp {landed_names[sha]}",
-                None if same else f"Same content as {landed_names[sha]}",
+                *((None, None) if same else reasons),
             )
             self.skipped += 1
             self._keep(path, data, archive / f"{sha}{path.suffix.lower()}")

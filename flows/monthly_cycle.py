@@ -54,7 +54,7 @@ def _cycle(
         now = datetime.now(UTC).replace(tzinfo=None)
         choice = default_period(received.periods, now, settings.due_day)
         period, period_note = choice.period, f"{choice.why_vi} / {choice.why_en}"
-        get_run_logger().info("Kỳ báo cáo / reporting period %s: %s", period, period_note)
+        get_run_logger().info("%s %s: %s", words.both("reporting period"), period, period_note)
     ops.set_run_period(settings.warehouse, run_id, period)
     with clock("period"):
         # The tables that name the period each run reported on, now that this one has one.

@@ -19,6 +19,7 @@ import fastexcel
 import polars as pl
 
 from report_templates import words
+from report_templates.words import Each, Term
 from transforms.submission_contract import (
     COLUMN_CODES,
     COLUMNS,
@@ -122,12 +123,12 @@ def _parse(name: str, data: bytes, limits: IntakeLimits) -> ParsedFile:
     return ParsedFile("xlsx", None, _from_rows(_xlsx_rows(data)))
 
 
-# What the first bytes say a file is, whatever its name: (magic, what it is in vi / en).
+# What the first bytes say a file is, whatever its name: (magic, what it is).
 MAGIC = (
-    (b"PK\x03\x04", "một bảng tính Excel hoặc tệp nén zip", "an Excel workbook or a zip archive"),
-    (b"\x1f\x8b", "một tệp nén gzip", "a gzip-compressed file"),
-    (b"\xd0\xcf\x11\xe0", "một bảng tính Excel cũ (.xls)", "an old Excel workbook (.xls)"),
-    (b"%PDF", "một tệp PDF", "a PDF document"),
+    (b"PK\x03\x04", Term("an Excel workbook or a zip archive")),
+    (b"\x1f\x8b", Term("a gzip-compressed file")),
+    (b"\xd0\xcf\x11\xe0", Term("an old Excel workbook (.xls)")),
+    (b"%PDF", Term("a PDF document")),
 )
 WIDE_BOMS = (
     (b"\xff\xfe\x00\x00", "UTF-32"),
@@ -135,8 +136,7 @@ WIDE_BOMS = (
     (b"\xff\xfe", "UTF-16"),
     (b"\xfe\xff", "UTF-16"),
 )
-ADVICE_VI = "hãy lưu thành CSV (UTF-8) hoặc .xlsx theo mẫu và gửi lại"
-ADVICE_EN = "save it as a UTF-8 CSV or as .xlsx from the template and send it again"
+ADVICE = Term("save it as a UTF-8 CSV or as .xlsx from the template and send it again")
 
 
 def _sniff(fmt: str, data: bytes) -> None:
@@ -145,21 +145,24 @@ def _sniff(fmt: str, data: bytes) -> None:
     if fmt == "xlsx":
         return
     suffix = f".{fmt}"
-    for magic, what_vi, what_en in MAGIC:
+    for magic, what in MAGIC:
         if data.startswith(magic):
             raise UnreadableFile(
-                f"Tệp {suffix} này thực ra là {what_vi}: {ADVICE_VI}",
-                f"This {suffix} file is really {what_en}: {ADVICE_EN}",
+                *words.pair(
+                    "This {suffix} file is really {what}: {advice}",
+                    suffix=suffix,
+                    what=what,
+                    advice=ADVICE,
+                )
             )
     for bom, name in WIDE_BOMS:
         if data.startswith(bom):
             raise UnreadableFile(
-                f"Tệp mã hóa {name}: {ADVICE_VI}", f"The file is encoded in {name}: {ADVICE_EN}"
+                *words.pair("The file is encoded in {name}: {advice}", name=name, advice=ADVICE)
             )
     if b"\x00" in data[:4096]:
         raise UnreadableFile(
-            f"Tệp chứa dữ liệu nhị phân (byte NUL), không phải văn bản: {ADVICE_VI}",
-            f"The file holds binary data (NUL bytes), not text: {ADVICE_EN}",
+            *words.pair("The file holds binary data (NUL bytes), not text: {advice}", advice=ADVICE)
         )
 
 
@@ -237,10 +240,13 @@ def _decode(data: bytes) -> tuple[str, str]:
             text, encoding = data.decode("cp1258"), "cp1258"
         except UnicodeDecodeError as error:
             raise UnreadableFile(
-                f"Tệp không phải văn bản UTF-8 hay Windows-1258 (byte {data[error.start]:#04x} "
-                f"ở vị trí {error.start}): {ADVICE_VI}",
-                f"The file is neither UTF-8 nor Windows-1258 text (byte "
-                f"{data[error.start]:#04x} at position {error.start}): {ADVICE_EN}",
+                *words.pair(
+                    "The file is neither UTF-8 nor Windows-1258 text (byte {byte:#04x} at "
+                    "position {position}): {advice}",
+                    byte=data[error.start],
+                    position=error.start,
+                    advice=ADVICE,
+                )
             ) from error
     return unicodedata.normalize("NFC", text), encoding
 
@@ -323,10 +329,8 @@ def _from_rows(rows: list[list[str]]) -> pl.DataFrame:
     header = [column_code(cell) for cell in rows[0]]
     missing = [code for code in REQUIRED if code not in header]
     if missing:
-        raise UnreadableFile(
-            "Thiếu cột bắt buộc: " + ", ".join(_label_vi(c) for c in missing),
-            "Missing required columns: " + ", ".join(missing),
-        )
+        columns = Each(", ".join(_label_vi(c) for c in missing), ", ".join(missing))
+        raise UnreadableFile(*words.pair("Missing required columns: {columns}", columns=columns))
     records = []
     for line_no, row in enumerate(rows[1:], start=2):
         record = dict.fromkeys(COLUMN_CODES, None) | {"line_no": line_no}
@@ -380,8 +384,9 @@ def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
     repeated = sorted({k for k in keys if keys.count(k) > 1})
     if repeated:
         raise UnreadableFile(
-            "JSON có khóa lặp lại (giá trị nào đúng?): " + ", ".join(repeated),
-            "The JSON repeats a key (which value is right?): " + ", ".join(repeated),
+            *words.pair(
+                "The JSON repeats a key (which value is right?): {keys}", keys=", ".join(repeated)
+            )
         )
     return dict(pairs)
 

@@ -26,6 +26,7 @@ from flows.runs import RunStopped
 from flows.settings import Settings
 from flows.warehouse import ledger
 from report_templates import words
+from report_templates.words import Each
 
 
 def ledger_dir(settings: Settings) -> Path:
@@ -35,10 +36,11 @@ def ledger_dir(settings: Settings) -> Path:
 class WarehouseLost(RunStopped):
     def __init__(self, settings: Settings, what_vi: str, what_en: str) -> None:
         super().__init__(
-            f"{what_vi}: lượt chạy dừng lại, không công bố gì; mọi tệp đã nhận vẫn còn trong "
-            "archive/: chạy `netzero rebuild` để dựng lại kho, rồi chạy lại",
-            f"{what_en}: the run stops and publishes nothing; every landed file is still in "
-            "archive/: run `netzero rebuild` to rebuild the warehouse, then run again",
+            *words.pair(
+                "{what}: the run stops and publishes nothing; every landed file is still in "
+                "archive/: run `netzero rebuild` to rebuild the warehouse, then run again",
+                what=Each(what_vi, what_en),
+            ),
             f"warehouse: {settings.warehouse}",
         )
 

@@ -21,6 +21,7 @@ from flows import warehouse as wh
 from flows.runs import IO_RETRY
 from flows.settings import Settings
 from flows.warehouse import ops
+from report_templates import words
 from report_templates.contexts import RECEIPT_OUTCOME_MSGIDS, RECEIPT_TODO_MSGIDS
 from report_templates.render import csv_text, render_html
 
@@ -46,6 +47,11 @@ def outcome(status: str, lines: int, rejected_lines: int, warnings: int = 0) -> 
     return "accepted_with_warnings" if warnings else "accepted"
 
 
+def _notice(msgid: str, **values: object) -> dict[str, str]:
+    in_vi, in_en = words.pair(msgid, **values)
+    return {"vi": in_vi, "en": in_en}
+
+
 def notices(file: dict[str, object], due_day: int) -> list[dict[str, str]]:
     """Info for the receipt only: nothing wrong, but worth knowing."""
     out = []
@@ -53,57 +59,50 @@ def notices(file: dict[str, object], due_day: int) -> list[dict[str, str]]:
     assert isinstance(revision, int)
     if file["status"] == "landed" and revision > 1:
         out.append(
-            {
-                "vi": f"Tệp này thay thế lần nộp {revision - 1} của tháng; bản trước vẫn được lưu.",
-                "en": f"This file replaces revision {revision - 1} of the month; "
-                "the earlier one is kept.",
-            }
+            _notice(
+                "This file replaces revision {previous} of the month; the earlier one is kept.",
+                previous=revision - 1,
+            )
         )
     if file.get("notation_lines"):
-        n = file["notation_lines"]
         out.append(
-            {
-                "vi": f"{n} số lượng có dấu phân cách hoặc dấu phẩy thập phân đã được đọc "
-                "thành số; lần sau hãy viết dạng 1234.5.",
-                "en": f"{n} quantities with separators or a decimal comma were read as numbers; "
+            _notice(
+                "{n} quantities with separators or a decimal comma were read as numbers; "
                 "next time write them as 1234.5.",
-            }
+                n=file["notation_lines"],
+            )
         )
     period, received = file.get("period"), file.get("received_at")
     baseline = file.get("baseline_year")
     if isinstance(period, str) and period[:4].isdigit() and isinstance(baseline, int):
         if int(period[:4]) < baseline:
             out.append(
-                {
-                    "vi": f"Kỳ {period} trước năm cơ sở {baseline} của doanh nghiệp trong danh "
-                    "sách đăng ký: kiểm tra lại năm; nếu đúng, số liệu được lưu làm lịch sử.",
-                    "en": f"The period {period} is before the enterprise's baseline year "
-                    f"{baseline} in the register: check the year; if it is right, the "
-                    "figures are kept as history.",
-                }
+                _notice(
+                    "The period {period} is before the enterprise's baseline year {baseline} "
+                    "in the register: check the year; if it is right, the figures are kept "
+                    "as history.",
+                    period=period,
+                    baseline=baseline,
+                )
             )
     due, first = file.get("month_due_at"), file.get("month_first_received_at")
     if received is not None and due is not None and received >= due:  # type: ignore[operator]
         if file.get("month_is_late"):
             out.append(
-                {
-                    "vi": f"Tệp đến sau ngày hạn {due_day} của tháng sau: "
-                    "được ghi nhận là nộp muộn.",
-                    "en": f"The file arrived after day {due_day} of the following month: "
-                    "recorded as late.",
-                }
+                _notice(
+                    "The file arrived after day {due_day} of the following month: recorded "
+                    "as late.",
+                    due_day=due_day,
+                )
             )
         elif isinstance(first, dt.datetime):
-            on = (first + VIETNAM).strftime("%d/%m/%Y")
             out.append(
-                {
-                    "vi": f"Tệp đến sau ngày hạn {due_day} của tháng sau. Tháng này vẫn được "
-                    f"ghi nhận là nộp đúng hạn: tệp đầu tiên đến ngày {on}; tệp này là lần "
-                    "nộp lại.",
-                    "en": f"The file arrived after day {due_day} of the following month. The "
-                    f"month stays on time: its first file arrived on {on}; this file is a "
-                    "revision.",
-                }
+                _notice(
+                    "The file arrived after day {due_day} of the following month. The month "
+                    "stays on time: its first file arrived on {on}; this file is a revision.",
+                    due_day=due_day,
+                    on=(first + VIETNAM).strftime("%d/%m/%Y"),
+                )
             )
     return out
 

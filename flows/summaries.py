@@ -125,7 +125,8 @@ def stage_rows(stage_seconds: dict[str, float]) -> list[tuple[str, str]]:
 
 def markdown_table(title: str, rows: list[tuple[str, str]]) -> str:
     body = "\n".join(f"| {label} | {value} |" for label, value in rows)
-    header = "| Mục / item | Giá trị / value |\n|---|---|"
+    item, value = words.both("item"), words.both("value")
+    header = f"| {item} | {value} |\n|---|---|"
     return f"# {title}\n\n{header}\n{body}\n"
 
 

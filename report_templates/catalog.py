@@ -31,6 +31,8 @@ CODE_KEYWORDS = {
     "Rule": (4,),  # expectations.Rule(name, field, severity, reason, *values)
     "_rule": (3,),
     "_null_where": (4,),
+    "_help": None,  # flows/cli.py: a command's help
+    "_notice": None,  # flows/receipts.py: a receipt's notice
 }
 OPTIONS = {"**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "false"}}
 LANGUAGES = ("vi", "en")
