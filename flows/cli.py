@@ -341,7 +341,7 @@ def check(
         raise typer.Exit(1)
     if result.accepted:
         lines = words.both("{lines} lines", lines=result.lines)
-        accepted = words.both("accepted")
+        accepted = words.both("file accepted")
         console.print(f"[bold green]{accepted}:[/] {file.name} — {lines}")
         return
     table = Table(title=words.both("rejected lines", name=file.name))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from expectations.submission_lines import SUITE_VERSION
+from report_templates import words
 from report_templates.submission_template import INSTRUCTIONS
 from transforms import REFERENCE_DIR
 from transforms.submission_contract import (
@@ -88,7 +89,7 @@ def render() -> str:
         "## Instructions / Hướng dẫn",
         "",
     ]
-    out += [f"- {vi}<br>*{en}*" for vi, en in INSTRUCTIONS]
+    out += ["- {}<br>*{}*".format(*words.pair(msgid)) for msgid in INSTRUCTIONS]
     out += [
         "",
         "## Activities and units / Danh mục hoạt động và đơn vị",

@@ -19,8 +19,22 @@ from babel.messages.pofile import read_po, write_po
 
 from report_templates.render import HERE, LOCALE, catalog_path, vietnamese
 
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "plain": None, "text": None}
-METHOD_MAP = [("**.j2", "jinja2"), ("contexts/*.py", "python"), ("render.py", "python")]
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "N_": None,
+    "plain": None,
+    "text": None,
+    "pair": None,  # words.pair / words.both (the extractor keys on the last name)
+    "both": None,
+}
+METHOD_MAP = [
+    ("**.j2", "jinja2"),
+    ("contexts/*.py", "python"),
+    ("render.py", "python"),
+    ("submission_template.py", "python"),
+]
 # Words outside the templates (report_templates/words.py): the rules' reasons and messages.
 CODE_FOLDERS = ("flows", "expectations", "transforms")
 CODE_KEYWORDS = {

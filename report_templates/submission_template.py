@@ -21,6 +21,8 @@ import polars as pl
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
+from report_templates import words
+from report_templates.words import Each
 from transforms import REFERENCE_DIR
 from transforms.submission_contract import COLUMNS, CONTRACT_VERSION, XLSX_SHEET
 
@@ -50,49 +52,31 @@ class Addressee:
     contact: str = ""
 
 
-INSTRUCTIONS: tuple[tuple[str, str], ...] = (
-    (
-        "Mỗi tệp là số liệu của một doanh nghiệp cho một tháng; mỗi dòng là một hoạt động.",
-        "One file holds one enterprise's data for one month; one line per activity.",
-    ),
-    (
-        "Điền vào trang “Số liệu”: chọn mã hoạt động trong danh sách, rồi chọn đơn vị: danh "
-        "sách đơn vị chỉ gồm các đơn vị hợp với hoạt động đã chọn (tên tiếng Việt của từng đơn "
-        "vị ở trang “Danh mục”). Nhập số lượng là số không âm (dấu phẩy thập phân theo cài "
-        "đặt của Excel).",
+# What the instructions sheet says, in order (English msgids; Vietnamese in the catalogs).
+INSTRUCTIONS: tuple[str, ...] = (
+    words.N_("One file holds one enterprise's data for one month; one line per activity."),
+    words.N_(
         "Fill in the “Số liệu” sheet: pick the activity code from the list, then the unit: "
-        "the unit list holds only the units that fit the chosen activity (each unit's name "
-        "is on the “Danh mục” sheet). Type the quantity as a non-negative number.",
+        "the unit list holds only the units that fit the chosen activity (each unit's name is"
+        " on the “Danh mục” sheet). Type the quantity as a non-negative number."
     ),
-    (
-        "Mã số thuế và kỳ báo cáo đã điền sẵn và được khóa. Không đổi tên trang, không xóa "
-        "hoặc đổi thứ tự cột, không dùng công thức.",
-        "The tax code and period are filled in and locked. Do not rename the sheet, remove "
-        "or reorder columns, or use formulas.",
+    words.N_(
+        "The tax code and period are filled in and locked. Do not rename the sheet, remove or"
+        " reorder columns, or use formulas."
     ),
-    (
-        "Doanh thu ghi theo tỷ đồng (bnVND), đơn vị các báo cáo dùng.",
-        "Revenue in billion VND (bnVND), the unit the reports use.",
-    ),
-    (
-        "Điện mua từ lưới ghi theo hóa đơn EVN, gồm cả phần mua theo DPPA; phần có chứng chỉ "
-        "I-REC đã hủy hoặc theo DPPA ghi thêm ở dòng riêng.",
+    words.N_("Revenue in billion VND (bnVND), the unit the reports use."),
+    words.N_(
         "Grid electricity as on the EVN bill, DPPA volumes included; volumes covered by "
-        "retired I-RECs or bought under a DPPA go on their own lines as well.",
+        "retired I-RECs or bought under a DPPA go on their own lines as well."
     ),
-    (
-        "Nộp lại cho cùng tháng: tăng “Lần nộp” (2, 3, …). Bản có lần nộp cao nhất được dùng; "
-        "bản trước vẫn được lưu.",
+    words.N_(
         "Resubmitting a month: raise “Revision” (2, 3, …). The highest revision is used; "
-        "earlier ones are kept.",
+        "earlier ones are kept."
     ),
-    (
-        "Sau khi gửi, mỗi tệp nhận được đều có biên nhận song ngữ: số dòng được nhận, các "
-        "dòng bị từ chối cùng lý do và cách sửa. Sửa các dòng đó rồi gửi lại với lần nộp "
-        "cao hơn.",
+    words.N_(
         "Once sent, every file received gets a bilingual receipt: the lines accepted, and "
         "each line refused with the reason and what to correct. Correct them and send the "
-        "file again with a higher revision.",
+        "file again with a higher revision."
     ),
 )
 # Rows filled with the enterprise and month (locked), ready for lines; rows below are free.
@@ -134,7 +118,9 @@ def write_template(
         {
             "created": CREATED,
             "title": f"netzero {tax_code} {period}",
-            "subject": f"Mẫu nộp số liệu / submission template, contract {CONTRACT_VERSION}",
+            "subject": words.both(
+                "submission template, contract {version}", version=CONTRACT_VERSION
+            ),
         }
     )
     formats = _Formats(book)
@@ -223,10 +209,10 @@ def _validations(data: Any, last_code_row: int, rows: int) -> None:
         {
             "validate": "list",
             "source": f"='{CODES_SHEET}'!$A$2:$A${last_code_row}",
-            "input_title": "Mã hoạt động / Activity",
-            "input_message": "Chọn trong danh sách / pick one from the list",
-            "error_title": "Mã hoạt động / Activity code",
-            "error_message": "Chọn trong danh sách / pick one from the list",
+            "input_title": "Mã hoạt động / Activity",  # the catalog's "Activity" is Hoạt động
+            "input_message": words.both("pick one from the list"),
+            "error_title": words.both("Activity code"),
+            "error_message": words.both("pick one from the list"),
         },
     )
     # The unit list follows the activity on the same row: each activity's units are a
@@ -239,12 +225,12 @@ def _validations(data: Any, last_code_row: int, rows: int) -> None:
         {
             "validate": "list",
             "source": '=INDIRECT("units_"&$D2)',
-            "input_title": "Đơn vị / Unit",
-            "input_message": "Chọn hoạt động trước: danh sách chỉ gồm đơn vị hợp với hoạt động "
-            "/ pick the activity first: the list holds its units",
-            "error_title": "Đơn vị / Unit",
-            "error_message": "Đơn vị này không dùng cho hoạt động đã chọn (xem trang Danh mục) "
-            "/ this unit does not fit the chosen activity (see Danh mục)",
+            "input_title": words.both("Unit"),
+            "input_message": words.both("pick the activity first: the list holds its units"),
+            "error_title": words.both("Unit"),
+            "error_message": words.both(
+                "this unit does not fit the chosen activity (see {sheet})", sheet=CODES_SHEET
+            ),
         },
     )
     data.data_validation(
@@ -256,8 +242,8 @@ def _validations(data: Any, last_code_row: int, rows: int) -> None:
             "validate": "decimal",
             "criteria": ">=",
             "value": 0,
-            "error_title": "Số lượng / Quantity",
-            "error_message": "Nhập số không âm / a number, zero or more",
+            "error_title": words.both("Quantity"),
+            "error_message": words.both("a number, zero or more"),
         },
     )
 
@@ -271,9 +257,10 @@ def _print_setup(data: Any, tax_code: str, period: str, addressee: Addressee, ro
     data.repeat_rows(0)
     data.print_area(0, 0, rows, len(COLUMNS) - 1)
     who = f"{_escape(addressee.enterprise_name)} · " if addressee.enterprise_name else ""
-    due = f"&RHạn nộp / due {_escape(addressee.due_date)}" if addressee.due_date else ""
+    due = words.both("due {date}", date=_escape(addressee.due_date)) if addressee.due_date else ""
+    due = f"&R{due}" if due else ""
     data.set_header(f"&L{who}MST {tax_code} · {period}{due}")
-    data.set_footer("&CTrang / page &P / &N")
+    data.set_footer("&C" + words.both("page") + " &P / &N")
 
 
 def _escape(text: str) -> str:
@@ -283,39 +270,39 @@ def _escape(text: str) -> str:
 
 def _instructions(guide: Any, f: _Formats, tax_code: str, period: str, a: Addressee) -> None:
     guide.set_column(0, 1, 70, f.wrap)
-    guide.write_row(0, 0, ["Hướng dẫn", "Instructions"], f.header)
-    who_vi = f"{a.enterprise_name} — " if a.enterprise_name else ""
+    guide.write_row(0, 0, list(words.pair("Instructions")), f.header)
+    who = f"{a.enterprise_name} — " if a.enterprise_name else ""
     rows: list[tuple[str, str, Any]] = [
         (
-            f"{who_vi}mã số thuế {tax_code}, kỳ báo cáo {period}",
-            f"{who_vi}tax code {tax_code}, reporting period {period}",
+            *words.pair(
+                "{who}tax code {tax_code}, reporting period {period}",
+                who=who,
+                tax_code=tax_code,
+                period=period,
+            ),
             f.bold_wrap,
         )
     ]
     if a.due_date:
         rows.append(
             (
-                f"Hạn nộp: hết ngày {a.due_date} (giờ Việt Nam).",
-                f"Due by the end of {a.due_date} (Vietnam time).",
+                *words.pair("Due by the end of {date} (Vietnam time).", date=a.due_date),
                 f.bold_wrap,
             )
         )
     if a.agency_vi or a.contact:
         rows.append(
             (
-                f"Gửi tệp cho, và hỏi: {a.agency_vi}. {a.contact}",
-                f"Send the file to, and ask: {a.agency_en}. {a.contact}",
+                *words.pair(
+                    "Send the file to, and ask: {agency}. {contact}",
+                    agency=Each(a.agency_vi, a.agency_en),
+                    contact=a.contact,
+                ),
                 f.wrap,
             )
         )
-    rows += [(vi, en, f.wrap) for vi, en in INSTRUCTIONS]
-    rows.append(
-        (
-            f"Phiên bản mẫu {CONTRACT_VERSION}",
-            f"Contract version {CONTRACT_VERSION}",
-            f.wrap,
-        )
-    )
+    rows += [(*words.pair(msgid), f.wrap) for msgid in INSTRUCTIONS]
+    rows.append((*words.pair("Contract version {version}", version=CONTRACT_VERSION), f.wrap))
     for r, (vi, en, style) in enumerate(rows, start=1):
         # Explicit heights: LibreOffice does not grow a wrapped row opened from .xlsx.
         lines = max(-(-len(t) // INSTRUCTION_CHARS_PER_LINE) for t in (vi, en))
@@ -332,12 +319,12 @@ def _codes(
         0,
         0,
         [
-            "Mã hoạt động / Activity code",
+            words.both("Activity code"),
             "Hoạt động",
             "Activity",
-            "Đơn vị chuẩn / Canonical unit",
-            "Đơn vị được nhận (tên) / Accepted units (names)",
-            "Đơn vị được nhận / Accepted units",
+            words.both("Canonical unit"),
+            words.both("Accepted units (names)"),
+            words.both("Accepted units"),
         ],
         f.header,
     )

@@ -123,7 +123,7 @@ def test_check_cli_exit_codes(data: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     ok = runner.invoke(app, ["check", str(good), "--data-dir", str(data)])
     assert ok.exit_code == 0, ok.output
-    assert "Được chấp nhận / accepted" in ok.output
+    assert "Được chấp nhận / file accepted" in ok.output
     junk = tmp_path / "junk.xlsx"
     junk.write_bytes(b"this is not a spreadsheet")
     refused = runner.invoke(app, ["check", str(junk), "--data-dir", str(data)])
