@@ -26,6 +26,7 @@ import polars as pl
 from transforms import (
     emissions,
     marts,
+    method,
     obligations,
     quality,
     report_notes,
@@ -145,8 +146,8 @@ MODELS: tuple[Model, ...] = (
     Model("reports.rpt_data_quality_warnings", report_notes.rpt_data_quality_warnings),
     Model("reports.rpt_duplicate_files", report_notes.rpt_duplicate_files),
     Model("reports.rpt_factor_users", report_notes.rpt_factor_users),
-    Model("reports.rpt_method_factors", report_notes.rpt_method_factors),
-    Model("reports.rpt_method_gwp", report_notes.rpt_method_gwp),
+    Model("reports.rpt_method_factors", method.rpt_method_factors),
+    Model("reports.rpt_method_gwp", method.rpt_method_gwp),
     Model("reports.rpt_register_facts", report_notes.rpt_register_facts),
     Model("reports.rpt_data_as_of", report_notes.rpt_data_as_of),
     Model("marts.fct_restatements", submissions.fct_restatements, phase="period"),

@@ -44,15 +44,57 @@ def int_quality_checks(
 ) -> pl.LazyFrame:
     """One row per enterprise, month and activity: quantity, what it was compared with, and
     one flag per warning rule (true: worth a second look)."""
-    keys = ["tax_code", "period", "activity_code"]
+    thresholds = ref_quality_thresholds
     monthly = (
-        stg_submissions__activity_lines.group_by(keys)
+        stg_submissions__activity_lines.group_by(KEYS)
         .agg(
             quantity=stable_sum(pl.col("quantity_canonical")), unit=pl.col("canonical_unit").first()
         )
-        .sort(keys)
+        .sort(KEYS)
     )
-    # Month-on-month: against the previous calendar month, when it was submitted.
+    frame = _with_previous_month(monthly, thresholds)
+    # Solar: generation (self-consumed + exported) against the declared installed capacity.
+    solar_limit = _threshold(thresholds, "solar_yield").filter(
+        pl.col("activity_code") == "ELEC_SOLAR_SELF"
+    )
+    exported = monthly.filter(pl.col("activity_code") == "ELEC_SOLAR_EXPORTED").select(
+        "tax_code", "period", exported_mwh="quantity"
+    )
+    # Zero electricity in a month the enterprise reports output: operating, so suspicious.
+    operating = monthly.filter(
+        (pl.col("activity_code") == "PRODUCTION_OUTPUT") & (pl.col("quantity") > 0)
+    ).select("tax_code", "period", operating=pl.lit(True))
+    solar_self = pl.col("activity_code") == "ELEC_SOLAR_SELF"
+    return (
+        frame.join(_history_spread(frame, thresholds), on=KEYS, how="left")
+        .join(exported, on=["tax_code", "period"], how="left")
+        .join(dim_enterprises.select("tax_code", "rooftop_solar_kwp"), on="tax_code", how="left")
+        .join(solar_limit.select(solar_ceiling="threshold"), how="cross")
+        .join(operating, on=["tax_code", "period"], how="left")
+        .with_columns(
+            mom_change=_mom_change(),
+            far_from_history=_far_from_history(),
+            solar_yield_kwh_per_kwp=pl.when(solar_self).then(_solar_yield()),
+            solar_implausible=(
+                solar_self
+                & (pl.col("rooftop_solar_kwp") > 0)
+                & (_solar_yield() > pl.col("solar_ceiling"))
+            ).fill_null(False),
+            zero_electricity=(pl.col("activity_code") == "ELEC_GRID")
+            & (pl.col("quantity") == 0)
+            & pl.col("operating").fill_null(False),
+        )
+        .drop("exported_mwh", "operating", "history_limit")
+        .sort(KEYS)
+    )
+
+
+KEYS = ["tax_code", "period", "activity_code"]
+
+
+def _with_previous_month(monthly: pl.LazyFrame, thresholds: pl.LazyFrame) -> pl.LazyFrame:
+    """Each month with the previous calendar month's quantity (when it was submitted) and
+    the month-on-month threshold of its activity."""
     previous_period = (
         pl.col("period").str.strptime(pl.Date, "%Y-%m").dt.offset_by("-1mo").dt.strftime("%Y-%m")
     )
@@ -62,11 +104,11 @@ def int_quality_checks(
         pl.col("period").alias("previous_period"),
         pl.col("quantity").alias("previous_quantity"),
     )
-    mom = _threshold(ref_quality_thresholds, "mom_change")
+    mom = _threshold(thresholds, "mom_change")
     default_mom = mom.filter(pl.col("activity_code") == "*").select(
         pl.col("threshold").alias("default_mom")
     )
-    frame = (
+    return (
         monthly.with_columns(previous_period=previous_period)
         .join(previous, on=["tax_code", "activity_code", "previous_period"], how="left")
         .join(mom.rename({"threshold": "mom_threshold"}), on="activity_code", how="left")
@@ -74,8 +116,11 @@ def int_quality_checks(
         .with_columns(pl.coalesce("mom_threshold", "default_mom").alias("mom_threshold"))
         .drop("default_mom", "previous_period")
     )
+
+
+def _mom_change() -> pl.Expr:
     ratio = 1 + pl.col("mom_threshold")
-    mom_change = (
+    return (
         pl.col("previous_quantity").is_not_null()
         & (pl.col("previous_quantity") > 0)
         & (
@@ -83,14 +128,17 @@ def int_quality_checks(
             | (pl.col("quantity") < pl.col("previous_quantity") / ratio)
         )
     )
-    # Own history: the 12 months before, robustly (median and MAD), at least 6 known.
-    limits = _threshold(ref_quality_thresholds, "history")
+
+
+def _history_spread(frame: pl.LazyFrame, thresholds: pl.LazyFrame) -> pl.LazyFrame:
+    """Own history: the 12 months before each month, robustly (median and MAD)."""
+    limits = _threshold(thresholds, "history")
     default_limit = limits.filter(pl.col("activity_code") == "*").select(
         pl.col("threshold").alias("default_limit")
     )
     history = (
-        frame.select(*keys, "quantity")
-        .sort(keys)
+        frame.select(*KEYS, "quantity")
+        .sort(KEYS)
         .with_columns(index=period_index_expr(pl.col("period")))
     )
     past = history.join(
@@ -100,8 +148,8 @@ def int_quality_checks(
     ).filter(
         (pl.col("past_index") < pl.col("index")) & (pl.col("past_index") >= pl.col("index") - 12)
     )
-    spread = (
-        past.group_by(keys)
+    return (
+        past.group_by(KEYS)
         .agg(
             history_months=pl.len(),
             history_median=pl.col("past_quantity").median(),
@@ -112,59 +160,24 @@ def int_quality_checks(
         .with_columns(pl.coalesce("history_limit", "default_limit").alias("history_limit"))
         .drop("default_limit")
     )
+
+
+def _far_from_history() -> pl.Expr:
+    """At least 6 of the 12 months known, and a robust z-score beyond the limit."""
     robust_z = (pl.col("quantity") - pl.col("history_median")).abs() / (
         MAD_TO_SIGMA * pl.col("history_mad")
     )
-    far = (
+    return (
         (pl.col("history_months") >= 6)
         & (pl.col("history_mad") > 0)
         & (robust_z > pl.col("history_limit"))
     ).fill_null(False)
-    # Solar: generation (self-consumed + exported) against the declared installed capacity.
-    solar_limit = _threshold(ref_quality_thresholds, "solar_yield").filter(
-        pl.col("activity_code") == "ELEC_SOLAR_SELF"
-    )
-    exported = monthly.filter(pl.col("activity_code") == "ELEC_SOLAR_EXPORTED").select(
-        "tax_code", "period", exported_mwh="quantity"
-    )
-    capacity = dim_enterprises.select("tax_code", "rooftop_solar_kwp")
-    solar_yield = (
-        (pl.col("quantity") + pl.col("exported_mwh").fill_null(0))
-        * 1000
-        / pl.col("rooftop_solar_kwp")
-    )
-    solar = (
-        (pl.col("activity_code") == "ELEC_SOLAR_SELF")
-        & (pl.col("rooftop_solar_kwp") > 0)
-        & (solar_yield > pl.col("solar_ceiling"))
-    ).fill_null(False)
-    # Zero electricity in a month the enterprise reports output: operating, so suspicious.
-    operating = monthly.filter(
-        (pl.col("activity_code") == "PRODUCTION_OUTPUT") & (pl.col("quantity") > 0)
-    ).select("tax_code", "period", operating=pl.lit(True))
-    zero = (
-        (pl.col("activity_code") == "ELEC_GRID")
-        & (pl.col("quantity") == 0)
-        & pl.col("operating").fill_null(False)
-    )
-    return (
-        frame.join(spread, on=keys, how="left")
-        .join(exported, on=["tax_code", "period"], how="left")
-        .join(capacity, on="tax_code", how="left")
-        .join(solar_limit.select(solar_ceiling="threshold"), how="cross")
-        .join(operating, on=["tax_code", "period"], how="left")
-        .with_columns(
-            mom_change=mom_change,
-            far_from_history=far,
-            solar_yield_kwh_per_kwp=pl.when(pl.col("activity_code") == "ELEC_SOLAR_SELF").then(
-                solar_yield
-            ),
-            solar_implausible=solar,
-            zero_electricity=zero,
-        )
-        .drop("exported_mwh", "operating", "history_limit")
-        .sort(keys)
-    )
+
+
+def _solar_yield() -> pl.Expr:
+    """kWh generated (self-consumed + exported) per declared kWp."""
+    generated = pl.col("quantity") + pl.col("exported_mwh").fill_null(0)
+    return generated * 1000 / pl.col("rooftop_solar_kwp")
 
 
 FLAGGED_COLUMNS = [

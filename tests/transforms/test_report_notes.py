@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 
 from tests.conftest import reference
-from transforms import report_notes
+from transforms import method, report_notes
 
 T = datetime(2026, 11, 1)
 CONTRACT_COLUMNS = [
@@ -134,7 +134,7 @@ def test_the_method_lists_the_factors_used_with_their_published_digits() -> None
     lines = pl.LazyFrame(
         {"period": ["2026-10"], "conversion_factor_id": ["DENS-JEC-DIESEL"]},
     )
-    got = report_notes.rpt_method_factors(
+    got = method.rpt_method_factors(
         emissions,
         lines,
         pl.LazyFrame({"period": ["2026-09", "2026-10"]}),
@@ -195,7 +195,7 @@ def test_the_pathway_and_annual_points_of_a_period_with_no_data_are_no_rows() ->
 
 @pytest.mark.parametrize(("value", "digits"), [(74100.0, 0), (3.9, 1), (0.00067, 5), (None, 0)])
 def test_a_factor_keeps_the_digits_it_was_published_with(value: float | None, digits: int) -> None:
-    assert report_notes._digits(value) == digits
+    assert method._digits(value) == digits
 
 
 def test_a_refused_file_with_a_period_typed_as_a_date_keeps_its_row_without_a_month() -> None:
