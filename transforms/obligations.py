@@ -58,9 +58,20 @@ def fct_enterprise_obligations(
     """One row per registered enterprise and period: rolling-12-month and calendar-year
     totals (known, and their known lower bound) and the Decree 06/2022 GHG-inventory and
     Decree 21/2011 key-energy-user status, with the reason when undetermined."""
-    tco2e = _threshold(ref_regulatory_thresholds, "ND06-GHG-TCO2E")
-    ghg_toe = _threshold(ref_regulatory_thresholds, "ND06-GHG-TOE")
-    key_toe = _threshold(ref_regulatory_thresholds, "ND21-KEY-ENERGY-TOE")
+    return (
+        _months(fct_submission_status, fct_enterprise_monthly)
+        .with_columns(_window_totals())
+        .with_columns(_window_statuses(ref_regulatory_thresholds))
+        .with_columns(_window_reasons())
+        .select(OUTPUT_COLUMNS)
+    )
+
+
+def _months(
+    fct_submission_status: pl.LazyFrame, fct_enterprise_monthly: pl.LazyFrame
+) -> pl.LazyFrame:
+    """Every expected enterprise-month, in order, with its known lower bounds and why its
+    emissions or energy are unknown (a month never submitted: not_submitted)."""
     monthly = fct_enterprise_monthly.select(
         "tax_code",
         "period",
@@ -71,7 +82,7 @@ def fct_enterprise_obligations(
         submitted=pl.lit(True),
     )
     not_submitted = first_reason((pl.col("submitted").is_null(), "not_submitted"))
-    frame = (
+    return (
         fct_submission_status.select("tax_code", "period")
         .join(monthly, on=["tax_code", "period"], how="left")
         .sort("tax_code", "period")
@@ -84,6 +95,11 @@ def fct_enterprise_obligations(
         )
         .with_columns(_ghg_reason=pl.coalesce("_tco2e_reason", "_toe_reason"))
     )
+
+
+def _window_totals() -> list[pl.Expr]:
+    """Per window: the known lower bounds summed, and how many months are on record and
+    known."""
     columns = []
     for window, months in WINDOWS.items():
         over = ("tax_code",) if months else ("tax_code", "calendar_year")
@@ -107,7 +123,14 @@ def fct_enterprise_obligations(
                 f"{window}_energy_months_known"
             ),
         ]
-    frame = frame.with_columns(columns)
+    return columns
+
+
+def _window_statuses(ref_regulatory_thresholds: pl.LazyFrame) -> list[pl.Expr]:
+    """Per window: the totals where every month is known, and each obligation's status."""
+    tco2e = _threshold(ref_regulatory_thresholds, "ND06-GHG-TCO2E")
+    ghg_toe = _threshold(ref_regulatory_thresholds, "ND06-GHG-TOE")
+    key_toe = _threshold(ref_regulatory_thresholds, "ND21-KEY-ENERGY-TOE")
     statuses = []
     for window in WINDOWS:
         name = OBLIGATION_WINDOWS[window]
@@ -129,7 +152,10 @@ def fct_enterprise_obligations(
             ),
             _status(lb_e >= key_toe, all_e).alias(f"key_energy_user_{name}"),
         ]
-    frame = frame.with_columns(statuses)
+    return statuses
+
+
+def _window_reasons() -> list[pl.Expr]:
     reasons = []
     for window in WINDOWS:
         name = OBLIGATION_WINDOWS[window]
@@ -141,26 +167,29 @@ def fct_enterprise_obligations(
                 f"key_energy_user_{name}_reason"
             ),
         ]
-    return frame.with_columns(reasons).select(
-        "tax_code",
-        "period",
-        *(
-            f"{window}_{measure}"
-            for window in WINDOWS
-            for measure in (
-                "tco2e",
-                "lower_bound_tco2e",
-                "toe",
-                "lower_bound_toe",
-                "months",
-                "months_known",
-                "energy_months_known",
-            )
-        ),
-        *(
-            f"{obligation}_{name}{suffix}"
-            for obligation in ("ghg_inventory", "key_energy_user")
-            for name in OBLIGATION_WINDOWS.values()
-            for suffix in ("", "_reason")
-        ),
-    )
+    return reasons
+
+
+OUTPUT_COLUMNS = [
+    "tax_code",
+    "period",
+    *(
+        f"{window}_{measure}"
+        for window in WINDOWS
+        for measure in (
+            "tco2e",
+            "lower_bound_tco2e",
+            "toe",
+            "lower_bound_toe",
+            "months",
+            "months_known",
+            "energy_months_known",
+        )
+    ),
+    *(
+        f"{obligation}_{name}{suffix}"
+        for obligation in ("ghg_inventory", "key_energy_user")
+        for name in OBLIGATION_WINDOWS.values()
+        for suffix in ("", "_reason")
+    ),
+]

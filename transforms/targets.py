@@ -132,7 +132,28 @@ def fct_enterprise_progress(
     year on year and against baseline, and the status (ahead / on_track / behind), which is
     'undetermined' with the reason of the latest unknown month whenever a month of the
     compared window is not known, and marked to confirm when a month of it was flagged."""
-    targets = dim_enterprises.select(TARGET_COLUMNS)
+    months = _months_on_path(
+        dim_enterprises, fct_submission_status, fct_enterprise_monthly, int_quality_checks
+    )
+    return (
+        months.with_columns(_windows())
+        .with_columns(_comparisons(tolerance))
+        .select(PROGRESS_COLUMNS)
+    )
+
+
+YTD, ROLLING = ("tax_code", "calendar_year"), ("tax_code",)
+
+
+def _months_on_path(
+    dim_enterprises: pl.LazyFrame,
+    fct_submission_status: pl.LazyFrame,
+    fct_enterprise_monthly: pl.LazyFrame,
+    int_quality_checks: pl.LazyFrame,
+) -> pl.LazyFrame:
+    """Every expected enterprise-month with its path, whether it is flagged, why it is
+    unknown, and its actual and path figures where known (0 where not: the counts of known
+    months say whether a window's sum is whole)."""
     monthly = fct_enterprise_monthly.select(
         "tax_code",
         "period",
@@ -153,18 +174,10 @@ def fct_enterprise_progress(
         first_reason((IS_INTENSITY & pl.col("path_month_tco2e").is_null(), "output_missing")),
     )
     known = month_reason.is_null()
-    ytd, rolling = ("tax_code", "calendar_year"), ("tax_code",)
-
-    def ytd_sum(column: str) -> pl.Expr:
-        return pl.col(column).cum_sum().over(ytd)
-
-    def rolling_sum(column: str) -> pl.Expr:
-        return pl.col(column).rolling_sum(12, min_samples=1).over(rolling)
-
-    frame = (
+    return (
         fct_submission_status.select("tax_code", "period")
         .join(monthly, on=["tax_code", "period"], how="left")
-        .join(targets, on="tax_code", how="left")
+        .join(dim_enterprises.select(TARGET_COLUMNS), on="tax_code", how="left")
         .join(flagged_months(int_quality_checks), on=["tax_code", "period"], how="left")
         .sort("tax_code", "period")
         .with_columns(
@@ -179,62 +192,82 @@ def fct_enterprise_progress(
             _actual=pl.when(known).then(pl.col("emissions_tco2e")).otherwise(0.0),
             _path=pl.when(known).then(pl.col("path_month_tco2e")).otherwise(0.0),
         )
-        .with_columns(
-            ytd_months=window_months(None, ytd),
-            ytd_months_known=window_count(pl.col("_reason").is_null(), None, ytd),
-            ytd_tco2e=ytd_sum("_actual"),
-            ytd_path_tco2e=ytd_sum("_path"),
-            rolling_12m_months_known=window_count(pl.col("_reason").is_null(), 12, rolling),
-            rolling_12m_tco2e=rolling_sum("_actual"),
-            rolling_12m_path_tco2e=rolling_sum("_path"),
-            year_ago_tco2e=pl.col("emissions_tco2e").shift(12).over("tax_code"),
-            progress_to_confirm=window_count(pl.col("has_quality_warning"), None, ytd) > 0,
-            progress_rolling_12m_to_confirm=window_count(pl.col("has_quality_warning"), 12, rolling)
-            > 0,
-        )
     )
+
+
+def _windows() -> list[pl.Expr]:
+    """Year to date and rolling 12 months: sums, months on record and known, flags."""
+
+    def ytd_sum(column: str) -> pl.Expr:
+        return pl.col(column).cum_sum().over(YTD)
+
+    def rolling_sum(column: str) -> pl.Expr:
+        return pl.col(column).rolling_sum(12, min_samples=1).over(ROLLING)
+
+    known, flagged = pl.col("_reason").is_null(), pl.col("has_quality_warning")
+    return [
+        window_months(None, YTD).alias("ytd_months"),
+        window_count(known, None, YTD).alias("ytd_months_known"),
+        ytd_sum("_actual").alias("ytd_tco2e"),
+        ytd_sum("_path").alias("ytd_path_tco2e"),
+        window_count(known, 12, ROLLING).alias("rolling_12m_months_known"),
+        rolling_sum("_actual").alias("rolling_12m_tco2e"),
+        rolling_sum("_path").alias("rolling_12m_path_tco2e"),
+        pl.col("emissions_tco2e").shift(12).over("tax_code").alias("year_ago_tco2e"),
+        (window_count(flagged, None, YTD) > 0).alias("progress_to_confirm"),
+        (window_count(flagged, 12, ROLLING) > 0).alias("progress_rolling_12m_to_confirm"),
+    ]
+
+
+def _comparisons(tolerance: float) -> list[pl.Expr]:
+    """Against the path, a year ago and the baseline, and the statuses with their reasons."""
     ytd_complete = pl.col("ytd_months_known") == pl.col("ytd_months")
     rolling_complete = pl.col("rolling_12m_months_known") == 12
     ytd_ratio = _ratio("ytd_tco2e", "ytd_path_tco2e")
     rolling_ratio = _ratio("rolling_12m_tco2e", "rolling_12m_path_tco2e")
-    return frame.with_columns(
-        ytd_vs_path_pct=pl.when(ytd_complete).then((ytd_ratio - 1) * 100),
-        rolling_12m_vs_path_pct=pl.when(rolling_complete).then((rolling_ratio - 1) * 100),
-        yoy_change_pct=(_ratio("emissions_tco2e", "year_ago_tco2e") - 1) * 100,
-        rolling_12m_vs_baseline_pct=pl.when(rolling_complete & ~IS_INTENSITY).then(
-            (_ratio("rolling_12m_tco2e", "baseline_tco2e") - 1) * 100
-        ),
-        progress_status=_status(ytd_ratio, tolerance, ytd_complete),
-        progress_status_reason=pl.when(~ytd_complete).then(window_reason("_reason", None, ytd)),
-        progress_status_rolling_12m=_status(rolling_ratio, tolerance, rolling_complete),
-        progress_status_rolling_12m_reason=pl.when(~rolling_complete).then(
-            pl.coalesce(window_reason("_reason", 12, rolling), pl.lit("history_short"))
-        ),
-        progress_tolerance=pl.lit(tolerance),
-    ).select(
-        "tax_code",
-        "period",
-        "target_type",
-        "path_annual",
-        "path_month_tco2e",
-        "emissions_tco2e",
-        "ytd_months",
-        "ytd_months_known",
-        "ytd_tco2e",
-        "ytd_path_tco2e",
-        "ytd_vs_path_pct",
-        "rolling_12m_months_known",
-        "rolling_12m_tco2e",
-        "rolling_12m_path_tco2e",
-        "rolling_12m_vs_path_pct",
-        "year_ago_tco2e",
-        "yoy_change_pct",
-        "rolling_12m_vs_baseline_pct",
-        "progress_status",
-        "progress_status_reason",
-        "progress_to_confirm",
-        "progress_status_rolling_12m",
-        "progress_status_rolling_12m_reason",
-        "progress_rolling_12m_to_confirm",
-        "progress_tolerance",
-    )
+    return [
+        pl.when(ytd_complete).then((ytd_ratio - 1) * 100).alias("ytd_vs_path_pct"),
+        pl.when(rolling_complete).then((rolling_ratio - 1) * 100).alias("rolling_12m_vs_path_pct"),
+        ((_ratio("emissions_tco2e", "year_ago_tco2e") - 1) * 100).alias("yoy_change_pct"),
+        pl.when(rolling_complete & ~IS_INTENSITY)
+        .then((_ratio("rolling_12m_tco2e", "baseline_tco2e") - 1) * 100)
+        .alias("rolling_12m_vs_baseline_pct"),
+        _status(ytd_ratio, tolerance, ytd_complete).alias("progress_status"),
+        pl.when(~ytd_complete)
+        .then(window_reason("_reason", None, YTD))
+        .alias("progress_status_reason"),
+        _status(rolling_ratio, tolerance, rolling_complete).alias("progress_status_rolling_12m"),
+        pl.when(~rolling_complete)
+        .then(pl.coalesce(window_reason("_reason", 12, ROLLING), pl.lit("history_short")))
+        .alias("progress_status_rolling_12m_reason"),
+        pl.lit(tolerance).alias("progress_tolerance"),
+    ]
+
+
+PROGRESS_COLUMNS = [
+    "tax_code",
+    "period",
+    "target_type",
+    "path_annual",
+    "path_month_tco2e",
+    "emissions_tco2e",
+    "ytd_months",
+    "ytd_months_known",
+    "ytd_tco2e",
+    "ytd_path_tco2e",
+    "ytd_vs_path_pct",
+    "rolling_12m_months_known",
+    "rolling_12m_tco2e",
+    "rolling_12m_path_tco2e",
+    "rolling_12m_vs_path_pct",
+    "year_ago_tco2e",
+    "yoy_change_pct",
+    "rolling_12m_vs_baseline_pct",
+    "progress_status",
+    "progress_status_reason",
+    "progress_to_confirm",
+    "progress_status_rolling_12m",
+    "progress_status_rolling_12m_reason",
+    "progress_rolling_12m_to_confirm",
+    "progress_tolerance",
+]
