@@ -94,32 +94,47 @@ def fct_scope2_market_emissions(
     none is given. The unclaimed residual has no Vietnamese residual mix to use, so it falls
     back to the national grid factor. ``scope2_market_basis`` names the rule on every row.
     """
-    keys = ["tax_code", "period"]
     lines = stg_submissions__activity_lines.filter(
         pl.col("activity_code").is_in(["ELEC_GRID", "ELEC_IREC_RETIRED", "ELEC_DPPA"])
-    )
-    code = pl.col("activity_code")
-    month = lines.group_by(keys).agg(
-        grid_mwh=stable_sum(pl.col("quantity_canonical").filter(code == "ELEC_GRID")),
-        claimed_mwh=stable_sum(pl.col("quantity_canonical").filter(code != "ELEC_GRID")),
-    )
-    cap_share = (
-        pl.when(pl.col("claimed_mwh") > pl.col("grid_mwh"))
-        .then(pl.col("grid_mwh") / pl.col("claimed_mwh"))
-        .otherwise(1.0)
-    )
-    residual_share = (
-        pl.when(pl.col("grid_mwh") > 0)
-        .then((pl.col("grid_mwh") - pl.col("claimed_mwh")).clip(lower_bound=0) / pl.col("grid_mwh"))
-        .otherwise(0.0)
     )
     irec = ref_scope2_instruments.filter(pl.col("instrument") == "IREC").select(
         irec_factor_id="factor_id",
         irec_ef="ef_tco2_per_mwh",
         irec_version=pl.col("registry_version").cast(pl.String),
     )
-    contracts = (
-        lines.filter(code == "ELEC_DPPA")
+    with_factors = (
+        _grid_factors(lines, ref_grid_emission_factors, policy)
+        .join(_claims(lines), on=["tax_code", "period"], how="left")
+        .join(irec, how="cross")
+        .join(
+            _dppa_contracts(lines, ref_electricity_contracts), on=["sha256", "line_no"], how="left"
+        )
+    )
+    return (
+        no_gases(with_factors)
+        .with_columns(_market_rule())
+        .with_columns(emissions_tco2e=pl.col("quantity_canonical") * _market_factor())
+        .select(EMISSION_COLUMNS)
+    )
+
+
+CODE = pl.col("activity_code")
+# A DPPA line with its registered seller's factor; any other DPPA line takes the grid's.
+DPPA_SUPPLIER = (CODE == "ELEC_DPPA") & pl.col("contract_ef").is_not_null()
+
+
+def _claims(lines: pl.LazyFrame) -> pl.LazyFrame:
+    """Per enterprise-month: the grid MWh purchased and the MWh instruments claim of it."""
+    return lines.group_by("tax_code", "period").agg(
+        grid_mwh=stable_sum(pl.col("quantity_canonical").filter(CODE == "ELEC_GRID")),
+        claimed_mwh=stable_sum(pl.col("quantity_canonical").filter(CODE != "ELEC_GRID")),
+    )
+
+
+def _dppa_contracts(lines: pl.LazyFrame, ref_electricity_contracts: pl.LazyFrame) -> pl.LazyFrame:
+    """Each DPPA line's contract in force for its month (the lowest id when several)."""
+    return (
+        lines.filter(CODE == "ELEC_DPPA")
         .select("sha256", "line_no", "tax_code", "period")
         .join(ref_electricity_contracts, on="tax_code", how="inner")
         .filter(
@@ -132,53 +147,60 @@ def fct_scope2_market_emissions(
             contract_ef=pl.col("supplier_ef_tco2_per_mwh").sort_by("contract_id").first(),
         )
     )
-    with_factors = (
-        _grid_factors(lines, ref_grid_emission_factors, policy)
-        .join(month, on=keys, how="left")
-        .join(irec, how="cross")
-        .join(contracts, on=["sha256", "line_no"], how="left")
+
+
+def _market_rule() -> list[pl.Expr]:
+    """Which rule each line follows, the share of its MWh it counts, and the factor row."""
+    cap_share = (
+        pl.when(pl.col("claimed_mwh") > pl.col("grid_mwh"))
+        .then(pl.col("grid_mwh") / pl.col("claimed_mwh"))
+        .otherwise(1.0)
     )
-    dppa_supplier = (code == "ELEC_DPPA") & pl.col("contract_ef").is_not_null()
+    unclaimed = (pl.col("grid_mwh") - pl.col("claimed_mwh")).clip(lower_bound=0)
+    residual_share = (
+        pl.when(pl.col("grid_mwh") > 0).then(unclaimed / pl.col("grid_mwh")).otherwise(0.0)
+    )
     basis = (
-        pl.when(code == "ELEC_GRID")
+        pl.when(CODE == "ELEC_GRID")
         .then(pl.lit("residual_grid_factor"))
-        .when(code == "ELEC_IREC_RETIRED")
+        .when(CODE == "ELEC_IREC_RETIRED")
         .then(pl.lit("irec"))
-        .when(dppa_supplier)
+        .when(DPPA_SUPPLIER)
         .then(pl.lit("dppa_supplier_factor"))
         .otherwise(pl.lit("dppa_grid_factor_fallback"))
     )
-    grid_rule = (code == "ELEC_GRID") | ((code == "ELEC_DPPA") & ~dppa_supplier)
-    share = pl.when(code == "ELEC_GRID").then(residual_share).otherwise(cap_share)
-    factor = (
-        pl.when(code == "ELEC_IREC_RETIRED")
+    grid_rule = (CODE == "ELEC_GRID") | ((CODE == "ELEC_DPPA") & ~DPPA_SUPPLIER)
+    share = pl.when(CODE == "ELEC_GRID").then(residual_share).otherwise(cap_share)
+    return [
+        pl.lit("scope2_market").alias("scope"),
+        pl.lit("purchased_electricity").alias("source_category"),
+        basis.alias("scope2_market_basis"),
+        (pl.col("quantity_canonical") * share).alias("quantity_canonical"),
+        pl.when(CODE == "ELEC_IREC_RETIRED")
+        .then(pl.col("irec_factor_id"))
+        .when(DPPA_SUPPLIER)
+        .then(pl.col("contract_id"))
+        .otherwise(pl.col("factor_id"))
+        .alias("factor_id"),
+        pl.when(CODE == "ELEC_IREC_RETIRED")
+        .then(pl.col("irec_version"))
+        .when(DPPA_SUPPLIER)
+        .then(pl.lit(None, dtype=pl.String))
+        .otherwise(pl.col("factor_version"))
+        .alias("factor_version"),
+        pl.when(grid_rule).then(pl.col("factor_year")).alias("factor_year"),
+        pl.when(grid_rule)
+        .then(pl.col("is_factor_provisional"))
+        .otherwise(pl.lit(False))
+        .alias("is_factor_provisional"),
+    ]
+
+
+def _market_factor() -> pl.Expr:
+    return (
+        pl.when(CODE == "ELEC_IREC_RETIRED")
         .then(pl.col("irec_ef"))
-        .when(dppa_supplier)
+        .when(DPPA_SUPPLIER)
         .then(pl.col("contract_ef"))
         .otherwise(pl.col("ef_tco2_per_mwh"))
-    )
-    return (
-        no_gases(with_factors)
-        .with_columns(
-            scope=pl.lit("scope2_market"),
-            source_category=pl.lit("purchased_electricity"),
-            scope2_market_basis=basis,
-            quantity_canonical=pl.col("quantity_canonical") * share,
-            factor_id=pl.when(code == "ELEC_IREC_RETIRED")
-            .then(pl.col("irec_factor_id"))
-            .when(dppa_supplier)
-            .then(pl.col("contract_id"))
-            .otherwise(pl.col("factor_id")),
-            factor_version=pl.when(code == "ELEC_IREC_RETIRED")
-            .then(pl.col("irec_version"))
-            .when(dppa_supplier)
-            .then(pl.lit(None, dtype=pl.String))
-            .otherwise(pl.col("factor_version")),
-            factor_year=pl.when(grid_rule).then(pl.col("factor_year")),
-            is_factor_provisional=pl.when(grid_rule)
-            .then(pl.col("is_factor_provisional"))
-            .otherwise(pl.lit(False)),
-        )
-        .with_columns(emissions_tco2e=pl.col("quantity_canonical") * factor)
-        .select(EMISSION_COLUMNS)
     )
