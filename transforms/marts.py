@@ -112,42 +112,8 @@ def fct_enterprise_monthly(
     row per submitted revision).
     """
     keys = ["tax_code", "period", "reporting_month", *by]
-    lines = stg_submissions__activity_lines
-    code = pl.col("activity_code")
-    scope = pl.col("scope")
-    emission = pl.col("emissions_tco2e")
-    quantities = lines.group_by(keys).agg(
-        *(
-            _sum_or_null(code == activity).alias(column)
-            for activity, column in ACTIVITY_COLUMNS.items()
-        ),
-        fuel_t=_sum_or_null(code.is_in(FUEL_ACTIVITIES)),
-        output_quantity=_sum_or_null(code == "PRODUCTION_OUTPUT"),
-        output_unit=pl.col("canonical_unit").filter(code == "PRODUCTION_OUTPUT").first(),
-        revision=pl.col("revision").max(),
-        energy_lower_bound_toe=stable_sum(pl.col("energy_toe")),
-        has_energy_without_toe=(
-            code.is_in(ENERGY_ACTIVITIES) & pl.col("energy_toe").is_null()
-        ).any(),
-    )
-    emissions = fct_emissions.group_by(keys).agg(
-        scope1_lower_bound_tco2e=stable_sum(emission.filter(scope == "scope1")),
-        scope1_stationary_tco2e=stable_sum(
-            emission.filter(pl.col("source_category") == "stationary_combustion")
-        ),
-        scope1_mobile_tco2e=stable_sum(
-            emission.filter(pl.col("source_category") == "mobile_combustion")
-        ),
-        biogenic_co2_t=stable_sum(pl.col("biogenic_co2_t").filter(scope == "scope1")),
-        scope2_location_lower_bound_tco2e=stable_sum(emission.filter(scope == "scope2_location")),
-        scope2_market_known_tco2e=stable_sum(emission.filter(scope == "scope2_market")),
-        has_unfactored_fuel=((scope == "scope1") & emission.is_null()).any(),
-        has_missing_grid_factor=((scope == "scope2_location") & emission.is_null()).any(),
-        has_unfactored_market=((scope == "scope2_market") & emission.is_null()).any(),
-        has_provisional_grid_factor=pl.col("is_factor_provisional").any(),
-        has_dppa_grid_fallback=(pl.col("scope2_market_basis") == "dppa_grid_factor_fallback").any(),
-        fuel_energy_gj=stable_sum(pl.col("energy_tj")) * 1000,
-    )
+    quantities = _quantities(stg_submissions__activity_lines, keys)
+    emissions = _emission_sums(fct_emissions, keys)
     flags = [
         "has_unfactored_fuel",
         "has_missing_grid_factor",
@@ -190,9 +156,53 @@ def fct_enterprise_monthly(
     return _with_unknowns(frame)
 
 
-def _with_unknowns(frame: pl.LazyFrame) -> pl.LazyFrame:
-    """Totals of an enterprise-month from its parts, each null with its reason when a part
-    it needs is unknown (transforms/unknowns.py)."""
+def _quantities(lines: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
+    """Per enterprise-month: each measure's quantity (null when no line names it), output,
+    the revision, and the energy in TOE that is known."""
+    code = pl.col("activity_code")
+    return lines.group_by(keys).agg(
+        *(
+            _sum_or_null(code == activity).alias(column)
+            for activity, column in ACTIVITY_COLUMNS.items()
+        ),
+        fuel_t=_sum_or_null(code.is_in(FUEL_ACTIVITIES)),
+        output_quantity=_sum_or_null(code == "PRODUCTION_OUTPUT"),
+        output_unit=pl.col("canonical_unit").filter(code == "PRODUCTION_OUTPUT").first(),
+        revision=pl.col("revision").max(),
+        energy_lower_bound_toe=stable_sum(pl.col("energy_toe")),
+        has_energy_without_toe=(
+            code.is_in(ENERGY_ACTIVITIES) & pl.col("energy_toe").is_null()
+        ).any(),
+    )
+
+
+def _emission_sums(fct_emissions: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
+    """Per enterprise-month: the emissions of each scope that are known, and what is not."""
+    scope = pl.col("scope")
+    emission = pl.col("emissions_tco2e")
+    return fct_emissions.group_by(keys).agg(
+        scope1_lower_bound_tco2e=stable_sum(emission.filter(scope == "scope1")),
+        scope1_stationary_tco2e=stable_sum(
+            emission.filter(pl.col("source_category") == "stationary_combustion")
+        ),
+        scope1_mobile_tco2e=stable_sum(
+            emission.filter(pl.col("source_category") == "mobile_combustion")
+        ),
+        biogenic_co2_t=stable_sum(pl.col("biogenic_co2_t").filter(scope == "scope1")),
+        scope2_location_lower_bound_tco2e=stable_sum(emission.filter(scope == "scope2_location")),
+        scope2_market_known_tco2e=stable_sum(emission.filter(scope == "scope2_market")),
+        has_unfactored_fuel=((scope == "scope1") & emission.is_null()).any(),
+        has_missing_grid_factor=((scope == "scope2_location") & emission.is_null()).any(),
+        has_unfactored_market=((scope == "scope2_market") & emission.is_null()).any(),
+        has_provisional_grid_factor=pl.col("is_factor_provisional").any(),
+        has_dppa_grid_fallback=(pl.col("scope2_market_basis") == "dppa_grid_factor_fallback").any(),
+        fuel_energy_gj=stable_sum(pl.col("energy_tj")) * 1000,
+    )
+
+
+def _unknown_reasons() -> dict[str, pl.Expr]:
+    """Why each figure of an enterprise-month is unknown: the first reason among its parts
+    (null: known)."""
     grid = first_reason(
         (_rejected("ELEC_GRID"), "line_rejected"),
         (pl.col("grid_electricity_mwh").is_null(), "grid_line_missing"),
@@ -220,6 +230,13 @@ def _with_unknowns(frame: pl.LazyFrame) -> pl.LazyFrame:
         "energy_gj": pl.coalesce(reasons["electricity"], fuels),
     }
     reasons["energy_toe"] = pl.coalesce(reasons["energy_gj"], no_toe)
+    return reasons
+
+
+def _with_unknowns(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Totals of an enterprise-month from its parts, each null with its reason when a part
+    it needs is unknown (transforms/unknowns.py)."""
+    reasons = _unknown_reasons()
     reason = {name: pl.col(f"{name}_unknown_reason") for name in reasons}
     solar_mwh = pl.col("solar_self_consumed_mwh").fill_null(0)  # no solar line: no solar
     electricity = known_when(pl.col("grid_electricity_mwh") + solar_mwh, reason["electricity"])
