@@ -73,6 +73,29 @@ COVERED = (
 )
 
 
+# What the reports show of fct_enterprise_progress (its ytd_tco2e as ytd_known_tco2e).
+PROGRESS_SHOWN = (
+    "tax_code",
+    "period",
+    "path_annual",
+    "path_month_tco2e",
+    "ytd_months",
+    "ytd_months_known",
+    "ytd_path_tco2e",
+    "ytd_vs_path_pct",
+    "rolling_12m_vs_path_pct",
+    "yoy_change_pct",
+    "rolling_12m_vs_baseline_pct",
+    "progress_status",
+    "progress_status_reason",
+    "progress_to_confirm",
+    "progress_status_rolling_12m",
+    "progress_status_rolling_12m_reason",
+    "progress_rolling_12m_to_confirm",
+    "progress_tolerance",
+)
+
+
 def rpt_enterprise_monthly(
     dim_enterprises: pl.LazyFrame,
     fct_submission_status: pl.LazyFrame,
@@ -88,25 +111,7 @@ def rpt_enterprise_monthly(
         submitted=pl.lit(True)
     )
     progress = fct_enterprise_progress.select(
-        "tax_code",
-        "period",
-        "path_annual",
-        "path_month_tco2e",
-        "ytd_months",
-        "ytd_months_known",
-        pl.col("ytd_tco2e").alias("ytd_known_tco2e"),
-        "ytd_path_tco2e",
-        "ytd_vs_path_pct",
-        "rolling_12m_vs_path_pct",
-        "yoy_change_pct",
-        "rolling_12m_vs_baseline_pct",
-        "progress_status",
-        "progress_status_reason",
-        "progress_to_confirm",
-        "progress_status_rolling_12m",
-        "progress_status_rolling_12m_reason",
-        "progress_rolling_12m_to_confirm",
-        "progress_tolerance",
+        *PROGRESS_SHOWN[:6], pl.col("ytd_tco2e").alias("ytd_known_tco2e"), *PROGRESS_SHOWN[6:]
     )
     not_submitted = first_reason((pl.col("submitted").is_null(), "not_submitted"))
     base = (

@@ -41,15 +41,6 @@ def stg_submissions__activity_lines(
     ncvs = ref_fuel_combustion_factors.select(
         "fuel_code", ncv_factor_id="factor_id", ncv_tj_per_gg="ncv_tj_per_gg"
     )
-    conversion = pl.col("conversion")
-    # GJ ÷ 1000 = TJ; TJ ÷ (TJ/Gg) = Gg; × 1000 = t: so t = GJ ÷ NCV.
-    converted = (
-        pl.when(conversion == "density")
-        .then(pl.col("density_t_per_m3"))
-        .when(conversion == "ncv")
-        .then(1 / pl.col("ncv_tj_per_gg"))
-        .otherwise(1.0)
-    )
     # The number is read from the submitted text by the contract's rule, as validation did.
     lines = stg_submissions__accepted_lines.with_columns(
         quantity=quantity_value(pl.col("quantity_text"))
@@ -60,16 +51,7 @@ def stg_submissions__activity_lines(
         .join(densities, on="fuel_code", how="left")
         .join(ncvs, on="fuel_code", how="left")
         .join(toe, on=["activity_code", "unit"], how="left")
-        .with_columns(
-            quantity_canonical=pl.col("quantity") * pl.col("multiplier") * converted,
-            # A mass-only activity (e.g. PRODUCTION_OUTPUT in pcs) keeps the unit it has.
-            canonical_unit=pl.coalesce("canonical_unit", "unit"),
-            conversion_factor_id=pl.when(conversion == "density")
-            .then(pl.col("density_id"))
-            .when(conversion == "ncv")
-            .then(pl.col("ncv_factor_id")),
-            energy_toe=pl.col("quantity") * pl.col("toe_per_unit"),
-        )
+        .with_columns(_canonical())
         .drop(
             "multiplier",
             "conversion",
@@ -81,3 +63,27 @@ def stg_submissions__activity_lines(
             "toe_per_unit",
         )
     )
+
+
+def _canonical() -> list[pl.Expr]:
+    """The quantity in the canonical unit, the conversion row used, and the TOE."""
+    conversion = pl.col("conversion")
+    # GJ ÷ 1000 = TJ; TJ ÷ (TJ/Gg) = Gg; × 1000 = t: so t = GJ ÷ NCV.
+    converted = (
+        pl.when(conversion == "density")
+        .then(pl.col("density_t_per_m3"))
+        .when(conversion == "ncv")
+        .then(1 / pl.col("ncv_tj_per_gg"))
+        .otherwise(1.0)
+    )
+    return [
+        (pl.col("quantity") * pl.col("multiplier") * converted).alias("quantity_canonical"),
+        # A mass-only activity (e.g. PRODUCTION_OUTPUT in pcs) keeps the unit it has.
+        pl.coalesce("canonical_unit", "unit").alias("canonical_unit"),
+        pl.when(conversion == "density")
+        .then(pl.col("density_id"))
+        .when(conversion == "ncv")
+        .then(pl.col("ncv_factor_id"))
+        .alias("conversion_factor_id"),
+        (pl.col("quantity") * pl.col("toe_per_unit")).alias("energy_toe"),
+    ]
