@@ -103,38 +103,43 @@ def demo(
     )
 
 
+PeriodOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="YYYY-MM",
+        help=words.both("reporting period.").removesuffix(".")
+        + " ("
+        + words.both("default: the latest month with data past its due day")
+        + ").",
+    ),
+]
+EditionOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        metavar="vi|en",
+        help=words.both(
+            "also write a monolingual edition, vi or en (repeatable); "
+            "the bilingual edition is always written."
+        ),
+    ),
+]
+AcceptLessData = Annotated[
+    bool,
+    typer.Option(
+        help=words.both(
+            "publish even though the warehouse holds fewer landed files than the "
+            "period's last publication."
+        )
+    ),
+]
+
+
 @app.command(help=_help("run the monthly cycle.", _RUN))
 def run(
-    period: Annotated[
-        str | None,
-        typer.Option(
-            metavar="YYYY-MM",
-            help=words.both("reporting period.").removesuffix(".")
-            + " ("
-            + words.both("default: the latest month with data past its due day")
-            + ").",
-        ),
-    ] = None,
+    period: PeriodOption = None,
     data_dir: DataDir = Path("data"),
-    edition: Annotated[
-        list[str] | None,
-        typer.Option(
-            metavar="vi|en",
-            help=words.both(
-                "also write a monolingual edition, vi or en (repeatable); "
-                "the bilingual edition is always written."
-            ),
-        ),
-    ] = None,
-    accept_less_data: Annotated[
-        bool,
-        typer.Option(
-            help=words.both(
-                "publish even though the warehouse holds fewer landed files than the "
-                "period's last publication."
-            )
-        ),
-    ] = False,
+    edition: EditionOption = None,
+    accept_less_data: AcceptLessData = False,
 ) -> None:
     """Run the monthly cycle."""
     _quiet_defaults(data_dir)
@@ -142,6 +147,12 @@ def run(
         os.environ["NETZERO_REPORT_EDITIONS"] = ",".join(edition)
     if accept_less_data:
         os.environ["NETZERO_ACCEPT_LESS_DATA"] = "1"
+    console.print(summary_table(_run_cycle(period, data_dir)))
+
+
+def _run_cycle(period: str | None, data_dir: Path) -> RunSummary:
+    """The monthly cycle; a stop, a signal or a full disk ends the command with its exit
+    code and its reason in both languages, no traceback."""
     from flows.monthly_cycle import monthly_cycle
     from flows.report_data import NoDataForPeriod
     from flows.runs import (
@@ -158,7 +169,7 @@ def run(
         require_free_space(data_dir)
         with stop_on_signals():
             try:
-                summary = monthly_cycle(period=period, data_dir=str(data_dir))
+                return monthly_cycle(period=period, data_dir=str(data_dir))
             except Exception as error:
                 stop = terminated() or disk_full(error)
                 if stop is None:
@@ -175,7 +186,6 @@ def run(
         # so plainly, no traceback.
         console.print(f"[bold red]netzero run:[/] {exc}")
         raise typer.Exit(1) from None
-    console.print(summary_table(summary))
 
 
 def summary_table(summary: RunSummary) -> Table:
@@ -243,19 +253,23 @@ def serve(data_dir: DataDir = Path("data")) -> None:
     serve_deployments(data_dir)
 
 
+TaxCode = Annotated[str, typer.Option(metavar="MST", help=words.both("the enterprise's tax code."))]
+RequiredPeriod = Annotated[
+    str, typer.Option(metavar="YYYY-MM", help=words.both("reporting period."))
+]
+OutFile = Annotated[
+    Path | None,
+    typer.Option(metavar="FILE", help=words.both("file to write (default: <tax>_<period>.xlsx).")),
+]
+Revision = Annotated[int, typer.Option(metavar="N", help=words.both("revision (1, 2, …)."))]
+
+
 @app.command(help=_help("write the Excel submission template for one month."))
 def template(
-    tax_code: Annotated[
-        str, typer.Option(metavar="MST", help=words.both("the enterprise's tax code."))
-    ],
-    period: Annotated[str, typer.Option(metavar="YYYY-MM", help=words.both("reporting period."))],
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            metavar="FILE", help=words.both("file to write (default: <tax>_<period>.xlsx).")
-        ),
-    ] = None,
-    revision: Annotated[int, typer.Option(metavar="N", help=words.both("revision (1, 2, …)."))] = 1,
+    tax_code: TaxCode,
+    period: RequiredPeriod,
+    out: OutFile = None,
+    revision: Revision = 1,
     data_dir: DataDir = Path("data"),
 ) -> None:
     """Write the Excel submission template for one month."""
@@ -291,30 +305,26 @@ def template(
     write_template(target, tax_code, period, revision, addressee=addressee)
     console.print(f"template → {target}")
     if enterprises is None:
-        console.print(
-            "[yellow]"
-            + words.both("note")
-            + ":[/] "
-            + words.both(
+        _note(
+            words.both(
                 "the enterprise register at {register} could not be read: "
                 "the tax code was not checked",
                 register=register,
-            ),
-            soft_wrap=True,
+            )
         )
     elif tax_code not in names:
-        console.print(
-            "[yellow]"
-            + words.both("note")
-            + ":[/] "
-            + words.both(
+        _note(
+            words.both(
                 "tax code {tax_code} is not in the enterprise register ({register}): a file "
                 "sent from this template is refused until the enterprise is registered",
                 tax_code=tax_code,
                 register=register,
-            ),
-            soft_wrap=True,
+            )
         )
+
+
+def _note(text: str) -> None:
+    console.print("[yellow]" + words.both("note") + ":[/] " + text, soft_wrap=True)
 
 
 @app.command(help=_help("check one file without landing it.", _CHECK))
