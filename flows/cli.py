@@ -95,7 +95,7 @@ def demo(
     summary = generate_demo(data_dir)
     console.print(
         words.both(
-            "demo: {files} files for {enterprises} enterprises → {inbox}",
+            "demo: {files} files for {enterprises} enterprises in {inbox}",
             files=summary["files"],
             enterprises=summary["enterprises"],
             inbox=data_dir / "inbox",
