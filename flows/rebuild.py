@@ -61,8 +61,7 @@ def guard(settings: Settings) -> None:
             )
         return
     try:
-        with duckdb.connect(str(path), read_only=True) as con:
-            con.execute("select count(*) from raw.submission_files").fetchall()
+        ledger.probe(path)
     except duckdb.Error as error:
         raise WarehouseLost(
             settings,

@@ -45,3 +45,10 @@ def restore(con: duckdb.DuckDBPyConnection, folder: Path, name: str) -> int:
 def landed(con: duckdb.DuckDBPyConnection) -> set[str]:
     """The sha256 of every landed file."""
     return {str(s) for (s,) in con.execute("select sha256 from raw.submission_files").fetchall()}
+
+
+def probe(warehouse: Path) -> None:
+    """Open the file read-only and read the landed files, without migrating anything:
+    raises duckdb.Error when the warehouse is damaged."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        con.execute("select count(*) from raw.submission_files").fetchall()
