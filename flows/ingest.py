@@ -18,13 +18,11 @@ from prefect import task
 from flows import warehouse as wh
 from flows.failpoints import failpoint
 from flows.parsers import (
-    IntakeLimits,
-    UnreadableFile,
-    failed_to_read,
     file_format,
     parse_submission,
     text_rows,
 )
+from flows.refusals import IntakeLimits, UnreadableFile, failed_to_read
 from flows.runs import IO_RETRY, RunStopped
 from flows.settings import Settings
 from report_templates import words

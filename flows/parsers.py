@@ -1,4 +1,5 @@
-"""Read one submission file's bytes into contract lines, every value kept as NFC text.
+"""Read one submission file's bytes into contract lines, every value kept as NFC text
+(workbooks.py reads an .xlsx; refusals.py says why a file is refused whole).
 
 A file that cannot be read at all raises ``UnreadableFile`` with a bilingual reason;
 judging the values is the validation suite's job, not the parser's.
@@ -9,58 +10,26 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
-import fastexcel
 import polars as pl
 
+from flows.refusals import ADVICE, IntakeLimits, UnreadableFile, mb
+from flows.workbooks import guard_xlsx, xlsx_rows
 from report_templates import words
 from report_templates.words import Each, Term
 from transforms.submission_contract import (
     COLUMN_CODES,
     COLUMNS,
     JSON_HEADER_FIELDS,
-    XLSX_SHEET,
+    REQUIRED_CODES,
     column_code,
 )
 
 FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
-REQUIRED = [c.code for c in COLUMNS if c.required]
 LINE_FIELDS = ("activity_code", "quantity", "unit", "note")
-
-
-class UnreadableFile(Exception):
-    def __init__(self, reason_vi: str, reason_en: str) -> None:
-        super().__init__(reason_en)
-        self.reason_vi = reason_vi
-        self.reason_en = reason_en
-
-
-def failed_to_read(error: Exception) -> UnreadableFile:
-    """The refusal for a file whose reading failed in a way no rule foresaw: the enterprise
-    is told to send it again from the template; the operator's log has the traceback."""
-    name = type(error).__name__
-    return UnreadableFile(
-        *words.pair(
-            "The file could not be read (error {name}); save it from the template "
-            "and send it again",
-            name=name,
-        ),
-    )
-
-
-@dataclass(frozen=True)
-class IntakeLimits:
-    """What one file may weigh: beyond this it is refused whole, before it is opened."""
-
-    max_bytes: int = 20 * 1024 * 1024
-    max_lines: int = 10_000
-    # An .xlsx is a zip: what it expands to is checked before any parser sees it.
-    max_unzipped_bytes: int = 200 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -79,13 +48,9 @@ def parse_submission(name: str, data: bytes, limits: IntakeLimits | None = None)
     if len(data) > limits.max_bytes:
         raise UnreadableFile(
             *words.pair(
-                "File too large: {value} MB (the limit is {value2} MB)",
-                value=_mb(
-                    len(
-                        data,
-                    )
-                ),
-                value2=_mb(limits.max_bytes),
+                "File too large: {size} MB (the limit is {limit} MB)",
+                size=mb(len(data)),
+                limit=mb(limits.max_bytes),
             ),
         )
     parsed = _parse(name, data, limits)
@@ -99,10 +64,6 @@ def parse_submission(name: str, data: bytes, limits: IntakeLimits | None = None)
             ),
         )
     return parsed
-
-
-def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f}"
 
 
 def _parse(name: str, data: bytes, limits: IntakeLimits) -> ParsedFile:
@@ -119,8 +80,8 @@ def _parse(name: str, data: bytes, limits: IntakeLimits) -> ParsedFile:
         return ParsedFile("csv", encoding, _from_rows(list(_csv_rows(text))))
     if fmt == "json":
         return ParsedFile("json", "utf-8", _from_json(data))
-    _guard_xlsx(data, limits)
-    return ParsedFile("xlsx", None, _from_rows(_xlsx_rows(data)))
+    guard_xlsx(data, limits)
+    return ParsedFile("xlsx", None, _from_rows(xlsx_rows(data)))
 
 
 # What the first bytes say a file is, whatever its name: (magic, what it is).
@@ -136,7 +97,6 @@ WIDE_BOMS = (
     (b"\xff\xfe", "UTF-16"),
     (b"\xfe\xff", "UTF-16"),
 )
-ADVICE = Term("save it as a UTF-8 CSV or as .xlsx from the template and send it again")
 
 
 def _sniff(fmt: str, data: bytes) -> None:
@@ -164,70 +124,6 @@ def _sniff(fmt: str, data: bytes) -> None:
         raise UnreadableFile(
             *words.pair("The file holds binary data (NUL bytes), not text: {advice}", advice=ADVICE)
         )
-
-
-def _guard_xlsx(data: bytes, limits: IntakeLimits) -> None:
-    """Refuse what is not a workbook, what expands too far, and formulas, before parsing."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError) as error:
-        raise UnreadableFile(*words.pair("Not a valid Excel (.xlsx) workbook")) from error
-    expanded = sum(entry.file_size for entry in entries)
-    if expanded > limits.max_unzipped_bytes:
-        raise UnreadableFile(
-            *words.pair(
-                "The workbook expands to {value} MB (the limit is {value2} MB): not processed",
-                value=_mb(
-                    expanded,
-                ),
-                value2=_mb(limits.max_unzipped_bytes),
-            ),
-        )
-    names = {entry.filename for entry in entries}
-    if "mimetype" in names and b"opendocument" in archive.read("mimetype"):
-        raise UnreadableFile(
-            *words.pair(
-                "The file is an OpenDocument spreadsheet (.ods), not .xlsx: save it as "
-                ".xlsx from the template and send it again",
-            ),
-        )
-    if "[Content_Types].xml" not in names:
-        raise UnreadableFile(
-            *words.pair("This zip archive is not an Excel (.xlsx) workbook"),
-        )
-    for entry in entries:
-        # Every part that holds cells, whatever its path and XML prefix: a formula's cached
-        # value may be missing or stale, and 0 would land as the quantity.
-        part = archive.read(entry)
-        if _SHEET_DATA.search(part) and (cells := _formula_cells(part)):
-            shown = ", ".join(cells[:5]) + (" …" if len(cells) > 5 else "")
-            raise UnreadableFile(
-                *words.pair(
-                    "The workbook contains formulas (cells {shown}); type values (paste as "
-                    "values) instead",
-                    shown=shown,
-                ),
-            )
-
-
-# Namespace-agnostic: <sheetData>, <x:sheetData>, <f>, <x:f t="shared"/>, never <font>.
-_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData[\s>/]")
-_CELL_OR_FORMULA = re.compile(
-    rb'<(?:[\w.-]+:)?c\s[^>]*?\br="([A-Za-z]{1,3}[0-9]{1,7})"|<(?:[\w.-]+:)?f[\s>/]'
-)
-
-
-def _formula_cells(part: bytes) -> list[str]:
-    """The references of the cells that hold a formula (in document order)."""
-    cells: list[str] = []
-    current = "?"
-    for match in _CELL_OR_FORMULA.finditer(part):
-        if match.group(1) is not None:
-            current = match.group(1).decode("ascii")
-        elif current not in cells:
-            cells.append(current)
-    return cells
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -272,62 +168,11 @@ def _csv_rows(text: str) -> list[list[str]]:
         ) from error
 
 
-def _xlsx_rows(data: bytes) -> list[list[str]]:
-    """The rows of the contract's data sheet: the sheet of that name, else the first visible
-    one. A hidden data sheet, or figures that sit on another sheet, are refused by name."""
-    try:
-        reader = fastexcel.read_excel(data)
-        sheets = {
-            name: reader.load_sheet(name, header_row=None, dtypes="string")
-            for name in reader.sheet_names
-        }
-    except Exception as error:  # calamine raises its own types for every kind of bad file
-        raise UnreadableFile(
-            *words.pair("Cannot read the Excel file: {error}", error=error)
-        ) from error
-    visible = [name for name, sheet in sheets.items() if sheet.visible == "visible"]
-    chosen = XLSX_SHEET if XLSX_SHEET in sheets else next(iter(visible), None)
-    if chosen is None or chosen not in visible:
-        hidden = chosen or next(iter(sheets), "")
-        raise UnreadableFile(
-            *words.pair(
-                "The data sheet '{hidden}' is hidden: figures on a hidden sheet are not "
-                "read; unhide it, check its figures and send the file again",
-                hidden=hidden,
-            ),
-        )
-    rows = _sheet_rows(sheets[chosen])
-    if not _holds_lines(rows):
-        for name, sheet in sheets.items():
-            if name != chosen and _holds_lines(_sheet_rows(sheet)):
-                raise UnreadableFile(
-                    *words.pair(
-                        "The figures are on sheet '{name}', not on sheet '{chosen}': copy them "
-                        "into the template's sheet '{XLSX_SHEET}' and send the file again",
-                        name=name,
-                        chosen=chosen,
-                        XLSX_SHEET=XLSX_SHEET,
-                    ),
-                )
-    return rows
-
-
-def _sheet_rows(sheet: fastexcel.ExcelSheet) -> list[list[str]]:
-    return [["" if v is None else v for v in row] for row in sheet.to_polars().iter_rows()]
-
-
-def _holds_lines(rows: list[list[str]]) -> bool:
-    """Whether a sheet has the contract's header and at least one row under it."""
-    header = {column_code(cell) for cell in rows[0]} if rows else set()
-    has_line = any(any(str(cell).strip() for cell in row) for row in rows[1:])
-    return has_line and all(code in header for code in REQUIRED)
-
-
 def _from_rows(rows: list[list[str]]) -> pl.DataFrame:
     if not rows:
         raise UnreadableFile(*words.pair("The file has no header row"))
     header = [column_code(cell) for cell in rows[0]]
-    missing = [code for code in REQUIRED if code not in header]
+    missing = [code for code in REQUIRED_CODES if code not in header]
     if missing:
         columns = Each(", ".join(_label_vi(c) for c in missing), ", ".join(missing))
         raise UnreadableFile(*words.pair("Missing required columns: {columns}", columns=columns))

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows.parsers import IntakeLimits
+from flows.refusals import IntakeLimits
 from report_templates import words
 
 GRID_FACTOR_POLICIES = ("provisional_latest", "leave_empty")

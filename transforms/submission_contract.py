@@ -37,6 +37,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("note", "Ghi chú", "Note", False),
 )
 COLUMN_CODES: tuple[str, ...] = tuple(c.code for c in COLUMNS)
+REQUIRED_CODES: tuple[str, ...] = tuple(c.code for c in COLUMNS if c.required)
 # Columns of a JSON file's top level; the rest are per line.
 JSON_HEADER_FIELDS = ("tax_code", "period", "revision")
 
