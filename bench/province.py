@@ -58,7 +58,8 @@ def plain_path(data: str, queue: Any) -> None:
     from flows import report_data
     from flows import warehouse as wh
     from flows.build_warehouse import build_warehouse
-    from flows.ingest import ingest_inbox, load_reference
+    from flows.ingest import ingest_inbox
+    from flows.reference import load_reference
     from flows.settings import settings_from_env
     from flows.validate import validate_submissions, validate_warnings
 
@@ -100,7 +101,8 @@ def prefect_path(data: str, queue: Any) -> None:
     from flows import report_data
     from flows import warehouse as wh
     from flows.build_warehouse import build_warehouse
-    from flows.ingest import ingest_inbox, load_reference
+    from flows.ingest import ingest_inbox
+    from flows.reference import load_reference
     from flows.settings import settings_from_env
     from flows.validate import validate_submissions, validate_warnings
 

@@ -34,7 +34,8 @@ from bench.validation import RESULTS, peak_rss_mib
 def land_demo(data: Path, enterprises: int) -> None:
     from demo.generate import DemoSpec, generate_demo
     from flows.build_warehouse import build_warehouse
-    from flows.ingest import ingest_inbox, load_reference
+    from flows.ingest import ingest_inbox
+    from flows.reference import load_reference
     from flows.settings import settings_from_env
     from flows.validate import validate_submissions, validate_warnings
 

@@ -14,8 +14,8 @@ import polars as pl
 from expectations import run_suite
 from expectations import submission_lines as lines_suite
 from flows import warehouse as wh
-from flows.ingest import read_register
 from flows.parsers import parse_submission
+from flows.reference import read_register
 from flows.refusals import UnreadableFile, failed_to_read
 from flows.settings import Settings
 from flows.validate import current_period_index, quarantine_rows

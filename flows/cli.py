@@ -273,8 +273,8 @@ def template(
     data_dir: DataDir = Path("data"),
 ) -> None:
     """Write the Excel submission template for one month."""
-    from flows.ingest import read_register
     from flows.monthly_cycle import PERIOD
+    from flows.reference import read_register
     from flows.runs import RunStopped
     from flows.settings import settings_from_env
     from report_templates.submission_template import Addressee, write_template

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import stat
 import tempfile
 import traceback
 from dataclasses import dataclass
@@ -17,18 +16,15 @@ from prefect import task
 
 from flows import warehouse as wh
 from flows.failpoints import failpoint
+from flows.inbox import Read, Refused, in_progress, read_jailed, unchanged
 from flows.parsers import (
     file_format,
     parse_submission,
-    text_rows,
 )
 from flows.refusals import IntakeLimits, UnreadableFile, failed_to_read
-from flows.runs import IO_RETRY, RunStopped
+from flows.runs import IO_RETRY
 from flows.settings import Settings
 from report_templates import words
-from report_templates.words import Term
-from transforms import REFERENCE_DIR, register
-from transforms.dictionary import REFERENCE_TABLES
 
 log = logging.getLogger("netzero.intake")
 
@@ -41,96 +37,6 @@ class IngestResult:
     lines: int
 
 
-class RegisterInvalid(RunStopped):
-    """The agency's register has mistakes: the run stops before anything lands, naming each."""
-
-    def __init__(self, problems: list[register.Problem]) -> None:
-        shown = "\n".join(f"  {p}" for p in problems[:50])
-        more = f"\n  … {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(
-            *words.pair(
-                "The register has {problems_count} mistakes; correct them and run again "
-                "(no file was landed)",
-                problems_count=len(problems),
-            ),
-            f"{shown}{more}",
-        )
-        self.problems = problems
-
-
-def read_register(settings: Settings) -> dict[str, pl.DataFrame]:
-    """The register files as text frames, each mistake named (RegisterInvalid) before any
-    table is replaced: a register re-saved by Excel (BOM, semicolons, Windows-1258) reads."""
-    texts: dict[str, pl.DataFrame] = {}
-    found: list[register.Problem] = []
-    for name in register.FILES:
-        path = settings.register / f"{name}.csv"
-        if not path.exists():
-            if name not in register.OPTIONAL:
-                found.append(
-                    register.Problem(
-                        str(path.resolve()),
-                        0,
-                        "-",
-                        None,
-                        *words.pair("file not found (choose the data folder with --data-dir)"),
-                    )
-                )
-            continue
-        try:
-            rows = text_rows(path.read_bytes())
-        except UnreadableFile as error:
-            found.append(
-                register.Problem(path.name, 0, "-", None, error.reason_vi, error.reason_en)
-            )
-            continue
-        header = [cell.strip() for cell in rows[0]] if rows else []
-        body = [
-            [(cell.strip() or None) for cell in row]
-            for row in rows[1:]
-            if any(c.strip() for c in row)
-        ]
-        texts[name] = pl.DataFrame(
-            [(row + [None] * len(header))[: len(header)] for row in body],
-            schema=dict.fromkeys(header, pl.String),
-            orient="row",
-        )
-    keys = {
-        "park_code": set(texts["industrial_parks"]["park_code"].drop_nulls())
-        if "park_code" in texts.get("industrial_parks", pl.DataFrame()).columns
-        else set(),
-        "tax_code": set(texts["enterprises"]["tax_code"].drop_nulls())
-        if "tax_code" in texts.get("enterprises", pl.DataFrame()).columns
-        else set(),
-    }
-    refers = {"enterprises": ("park_code",), "electricity_contracts": ("tax_code",)}
-    for name, text in texts.items():
-        known = {column: keys[column] for column in refers.get(name, ())}
-        found += register.problems(name, text, known)
-    if found:
-        raise RegisterInvalid(found)
-    return texts
-
-
-@task(**IO_RETRY)
-def load_reference(settings: Settings) -> int:
-    """Replace reference.* from the versioned CSVs and the register: returns tables loaded."""
-    texts = read_register(settings)
-    with wh.connect(settings.warehouse) as con:
-        sources = sorted(REFERENCE_DIR.glob("ref_*.csv"))
-        for csv in sources:
-            wh.load_csv(con, csv, f"reference.{csv.stem}", comment=REFERENCE_TABLES[csv.stem])
-        for name, schema in register.FILES.items():
-            table = f"reference.ref_{name}"
-            comment = REFERENCE_TABLES[f"ref_{name}"]
-            if name in texts:
-                wh.load_csv(con, texts[name], table, schema, comment=comment, source=f"{name}.csv")
-            else:
-                comment += " (none on file)"
-                wh.replace_table(con, pl.DataFrame(schema=schema), table, comment=comment)
-    return len(sources) + len(register.FILES)
-
-
 @task(**IO_RETRY)
 def ingest_inbox(settings: Settings, run_id: str) -> IngestResult:
     """Land every new file in the inbox; a file already landed is skipped, not duplicated.
@@ -139,7 +45,7 @@ def ingest_inbox(settings: Settings, run_id: str) -> IngestResult:
     a file is opened without following links, and it is landed only if it did not change
     while it was read; the bytes read are the bytes archived."""
     entries = sorted(
-        (e for e in os.scandir(settings.inbox) if not _in_progress(Path(e.path))),
+        (e for e in os.scandir(settings.inbox) if not in_progress(Path(e.path))),
         key=lambda e: e.name,
     )
     now = datetime.now(UTC).replace(tzinfo=None)
@@ -150,8 +56,8 @@ def ingest_inbox(settings: Settings, run_id: str) -> IngestResult:
         landed_names = dict(wh.query(con, wh.sql("landed_files")).rows())
         batch = _Batch(run_id, now, settings.data_dir, settings.limits)
         for entry in entries:
-            read = _read_jailed(Path(entry.path))
-            if isinstance(read, _Refused):
+            read = read_jailed(Path(entry.path))
+            if isinstance(read, Refused):
                 batch.refuse(Path(entry.path), read)
             elif read is not None:
                 batch.add(Path(entry.path), read, landed_names)
@@ -192,101 +98,6 @@ def _place(moves: list[Move]) -> None:
         failpoint("ingest.moved")
 
 
-@dataclass(frozen=True)
-class _Refused:
-    """An inbox entry that is not a regular file the run may read, and why."""
-
-    kind: str
-    reason_vi: str
-    reason_en: str
-
-
-NOT_A_FILE = {
-    "link": Term("a link (symlink), not a file: it is never followed"),
-    "folder": Term("a folder, not a file"),
-    "special": Term("a special file (pipe, device), not a data file"),
-}
-
-
-def _not_a_file(kind: str) -> _Refused:
-    return _Refused(
-        kind,
-        *words.pair("This entry is {what}; send the data file itself", what=NOT_A_FILE[kind]),
-    )
-
-
-@dataclass(frozen=True)
-class _Read:
-    data: bytes
-    received_at: datetime  # when the file reached the inbox: its modification time
-    signature: tuple[int, int, int]  # inode, size, mtime (ns) while it was read
-
-
-def _signature(result: os.stat_result) -> tuple[int, int, int]:
-    return (result.st_ino, result.st_size, result.st_mtime_ns)
-
-
-def _entry_kind(mode: int) -> str | None:
-    """What an inbox entry is when it is not a regular file."""
-    if stat.S_ISLNK(mode):
-        return "link"
-    if stat.S_ISDIR(mode):
-        return "folder"
-    return None if stat.S_ISREG(mode) else "special"
-
-
-def _read_jailed(path: Path) -> _Read | _Refused | None:
-    """The bytes of a regular file in the inbox; a refusal for anything else; None for a
-    file that changed while it was read (still being written: left for the next run)."""
-    before = path.lstat()
-    if kind := _entry_kind(before.st_mode):
-        return _not_a_file(kind)
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as error:
-        return _Refused(
-            "unreadable",
-            *words.pair(
-                "The file could not be opened ({strerror}); send it again", strerror=error.strerror
-            ),
-        )
-    with os.fdopen(fd, "rb") as handle:
-        opened = os.fstat(handle.fileno())
-        data = handle.read() if stat.S_ISREG(opened.st_mode) else b""
-        after = os.fstat(handle.fileno())
-    if kind := _entry_kind(opened.st_mode):
-        return _not_a_file(kind)
-    seen = {_signature(before), _signature(opened), _signature(after), _signature(path.lstat())}
-    if len(seen) > 1 or len(data) != opened.st_size:
-        log.warning("%s is still being written: left for the next run", path.name)
-        return None
-    received = datetime.fromtimestamp(opened.st_mtime, UTC).replace(tzinfo=None)
-    return _Read(data, received, _signature(opened))
-
-
-def unchanged(path: Path, signature: tuple[int, int, int] | None) -> bool:
-    """Whether the inbox file is still the one that was read (and may leave the inbox)."""
-    try:
-        return signature is None or _signature(path.lstat()) == signature
-    except FileNotFoundError:
-        return False
-
-
-# Editors' lock files and partial uploads: someone is still working on them. Everything
-# else in the inbox is read, and answered (landed, duplicate or rejected with a reason).
-IN_PROGRESS_PREFIXES = (".~lock.", "~$")
-IN_PROGRESS_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload")
-
-
-def _in_progress(path: Path) -> bool:
-    name = path.name
-    return (
-        name.startswith(IN_PROGRESS_PREFIXES)
-        or name.lower().endswith(IN_PROGRESS_SUFFIXES)
-        or name == ".DS_Store"
-    )
-
-
 class _Batch:
     """The rows one ingest run appends, and the file moves that follow the commit."""
 
@@ -305,7 +116,7 @@ class _Batch:
         self.landed = self.rejected = self.skipped = self.line_count = 0
         self.signature: tuple[int, int, int] | None = None  # of the file being added
 
-    def add(self, path: Path, read: _Read, landed_names: dict[str, str]) -> None:
+    def add(self, path: Path, read: Read, landed_names: dict[str, str]) -> None:
         data, received_at, self.signature = read.data, read.received_at, read.signature
         sha = hashlib.sha256(data).hexdigest()
         archive = self.archive
@@ -363,7 +174,7 @@ class _Batch:
             os.utime(handle.name, ns=(self.signature[2], self.signature[2]))
         self.moves.append((path, target, Path(handle.name), self.signature))
 
-    def refuse(self, path: Path, refused: _Refused) -> None:
+    def refuse(self, path: Path, refused: Refused) -> None:
         """An inbox entry that is not a readable regular file: answered, never followed."""
         sha = hashlib.sha256(f"{refused.kind}:{path.name}:{self.now}".encode()).hexdigest()
         self._ledger(path.name, sha, "rejected", refused.reason_vi, refused.reason_en)

@@ -13,8 +13,9 @@ from pathlib import Path
 from flows import rebuild, runs, summaries
 from flows.build_warehouse import build_warehouse
 from flows.failpoints import failpoint
-from flows.ingest import IngestResult, ingest_inbox, load_reference
+from flows.ingest import IngestResult, ingest_inbox
 from flows.receipts import receipt_common, write_receipts
+from flows.reference import load_reference
 from flows.settings import Settings
 from flows.validate import validate_submissions, validate_warnings
 from flows.warehouse import ops

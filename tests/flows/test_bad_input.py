@@ -20,8 +20,9 @@ from demo.submissions import Line
 from demo.writers import encode_cp1258, write_csv
 from flows import warehouse as wh
 from flows.build_warehouse import build_warehouse
-from flows.ingest import ingest_inbox, load_reference
+from flows.ingest import ingest_inbox
 from flows.receipts import receipt_common, write_receipts
+from flows.reference import load_reference
 from flows.settings import Settings
 from flows.validate import validate_submissions
 

@@ -409,7 +409,7 @@ def test_a_file_the_run_may_not_read_is_refused_and_the_rest_lands(tmp_path: Pat
         script = (
             "import sys; from pathlib import Path\n"
             "from flows.settings import Settings\n"
-            "from flows.ingest import load_reference, ingest_inbox\n"
+            "from flows.ingest import ingest_inbox\nfrom flows.reference import load_reference\n"
             "s = Settings(data_dir=Path(sys.argv[1]))\n"
             "load_reference.fn(s)\n"
             "for run in ('run-1', 'run-2'):\n"

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from demo.generate import DemoSpec, generate_demo
 from flows.cli import app
-from flows.ingest import RegisterInvalid, load_reference, read_register
+from flows.reference import RegisterInvalid, load_reference, read_register
 from flows.settings import Settings
 
 
