@@ -51,7 +51,7 @@ def land_demo(data: Path, enterprises: int) -> None:
 
 def timed_render(job: tuple[Any, ...]) -> tuple[str, float]:
     """One report rendered to its files, as the monthly cycle's workers do; its seconds."""
-    from report_templates.render import render_to_files
+    from report_templates.pdf import render_to_files
 
     start = time.perf_counter()
     render_to_files(*job)

@@ -23,7 +23,8 @@ from flows.settings import Settings
 from flows.warehouse import ops
 from report_templates import words
 from report_templates.contexts import RECEIPT_OUTCOME_MSGIDS, RECEIPT_TODO_MSGIDS
-from report_templates.render import csv_text, render_html
+from report_templates.pdf import csv_text
+from report_templates.render import render_html
 
 VIETNAM = dt.timedelta(hours=7)  # Asia/Ho_Chi_Minh: UTC+7, no daylight saving
 CSV_COLUMNS = ["line_no", "field", "value", "rule", "reason_vi", "reason_en"]

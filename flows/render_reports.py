@@ -25,8 +25,8 @@ from flows import warehouse as wh
 from flows.failpoints import failpoint
 from flows.settings import Settings
 from report_templates import contexts, words
+from report_templates.pdf import render_to_bytes, render_to_files
 from report_templates.render import HERE as TEMPLATES
-from report_templates.render import render_to_bytes, render_to_files
 
 Job = tuple[str, dict[str, Any], Path, Path, str]
 

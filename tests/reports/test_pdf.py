@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from report_templates.render import render_to_files
+from report_templates.pdf import render_to_files
 from tests.reports.fixtures import CONTEXTS
 
 pytestmark = pytest.mark.skipif(
