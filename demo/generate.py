@@ -161,6 +161,48 @@ def _replace(lines: list[Line], code: str, **changes: object) -> list[Line]:
     return [dataclasses.replace(base, **changes), *rest]  # type: ignore[arg-type]
 
 
+def _corrected(lines: list[Line]) -> list[Line]:
+    """The month sent again: the grid line corrected from a supplementary EVN bill."""
+    grid = next(ln for ln in lines if ln.activity_code == "ELEC_GRID")
+    return _replace(
+        lines,
+        "ELEC_GRID",
+        quantity=round(grid.quantity * 1.06),
+        note="Điều chỉnh theo hóa đơn EVN bổ sung",
+    )
+
+
+def _defects(picks: list[Enterprise], periods: list[str]) -> dict[str, object]:
+    """Where each deliberate defect is, for the tests and the README."""
+    (neg, unknown_unit, misfit, missing, revised, duplicate, cp1258, restated, jump) = picks
+    last, previous = periods[-1], periods[-2]
+    return {
+        "periods": [periods[0], last],
+        "negative_quantity": {
+            "tax_code": neg.tax_code,
+            "period": last,
+            "activity_code": "ELEC_GRID",
+        },
+        "unknown_unit": {"tax_code": unknown_unit.tax_code, "period": last, "unit": "gallon"},
+        "unit_not_fitting": {
+            "tax_code": misfit.tax_code,
+            "period": last,
+            "activity_code": "LPG_STATIONARY",
+            "unit": "L",
+        },
+        "missing_month": {"tax_code": missing.tax_code, "period": last},
+        "month_on_month_jump": {
+            "tax_code": jump.tax_code,
+            "period": last,
+            "activity_code": "ELEC_GRID",
+        },
+        "revised_resubmission": {"tax_code": revised.tax_code, "period": last},
+        "restated_previous_month": {"tax_code": restated.tax_code, "period": previous},
+        "duplicate_file": {"tax_code": duplicate.tax_code, "period": last},
+        "windows_1258_csv": {"tax_code": cp1258.tax_code},
+    }
+
+
 def generate_demo(data_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[str, object]:
     """Write register/, inbox/ and demo_defects.json under ``data_dir``."""
     rng = random.Random(spec.seed)
@@ -199,22 +241,9 @@ def generate_demo(data_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[str, obje
             _arrived(path, period, rng)
             files += 1
             if (ent is revised and period == last) or (ent is restated and period == previous):
-                grid = next(ln for ln in lines if ln.activity_code == "ELEC_GRID")
-                fixed = _replace(
-                    lines,
-                    "ELEC_GRID",
-                    quantity=round(grid.quantity * 1.06),
-                    note="Điều chỉnh theo hóa đơn EVN bổ sung",
-                )
-                write(
-                    inbox / f"{ent.tax_code}_{period}_r2.{fmt}",
-                    ent.tax_code,
-                    period,
-                    2,
-                    fixed,
-                    **kwargs,
-                )
-                _arrived(inbox / f"{ent.tax_code}_{period}_r2.{fmt}", period, rng, later=True)
+                target = inbox / f"{ent.tax_code}_{period}_r2.{fmt}"
+                write(target, ent.tax_code, period, 2, _corrected(lines), **kwargs)
+                _arrived(target, period, rng, later=True)
                 files += 1
             if ent is duplicate and period == last:
                 # The same file sent twice: same bytes, same arrival time.
@@ -222,31 +251,7 @@ def generate_demo(data_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[str, obje
                 files += 1
 
     _write_contracts(data_dir / "register", contracts)
-    defects = {
-        "periods": [periods[0], last],
-        "negative_quantity": {
-            "tax_code": neg.tax_code,
-            "period": last,
-            "activity_code": "ELEC_GRID",
-        },
-        "unknown_unit": {"tax_code": unknown_unit.tax_code, "period": last, "unit": "gallon"},
-        "unit_not_fitting": {
-            "tax_code": misfit.tax_code,
-            "period": last,
-            "activity_code": "LPG_STATIONARY",
-            "unit": "L",
-        },
-        "missing_month": {"tax_code": missing.tax_code, "period": last},
-        "month_on_month_jump": {
-            "tax_code": jump.tax_code,
-            "period": last,
-            "activity_code": "ELEC_GRID",
-        },
-        "revised_resubmission": {"tax_code": revised.tax_code, "period": last},
-        "restated_previous_month": {"tax_code": restated.tax_code, "period": previous},
-        "duplicate_file": {"tax_code": duplicate.tax_code, "period": last},
-        "windows_1258_csv": {"tax_code": cp1258.tax_code},
-    }
+    defects = _defects(picks, periods)
     summary = {
         "seed": spec.seed,
         "enterprises": len(enterprises),

@@ -166,8 +166,27 @@ def month_lines(ent: Enterprise, prof: Profile, period: str, seed: int) -> list[
     level = _activity_level(ent, period) * rng.uniform(0.93, 1.07)
     cooling = 1.08 if month in (3, 4, 5) else 1.0
     demand_mwh = prof.demand_mwh * level * cooling
-    lines: list[Line] = []
+    lines = _electricity_lines(prof, period, demand_mwh, rng)
+    lines += _fuel_lines(prof, level, rng)
+    lines += _water_and_waste_lines(prof, period, demand_mwh, sec.water_m3_per_mwh, rng)
+    output = demand_mwh * sec.output_per_mwh * rng.uniform(0.95, 1.05)
+    lines.append(
+        Line(
+            "PRODUCTION_OUTPUT", round(output, 1 if sec.output_unit == "t" else 0), sec.output_unit
+        )
+    )
+    if prof.reports_revenue:
+        revenue = demand_mwh * prof.revenue_m_vnd_per_mwh * rng.uniform(0.9, 1.1)
+        lines.append(Line("REVENUE", round(revenue), "mVND"))
+    return lines
 
+
+def _electricity_lines(
+    prof: Profile, period: str, demand_mwh: float, rng: random.Random
+) -> list[Line]:
+    """Grid electricity (the bill), rooftop solar self-consumed and exported, I-RECs, DPPA."""
+    month = int(period[5:7])
+    lines: list[Line] = []
     solar_mwh = 0.0
     if prof.solar_from and period >= prof.solar_from:
         kwh_per_kwp = rng.uniform(100, 112) if month in RAINY_MONTHS else rng.uniform(120, 138)
@@ -193,10 +212,16 @@ def month_lines(ent: Enterprise, prof: Profile, period: str, seed: int) -> list[
     if prof.dppa_from and period >= prof.dppa_from:
         dppa_kwh = round(grid_kwh * prof.dppa_share)
         lines.append(Line("ELEC_DPPA", dppa_kwh, "kWh", "Sản lượng DPPA theo bảng đối soát"))
+    return lines
 
-    lines += _fuel_lines(prof, level, rng)
 
-    water = demand_mwh * sec.water_m3_per_mwh * rng.uniform(0.9, 1.1)
+def _water_and_waste_lines(
+    prof: Profile, period: str, demand_mwh: float, water_m3_per_mwh: float, rng: random.Random
+) -> list[Line]:
+    """Water withdrawn and rainwater reused, wastewater, waste and recycling, EV charging."""
+    month = int(period[5:7])
+    lines: list[Line] = []
+    water = demand_mwh * water_m3_per_mwh * rng.uniform(0.9, 1.1)
     lines.append(Line("WATER_SUPPLY", round(water), "m3"))
     if prof.rainwater:
         share = rng.uniform(0.03, 0.12) if month in RAINY_MONTHS else rng.uniform(0.0, 0.01)
@@ -204,7 +229,6 @@ def month_lines(ent: Enterprise, prof: Profile, period: str, seed: int) -> list[
             Line("RAINWATER_REUSE", round(water * share), "m3", "Nước mưa thu gom từ mái nhà xưởng")
         )
     lines.append(Line("WASTEWATER", round(water * rng.uniform(0.75, 0.85)), "m3"))
-
     waste_t = demand_mwh * prof.waste_t_per_mwh * rng.uniform(0.85, 1.15)
     lines.append(Line("WASTE_GENERATED", round(waste_t * 1000), "kg"))
     lines.append(
@@ -224,14 +248,4 @@ def month_lines(ent: Enterprise, prof: Profile, period: str, seed: int) -> list[
                 "Trạm sạc xe điện cho nhân viên",
             )
         )
-
-    output = demand_mwh * sec.output_per_mwh * rng.uniform(0.95, 1.05)
-    lines.append(
-        Line(
-            "PRODUCTION_OUTPUT", round(output, 1 if sec.output_unit == "t" else 0), sec.output_unit
-        )
-    )
-    if prof.reports_revenue:
-        revenue = demand_mwh * prof.revenue_m_vnd_per_mwh * rng.uniform(0.9, 1.1)
-        lines.append(Line("REVENUE", round(revenue), "mVND"))
     return lines

@@ -112,8 +112,28 @@ def run_suite(frame: pl.DataFrame, suite: Any, key: str = "row_key") -> SuiteRun
     ]
     if errors:
         raise SuiteError(f"{suite.name}: " + "; ".join(errors))
+    summary, failures = _rows(outcome.results, key)
+    return SuiteRun(
+        suite_name=suite.name,
+        success=bool(outcome.success),
+        results=pl.DataFrame(summary, schema=RESULT_SCHEMA),
+        failures=pl.DataFrame(failures, schema=FAILURE_SCHEMA),
+    )
+
+
+RESULT_SCHEMA = {
+    "rule": pl.String,
+    "column_name": pl.String,
+    "success": pl.Boolean,
+    "element_count": pl.Int64,
+    "unexpected_count": pl.Int64,
+}
+
+
+def _rows(results: Any, key: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One summary row per expectation, and one failure row per failing row and rule."""
     summary, failures = [], []
-    for result in outcome.results:
+    for result in results:
         config = result.expectation_config
         meta = config.meta or {}
         details = result.result or {}
@@ -126,32 +146,18 @@ def run_suite(frame: pl.DataFrame, suite: Any, key: str = "row_key") -> SuiteRun
                 "unexpected_count": details.get("unexpected_count"),
             }
         )
-        for index in details.get("unexpected_index_list") or []:
-            failures.append(
-                {
-                    "row_key": int(index[key]),
-                    "rule": meta["rule"],
-                    "field": meta["field"],
-                    "severity": meta["severity"],
-                    "reason_vi": meta["reason_vi"],
-                    "reason_en": meta["reason_en"],
-                }
-            )
-    return SuiteRun(
-        suite_name=suite.name,
-        success=bool(outcome.success),
-        results=pl.DataFrame(
-            summary,
-            schema={
-                "rule": pl.String,
-                "column_name": pl.String,
-                "success": pl.Boolean,
-                "element_count": pl.Int64,
-                "unexpected_count": pl.Int64,
-            },
-        ),
-        failures=pl.DataFrame(failures, schema=FAILURE_SCHEMA),
-    )
+        failures += [
+            {
+                "row_key": int(index[key]),
+                "rule": meta["rule"],
+                "field": meta["field"],
+                "severity": meta["severity"],
+                "reason_vi": meta["reason_vi"],
+                "reason_en": meta["reason_en"],
+            }
+            for index in details.get("unexpected_index_list") or []
+        ]
+    return summary, failures
 
 
 def _raised(info: Any) -> list[str]:

@@ -7,8 +7,30 @@ from typing import Any
 
 import polars as pl
 
-from expectations import Rule, meta
-from report_templates.words import N_, Term
+from expectations import meta
+from expectations.line_rules import (
+    DUPLICATE_LINE,
+    KNOWN_ACTIVITY,
+    KNOWN_ENTERPRISE,
+    KNOWN_UNIT,
+    LINE_OF_FILE_ENTERPRISE,
+    LINE_OF_FILE_MONTH,
+    MAX_NOTE,
+    NOTE_LENGTH,
+    PERIOD_FORMAT,
+    PERIOD_NOT_FUTURE,
+    PLAIN_RULES,
+    QUANTITY_CLEAR_IN_FILE,
+    QUANTITY_NON_NEGATIVE,
+    QUANTITY_NUMERIC,
+    QUANTITY_PLAUSIBLE,
+    QUANTITY_UNAMBIGUOUS,
+    REQUIRED_RULES,
+    REVISION_FORMAT,
+    REVISION_NEWER,
+    UNIT_FITS_ACTIVITY,
+    period_covered,
+)
 from transforms.periods import period_index_expr
 from transforms.submission_contract import (
     MAX_QUANTITY,
@@ -24,7 +46,6 @@ SUITE_NAME = "raw.submission_lines.error"
 SUITE_VERSION = "2026.11.6"
 
 PERIOD_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"
-MAX_NOTE = 1000
 DUPLICATE_KEY = ("tax_code", "period", "revision", "activity_code", "quantity", "unit", "note")
 REVISION_PATTERN = r"^[1-9][0-9]*$"
 
@@ -60,163 +81,6 @@ def known_codes(
         latest_period_index=latest_period_index,
         first_factor_year=int(ref_grid_emission_factors["grid_year"].min()),  # type: ignore[arg-type]
     )
-
-
-def _required(field: str, name: Term) -> Rule:
-    return Rule(f"required_{field}", field, "error", "Required value missing: {field}", name)
-
-
-REQUIRED_RULES = (
-    _required("tax_code", Term("tax code")),
-    _required("period", Term("period")),
-    _required("activity_code", Term("activity code")),
-    _required("quantity", Term("quantity")),
-    _required("unit", Term("unit")),
-)
-KNOWN_ENTERPRISE = Rule(
-    "known_enterprise",
-    "tax_code",
-    "error",
-    "Tax code is not in the enterprise register; check it or contact the park management board",
-)
-PERIOD_FORMAT = Rule(
-    "period_format",
-    "period",
-    "error",
-    "Period must be written YYYY-MM (for example 2026-10)",
-)
-PERIOD_NOT_FUTURE = Rule(
-    "period_not_future",
-    "period",
-    "error",
-    "Period is in the future",
-)
-# A field in plain ASCII (PLAIN_FIELDS): the offending character is named with the reason.
-PLAIN_RULES = {
-    field: Rule(f"plain_{field}", field, "error", reason)
-    for field, reason in (
-        (
-            "tax_code",
-            N_("The tax code must be written with ASCII digits and signs only (0-9 - . ,)"),
-        ),
-        ("period", N_("The period must be written with ASCII digits and signs only (0-9 - . ,)")),
-        (
-            "revision",
-            N_("The revision must be written with ASCII digits and signs only (0-9 - . ,)"),
-        ),
-        (
-            "quantity",
-            N_("The quantity must be written with ASCII digits and signs only (0-9 - . ,)"),
-        ),
-    )
-}
-assert tuple(PLAIN_RULES) == PLAIN_FIELDS
-
-
-def period_covered(first_year: int) -> Rule:
-    return Rule(
-        "period_covered",
-        "period",
-        "error",
-        "Period before {first_year}, the first year with a published grid emission factor: "
-        "this month's emissions cannot be computed; check the year",
-        first_year,
-    )
-
-
-KNOWN_ACTIVITY = Rule(
-    "known_activity",
-    "activity_code",
-    "error",
-    "Unknown activity code; use a code from the submission template",
-)
-KNOWN_UNIT = Rule(
-    "known_unit",
-    "unit",
-    "error",
-    "Unknown unit (for example: kWh, MWh, L, kg, t, m3)",
-)
-UNIT_FITS_ACTIVITY = Rule(
-    "unit_fits_activity",
-    "unit",
-    "error",
-    "This unit does not fit the activity; see the activity's accepted units",
-)
-QUANTITY_NUMERIC = Rule(
-    "quantity_numeric",
-    "quantity",
-    "error",
-    "Quantity must be a number (decimal point, no thousands separators)",
-)
-QUANTITY_UNAMBIGUOUS = Rule(
-    "quantity_unambiguous",
-    "quantity",
-    "error",
-    "Quantity can be read two ways (is 1,234 1234 or 1.234?): write it without thousands "
-    "separators and with a decimal point, e.g. 1234 or 1.234",
-)
-QUANTITY_CLEAR_IN_FILE = Rule(
-    "quantity_clear_in_file",
-    "quantity",
-    "error",
-    "This file writes decimals with a comma (1,5), so 4.321 could be 4321 or 4.321: write it "
-    "without thousands separators, e.g. 4321 or 4,321",
-)
-QUANTITY_PLAUSIBLE = Rule(
-    "quantity_plausible",
-    "quantity",
-    "error",
-    "Quantity implausibly large (over 10^12): check the unit and the digits",
-)
-DUPLICATE_LINE = Rule(
-    "line_not_duplicated",
-    "activity_code",
-    "error",
-    "Duplicate of a line above in the same file (same activity, quantity, unit and note); "
-    "for two meters, say which in the note",
-)
-# A file speaks for one enterprise and one month (staging.stg_submissions__file_keys): a
-# line naming another would otherwise be counted on top of that one's own submission.
-LINE_OF_FILE_ENTERPRISE = Rule(
-    "line_names_the_file_enterprise",
-    "tax_code",
-    "error",
-    "This line names another tax code than the rest of its file; one file is for one "
-    "enterprise: send the other enterprise's figures in a file of its own",
-)
-LINE_OF_FILE_MONTH = Rule(
-    "line_names_the_file_month",
-    "period",
-    "error",
-    "This line names another period than the rest of its file; one file is for one month: "
-    "send the other month's figures in a file of its own",
-)
-REVISION_NEWER = Rule(
-    "revision_newer",
-    "revision",
-    "error",
-    "This month was already received with the same or a higher revision number; no file is "
-    "dropped silently: send the whole month again in one file with the next revision number",
-)
-NOTE_LENGTH = Rule(
-    "note_length",
-    "note",
-    "error",
-    "Note too long (at most {max_note} characters)",
-    MAX_NOTE,
-)
-QUANTITY_NON_NEGATIVE = Rule(
-    "quantity_non_negative",
-    "quantity",
-    "error",
-    "Quantity must not be negative",
-)
-REVISION_FORMAT = Rule(
-    "revision_format",
-    "revision",
-    "error",
-    "Revision must be a positive whole number (1, 2, …)",
-)
 
 
 def prepared_lines(raw_lines: pl.DataFrame, known: KnownCodes) -> pl.DataFrame:
@@ -269,7 +133,15 @@ def suite(known: KnownCodes) -> Any:
         gxe.ExpectColumnValuesToBeNull(column=f"{field}_odd_character", meta=meta(rule))
         for field, rule in PLAIN_RULES.items()
     ]
-    expectations += [
+    expectations += _known_codes(gxe, known) + _quantities(gxe) + _one_file_one_month(gxe)
+    return gx.ExpectationSuite(
+        name=SUITE_NAME, expectations=expectations, meta={"suite_version": SUITE_VERSION}
+    )
+
+
+def _known_codes(gxe: Any, known: KnownCodes) -> list[Any]:
+    """The enterprise, period, activity and unit are ones the register and reference know."""
+    return [
         gxe.ExpectColumnValuesToBeInSet(
             column="tax_code", value_set=known.tax_codes, meta=meta(KNOWN_ENTERPRISE)
         ),
@@ -293,6 +165,12 @@ def suite(known: KnownCodes) -> Any:
         gxe.ExpectColumnValuesToBeInSet(
             column="activity_unit", value_set=known.activity_units, meta=meta(UNIT_FITS_ACTIVITY)
         ),
+    ]
+
+
+def _quantities(gxe: Any) -> list[Any]:
+    """The quantity reads as one number, not negative, not absurd."""
+    return [
         gxe.ExpectColumnValuesToBeInSet(
             column="quantity_parse",
             value_set=["ok", "ambiguous", "ambiguous_in_file"],
@@ -314,6 +192,13 @@ def suite(known: KnownCodes) -> Any:
         gxe.ExpectColumnValuesToBeBetween(
             column="quantity_value", max_value=MAX_QUANTITY, meta=meta(QUANTITY_PLAUSIBLE)
         ),
+    ]
+
+
+def _one_file_one_month(gxe: Any) -> list[Any]:
+    """A line is not repeated, names its file's enterprise and month, comes in a newer
+    revision, and its note and revision are well formed."""
+    return [
         gxe.ExpectColumnValuesToBeInSet(
             column="is_duplicate_line", value_set=[False], meta=meta(DUPLICATE_LINE)
         ),
@@ -333,6 +218,3 @@ def suite(known: KnownCodes) -> Any:
             column="revision", regex=REVISION_PATTERN, meta=meta(REVISION_FORMAT)
         ),
     ]
-    return gx.ExpectationSuite(
-        name=SUITE_NAME, expectations=expectations, meta={"suite_version": SUITE_VERSION}
-    )

@@ -12,6 +12,21 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows.cli_options import (
+    CHECK_DETAIL,
+    REBUILD_DETAIL,
+    RUN_DETAIL,
+    SERVE_DETAIL,
+    AcceptLessData,
+    DataDir,
+    EditionOption,
+    OutFile,
+    PeriodOption,
+    RequiredPeriod,
+    Revision,
+    TaxCode,
+    command_help,
+)
 from report_templates import words
 
 if TYPE_CHECKING:
@@ -27,16 +42,6 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 console = Console()
-
-DataDir = Annotated[
-    Path,
-    typer.Option(
-        "--data-dir",
-        envvar="NETZERO_DATA_DIR",
-        metavar="FOLDER",
-        help=words.both("data folder (inbox, warehouse, outbox)."),
-    ),
-]
 
 
 def _quiet_defaults(data_dir: Path) -> None:
@@ -55,31 +60,7 @@ def _say_stopped(command: str, stop: RunStopped) -> None:
         console.print(stop.detail, markup=False, highlight=False, soft_wrap=True)
 
 
-def _help(msgid: str, detail: str = "") -> str:
-    """A command's help: its summary in both languages (the catalogs), then its detail."""
-    return words.both(msgid) + (f"\n\n{detail}" if detail else "")
-
-
-# The details of the commands' help (English only, as before: not yet in the catalogs).
-_RUN = "Ingest → validate → build → render → publish, in Prefect's embedded mode."
-
-_REBUILD = (
-    "Restores the records exported after each run (archive/ledger/), keeps a damaged file "
-    "aside, and puts back in the inbox any archived file the export does not know; then "
-    "run `netzero run` to rebuild every layer and publish."
-)
-
-_SERVE = (
-    "Two deployments: netzero-monthly-close (NETZERO_CLOSE_CRON, default 07:00 the day "
-    "after the due day) and netzero-daily-intake (NETZERO_INTAKE_CRON, default 06:00), "
-    "both in Asia/Ho_Chi_Minh. Needs PREFECT_API_URL (start a server with `prefect server "
-    "start`)."
-)
-
-_CHECK = "Exit code 0: accepted; 1: lines or the file would be rejected."
-
-
-@app.command(help=_help("generate the demo province (register + inbox), if absent."))
+@app.command(help=command_help("generate the demo province (register + inbox), if absent."))
 def demo(
     data_dir: DataDir = Path("data"),
     force: Annotated[
@@ -103,38 +84,7 @@ def demo(
     )
 
 
-PeriodOption = Annotated[
-    str | None,
-    typer.Option(
-        metavar="YYYY-MM",
-        help=words.both("reporting period.").removesuffix(".")
-        + " ("
-        + words.both("default: the latest month with data past its due day")
-        + ").",
-    ),
-]
-EditionOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        metavar="vi|en",
-        help=words.both(
-            "also write a monolingual edition, vi or en (repeatable); "
-            "the bilingual edition is always written."
-        ),
-    ),
-]
-AcceptLessData = Annotated[
-    bool,
-    typer.Option(
-        help=words.both(
-            "publish even though the warehouse holds fewer landed files than the "
-            "period's last publication."
-        )
-    ),
-]
-
-
-@app.command(help=_help("run the monthly cycle.", _RUN))
+@app.command(help=command_help("run the monthly cycle.", RUN_DETAIL))
 def run(
     period: PeriodOption = None,
     data_dir: DataDir = Path("data"),
@@ -199,7 +149,9 @@ def summary_table(summary: RunSummary) -> Table:
     return table
 
 
-@app.command(help=_help("rebuild a lost or damaged warehouse from archive/.", _REBUILD))
+@app.command(
+    help=command_help("rebuild a lost or damaged warehouse from archive/.", REBUILD_DETAIL)
+)
 def rebuild(data_dir: DataDir = Path("data")) -> None:
     """Rebuild a lost or damaged warehouse from archive/."""
     _quiet_defaults(data_dir)
@@ -236,7 +188,7 @@ def rebuild(data_dir: DataDir = Path("data")) -> None:
     console.print(words.both("next: netzero run"))
 
 
-@app.command(help=_help("serve the scheduled runs against a Prefect server.", _SERVE))
+@app.command(help=command_help("serve the scheduled runs against a Prefect server.", SERVE_DETAIL))
 def serve(data_dir: DataDir = Path("data")) -> None:
     """Serve the scheduled runs against a Prefect server."""
     _quiet_defaults(data_dir)
@@ -253,18 +205,7 @@ def serve(data_dir: DataDir = Path("data")) -> None:
     serve_deployments(data_dir)
 
 
-TaxCode = Annotated[str, typer.Option(metavar="MST", help=words.both("the enterprise's tax code."))]
-RequiredPeriod = Annotated[
-    str, typer.Option(metavar="YYYY-MM", help=words.both("reporting period."))
-]
-OutFile = Annotated[
-    Path | None,
-    typer.Option(metavar="FILE", help=words.both("file to write (default: <tax>_<period>.xlsx).")),
-]
-Revision = Annotated[int, typer.Option(metavar="N", help=words.both("revision (1, 2, …)."))]
-
-
-@app.command(help=_help("write the Excel submission template for one month."))
+@app.command(help=command_help("write the Excel submission template for one month."))
 def template(
     tax_code: TaxCode,
     period: RequiredPeriod,
@@ -327,7 +268,7 @@ def _note(text: str) -> None:
     console.print("[yellow]" + words.both("note") + ":[/] " + text, soft_wrap=True)
 
 
-@app.command(help=_help("check one file without landing it.", _CHECK))
+@app.command(help=command_help("check one file without landing it.", CHECK_DETAIL))
 def check(
     file: Annotated[Path, typer.Argument(metavar="FILE", help=words.both("the file to check."))],
     data_dir: DataDir = Path("data"),
@@ -381,7 +322,7 @@ def check(
     raise typer.Exit(1)
 
 
-@app.command(help=_help("write the data dictionary and the submission contract docs."))
+@app.command(help=command_help("write the data dictionary and the submission contract docs."))
 def dictionary(
     data_dir: DataDir = Path("data"),
     out: Annotated[

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 from prefect import task
 
-from expectations import SuiteError, run_suite
+from expectations import SuiteError, line_rules, run_suite
 from expectations import marts as marts_suites
 from expectations import quality as quality_suite
 from expectations import submission_lines as lines_suite
@@ -83,7 +83,7 @@ def quarantine_rows(prepared: pl.DataFrame, failures: pl.DataFrame) -> pl.DataFr
     A field refused for a character outside ASCII gets that character named in its reason,
     and no other reason: the rest would only be consequences of the one mistake.
     """
-    plain = {rule.name for rule in lines_suite.PLAIN_RULES.values()}
+    plain = {rule.name for rule in line_rules.PLAIN_RULES.values()}
     odd_fields = failures.filter(pl.col("rule").is_in(plain)).select("row_key", "field")
     failures = failures.join(odd_fields, on=["row_key", "field"], how="anti").vstack(
         failures.filter(pl.col("rule").is_in(plain))
@@ -112,7 +112,7 @@ def _name_odd_characters(joined: pl.DataFrame) -> pl.DataFrame:
     odd = pl.coalesce(
         *(
             pl.when(pl.col("rule") == rule.name).then(pl.col(f"{field}_odd_character"))
-            for field, rule in lines_suite.PLAIN_RULES.items()
+            for field, rule in line_rules.PLAIN_RULES.items()
         )
     )
     described = (

@@ -45,7 +45,7 @@ CODE_KEYWORDS = {
     "Rule": (4,),  # expectations.Rule(name, field, severity, reason, *values)
     "_rule": (3,),
     "_null_where": (4,),
-    "_help": None,  # flows/cli.py: a command's help
+    "command_help": None,  # flows/cli.py: a command's help
     "_notice": None,  # flows/receipts.py: a receipt's notice
 }
 OPTIONS = {"**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "false"}}
@@ -81,12 +81,12 @@ def extract(folder: Path = HERE) -> Catalog:
 def rule_msgids() -> set[str]:
     """The reasons of every rule as the suites hold them, the ones built in loops included
     (the extraction sees only literal calls)."""
-    from expectations import Rule, quality, submission_lines
+    from expectations import Rule, line_rules, quality, submission_lines
     from expectations import marts as marts_suite
     from report_templates.words import Term
 
     found = set()
-    for module in (submission_lines, quality, marts_suite):
+    for module in (submission_lines, line_rules, quality, marts_suite):
         for value in vars(module).values():
             rules = value.values() if isinstance(value, dict) else value
             rules = rules if isinstance(rules, tuple | list) or isinstance(value, dict) else [value]

@@ -176,6 +176,24 @@ def trend_vs_path(
             )
         if i % 3 == len(months) % 3 or len(months) <= 12:
             body.append(_text(x + slot / 2, base + 11, f"{month[5:7]}/{month[2:4]}", "middle", 7))
+    for points in _path_segments(path, frame, slot, top):
+        body.append(
+            f'<polyline points="{" ".join(points)}" fill="none" stroke="{PATH}" '
+            'stroke-width="2.2" stroke-dasharray="5 3"/>'
+        )
+    body.append(
+        f'<line x1="{_f(frame.left)}" x2="{_f(width - frame.right)}" y1="{_f(base)}" '
+        f'y2="{_f(base)}" stroke="{INK}" stroke-width="0.8"/>'
+    )
+    body += _legend(frame.left, height - 8 - extra, legend, width)
+    return _svg(frame, uid, title, labels.get("desc", title), body)
+
+
+def _path_segments(
+    path: Sequence[Number], frame: Frame, slot: float, top: float
+) -> list[list[str]]:
+    """The path's points as polyline segments, broken where the path is unknown."""
+    base = frame.top + frame.inner_height
     segment: list[str] = []
     segments: list[list[str]] = []
     for i, value in enumerate(path):
@@ -188,17 +206,7 @@ def trend_vs_path(
         segment.append(f"{_f(x)},{_f(base - frame.inner_height * value / top)}")
     if segment:
         segments.append(segment)
-    for points in segments:
-        body.append(
-            f'<polyline points="{" ".join(points)}" fill="none" stroke="{PATH}" '
-            'stroke-width="2.2" stroke-dasharray="5 3"/>'
-        )
-    body.append(
-        f'<line x1="{_f(frame.left)}" x2="{_f(width - frame.right)}" y1="{_f(base)}" '
-        f'y2="{_f(base)}" stroke="{INK}" stroke-width="0.8"/>'
-    )
-    body += _legend(frame.left, height - 8 - extra, legend, width)
-    return _svg(frame, uid, title, labels.get("desc", title), body)
+    return segments
 
 
 def split_bar(

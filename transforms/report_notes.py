@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from transforms.pathway import province_annual, province_pathway
 from transforms.periods import month_start, period_index_expr, periods_ending
-from transforms.reports import province_annual, province_pathway
 
 QUARANTINED = ["file_name", "line_no", "field", "value", "rule", "reason_vi", "reason_en"]
 
@@ -157,7 +157,7 @@ def rpt_province_pathway(
 ) -> pl.LazyFrame:
     """One row per period and calendar year from the earliest baseline year to 2050: the
     province's path in tCO2e as its reports draw it, from the 12 months ending at the
-    period (transforms/reports.province_pathway)."""
+    period (transforms/pathway.province_pathway)."""
     monthly = rpt_enterprise_monthly.collect()
     frames = []
     for period in dim_periods.select("period").collect().to_series():
@@ -171,7 +171,7 @@ def rpt_province_annual(
     rpt_province_monthly: pl.LazyFrame, dim_periods: pl.LazyFrame
 ) -> pl.LazyFrame:
     """One row per period and point of its long-range chart: complete calendar years before
-    the period's and the 12 months ending at it (transforms/reports.province_annual)."""
+    the period's and the 12 months ending at it (transforms/pathway.province_annual)."""
     monthly = rpt_province_monthly.collect()
     frames = [
         province_annual(monthly, period).with_columns(period=pl.lit(period))

@@ -72,14 +72,7 @@ def province_context(
         "notes": notes(province),
         "warnings": warning_rows(list(warnings)),
         "trend_chart": trend_chart(list(trend), common["period"]),
-        "pathway": {
-            "years": [p["year"] for p in pathway],
-            "path": [p["path_tco2e"] for p in pathway],
-            "actual": [
-                (a["year"], a["tco2e"], a["kind"]) for a in annual if a.get("tco2e") is not None
-            ],
-            "without_output": max((p["enterprises_without_output"] for p in pathway), default=0),
-        },
+        "pathway": pathway_chart(list(pathway), list(annual)),
         "data_files": [
             ("indicators", N_("The report's indicators for the month"), indicator_rows(items)),
             (
@@ -94,4 +87,16 @@ def province_context(
             ),
             ("pathway", N_("The province's path to net zero by year"), list(pathway)),
         ],
+    }
+
+
+def pathway_chart(pathway: list[Row], annual: list[Row]) -> Row:
+    """The long-range chart: the province's path by year and the actual points known."""
+    return {
+        "years": [p["year"] for p in pathway],
+        "path": [p["path_tco2e"] for p in pathway],
+        "actual": [
+            (a["year"], a["tco2e"], a["kind"]) for a in annual if a.get("tco2e") is not None
+        ],
+        "without_output": max((p["enterprises_without_output"] for p in pathway), default=0),
     }

@@ -3,7 +3,7 @@
 import polars as pl
 import pytest
 
-from transforms.reports import province_pathway
+from transforms.pathway import province_pathway
 
 TARGET = {
     "target_year": None,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from transforms.pathway import province_annual
 from transforms.periods import periods_ending
-from transforms.reports import province_annual
 
 
 def months(last: str, count: int, unknown: tuple[str, ...] = ()) -> pl.DataFrame:
