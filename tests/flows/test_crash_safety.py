@@ -138,24 +138,27 @@ def test_killed_run_then_rerun_equals_an_uninterrupted_run(  # type: ignore[no-u
     assert statuses == {"interrupted": 1, "completed": 1}
 
 
-def test_runs_killed_while_publishing_then_rerun(province, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_runs_killed_while_publishing_then_rerun(  # type: ignore[no-untyped-def]
+    province, prefect_api_url, tmp_path
+) -> None:
     """Later runs killed between the outbox's two renames, after copying the analysts'
     snapshot and before its Parquet export: the previous publication is never lost, the
-    next run puts it back and ends as an uninterrupted run, and the analysts' copies open."""
+    next run puts it back and ends as an uninterrupted run, and the analysts' copies open.
+    One killed run has its own embedded Prefect server: the next run stops it."""
     source, expected = province.source, province.expected
     data = tmp_path / "data"
     shutil.copytree(source, data)
     outbox = data / "outbox"
-    assert run(data) == 0
+    assert run(data, api_url=prefect_api_url) == 0
 
-    assert run(data, "publish.swap") == -9
+    assert run(data, "publish.swap") == -9  # embedded server, orphaned by the kill
     assert not (outbox / "2026-10").exists()
     assert (outbox / ".previous-2026-10" / "SHA256SUMS").read_text() == expected["reports"]
 
-    assert run(data, "snapshot.copied") == -9
+    assert run(data, "snapshot.copied", prefect_api_url) == -9
     assert (outbox / "2026-10" / "SHA256SUMS").read_text() == expected["reports"]
-    assert run(data, "snapshot.parquet") == -9
-    assert run(data) == 0
+    assert run(data, "snapshot.parquet", prefect_api_url) == -9
+    assert run(data, api_url=prefect_api_url) == 0
     assert stale_servers(data) == []
 
     assert fingerprint(data) == expected
