@@ -26,10 +26,11 @@ def build_warehouse(settings: Settings, phase: Phase | None = None) -> list[str]
     """Build every model (or only those of ``phase``), in order; returns the periods the
     warehouse holds data for (marts.dim_periods)."""
     chosen = [m for m in MODELS if phase is None or m.phase == phase]
+    given = _options(settings)
     with wh.connect(settings.warehouse) as con:
         tables: dict[str, pl.LazyFrame] = {}  # what this build read or made, by table
         for model in chosen:
-            _build(con, model, tables, _options(settings))
+            _build(con, model, tables, given)
             failpoint("build.table")
         wh.comment_columns(con, COMMENTED, dictionary.describe)
         periods = wh.read_table(con, "marts.dim_periods")["period"]
