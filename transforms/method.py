@@ -15,9 +15,6 @@ def _digits(value: float | None) -> int:
     return len(f"{value:g}".split(".")[1])
 
 
-FACTOR_COLUMNS = ["factor_id", "part_no", "part", "value", "digits", "unit", "source"]
-
-
 def _part(
     factors: pl.LazyFrame, part_no: int, part: str, value: str, digits: int | None
 ) -> pl.LazyFrame:
