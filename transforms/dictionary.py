@@ -83,6 +83,15 @@ TABLE_COLUMNS: dict[str, str] = {
     "reports.rpt_province_pathway.enterprises_in_path": "Enterprises whose path is in the sum.",
     "reports.rpt_province_pathway.enterprises_without_output": "Enterprises with an intensity "
     "target and no output in the 12 months: not in the sum.",
+    "reports.rpt_action_items.action": "What the report asks of the enterprise: submit_missing, "
+    "correct_rejected_lines, confirm_flagged_figures, noted_late, behind_path, "
+    "newly_ghg_inventory (Decree 06/2022) or newly_key_energy_user (Decree 21/2011).",
+    "reports.rpt_action_items.items": "How many rejected lines or flagged figures the action "
+    "concerns (null: not counted).",
+    "reports.rpt_action_items.deadline": "When it is due (UTC): the next due day for what the "
+    "next report can still count; 31 March of the following year for a GHG inventory newly "
+    "owed; null where no rule gives one.",
+    "reports.rpt_action_items.deadline_rule": "next_due, decree_06_31_march, or null.",
     "reports.rpt_restatements.restated_period": "The earlier, closed month the revision "
     "restates, YYYY-MM.",
     "reports.rpt_restatements.period": "The period whose reports name the restatement.",

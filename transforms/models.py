@@ -24,6 +24,7 @@ from typing import Literal, TypedDict
 import polars as pl
 
 from transforms import (
+    actions,
     emissions,
     marts,
     method,
@@ -153,6 +154,7 @@ MODELS: tuple[Model, ...] = (
     Model("marts.fct_restatements", submissions.fct_restatements, phase="period"),
     Model("reports.rpt_restatements", report_notes.rpt_restatements, phase="period"),
     Model("reports.rpt_quarantined_lines", report_notes.rpt_quarantined_lines, phase="period"),
+    Model("reports.rpt_action_items", actions.rpt_action_items, phase="period"),
 )
 
 

@@ -87,6 +87,50 @@ def test_latest_revision_wins_and_missing_month_is_reported(province) -> None:
     assert status[revised] == "revised"
 
 
+def test_the_actions_name_exactly_the_enterprises_the_marts_say(province) -> None:
+    """reports.rpt_action_items (what page one and the index will name) agrees with the
+    marts, enterprise by enterprise: missing, rejected lines, flagged figures, late,
+    behind the path."""
+    data, demo, _ = province
+
+    def named(action: str) -> set[str]:
+        return {
+            r[0]
+            for r in sql(
+                data,
+                "select tax_code from reports.rpt_action_items "
+                f"where period = '2026-10' and action = '{action}'",
+            )
+        }
+
+    def marts(query: str) -> set[str]:
+        return {r[0] for r in sql(data, query)}
+
+    month = "period = '2026-10'"
+    assert (
+        named("submit_missing")
+        == marts(
+            f"select tax_code from marts.fct_submission_status where {month} "
+            "and submission_status = 'missing'"
+        )
+        == {demo["defects"]["missing_month"]["tax_code"]}
+    )
+    assert named("correct_rejected_lines") == marts(
+        f"select tax_code from staging.stg_submissions__rejected_lines where {month} and is_current"
+    )
+    assert named("confirm_flagged_figures") == marts(
+        f"select tax_code from marts.fct_data_quality_warnings where {month}"
+    )
+    assert named("noted_late") == marts(
+        f"select tax_code from marts.fct_submission_status where {month} and is_late"
+    )
+    assert named("behind_path") == marts(
+        f"select tax_code from marts.fct_enterprise_progress where {month} "
+        "and progress_status = 'behind'"
+    )
+    assert named("correct_rejected_lines") and named("confirm_flagged_figures")
+
+
 def test_restatement_keeps_what_was_reported_and_is_named_next_month(province) -> None:
     """It keeps revision 1's figures next to revision 2's, and names the September revision
     landed in the October run as a restatement for October; the October revision is not."""
