@@ -38,7 +38,8 @@ def rpt_action_items(
     """One row per period, enterprise and action its report asks of it: submit a missing
     month, correct rejected lines, confirm flagged figures, the month noted late, behind its
     path, newly over a Decree 06/2022 or Decree 21/2011 threshold; with how many lines or
-    figures it concerns and the deadline, where a rule gives one."""
+    figures it concerns and the deadline, where a rule gives one (``deadline``, exclusive,
+    as naive UTC; ``deadline_date``, the last day to act in Viet Nam)."""
     keys = ["tax_code", "period"]
     rejected = (
         rpt_quarantined_lines.drop_nulls("tax_code")
@@ -74,6 +75,9 @@ def rpt_action_items(
             "name_vi",
             "name_en",
             "park_code",
+            "park_name_vi",
+            "park_name_en",
+            "emissions_tco2e",
             pl.lit(action).alias("action"),
             counted.get(action, pl.lit(None)).cast(pl.Int64).alias("items"),
             _deadline(action, due_day).alias("deadline"),
@@ -81,7 +85,18 @@ def rpt_action_items(
         )
         for action, rule in ACTIONS.items()
     ]
-    return pl.concat(frames).sort("period", "action", "tax_code").with_columns(month_start())
+    return (
+        pl.concat(frames)
+        .with_columns(deadline_date=_last_local_day(pl.col("deadline")))
+        .sort("period", "action", "tax_code")
+        .with_columns(month_start())
+    )
+
+
+def _last_local_day(deadline: pl.Expr) -> pl.Expr:
+    """The last day, in Viet Nam (UTC+7, no daylight saving), a deadline leaves to act: a
+    deadline is the exclusive end of a day there, as naive UTC (00:00 ICT the next day)."""
+    return (deadline + pl.duration(hours=7) - pl.duration(microseconds=1)).dt.date()
 
 
 def _deadline(action: str, due_day: int) -> pl.Expr:

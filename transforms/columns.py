@@ -237,6 +237,16 @@ COLUMNS: dict[str, str] = {
     "enterprises_to_confirm": (
         "Enterprises whose ahead / on track / behind status rests on a flagged figure."
     ),
+    "enterprises_comparable": (
+        "Enterprises with emissions known both in this and in the previous month: what the "
+        "month-on-month comparison rests on."
+    ),
+    "comparable_prior_tco2e": "Previous month's emissions of the comparable enterprises, tCO2e.",
+    "comparable_tco2e": "This month's emissions of the comparable enterprises, tCO2e.",
+    "comparable_change_pct": (
+        "Change from the previous month over the comparable enterprises, % (like for like; "
+        "null when nothing compares)."
+    ),
     "enterprise_months_ytd": "Enterprise-months of the year to date with known emissions.",
     "enterprise_months_expected_ytd": "Enterprise-months of the year to date expected.",
     "enterprises_ahead": "Enterprises ahead of their path.",

@@ -92,6 +92,10 @@ TABLE_COLUMNS: dict[str, str] = {
     "next report can still count; 31 March of the following year for a GHG inventory newly "
     "owed; null where no rule gives one.",
     "reports.rpt_action_items.deadline_rule": "next_due, decree_06_31_march, or null.",
+    "reports.rpt_action_items.deadline_date": "The last day to act, in Viet Nam (the day "
+    "before the exclusive deadline, Asia/Ho_Chi_Minh); null where no rule gives one.",
+    "reports.rpt_action_items.emissions_tco2e": "The enterprise's emissions in the period, "
+    "tCO2e (null: unknown): the reports list the enterprises of an action by it, largest first.",
     "reports.rpt_restatements.restated_period": "The earlier, closed month the revision "
     "restates, YYYY-MM.",
     "reports.rpt_restatements.period": "The period whose reports name the restatement.",

@@ -164,6 +164,11 @@ def rpt_province_monthly(rpt_enterprise_monthly: pl.LazyFrame) -> pl.LazyFrame:
 
 def _rollup(rows: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
     status = pl.col("submission_status")
+    # Month on month, like for like: only enterprises known in both months compare.
+    both = (
+        pl.col("emissions_tco2e").is_not_null()
+        & pl.col("prior_month_emissions_tco2e").is_not_null()
+    )
     return (
         rows.group_by(keys)
         .agg(
@@ -190,6 +195,11 @@ def _rollup(rows: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
             enterprises_rejected=(status == "rejected").sum(),
             # Coverage: what the totals rest on (a sum skips what was not reported).
             enterprises_with_emissions=pl.col("emissions_tco2e").is_not_null().sum(),
+            enterprises_comparable=both.sum(),
+            comparable_prior_tco2e=known_sum(
+                pl.when(both).then(pl.col("prior_month_emissions_tco2e"))
+            ),
+            comparable_tco2e=known_sum(pl.when(both).then(pl.col("emissions_tco2e"))),
             enterprise_months_ytd=pl.col("months_reported_ytd").sum(),
             enterprise_months_expected_ytd=pl.col("months_expected_ytd").sum(),
             enterprises_ahead=(pl.col("progress_status") == "ahead").sum(),
@@ -212,6 +222,9 @@ def _rollup(rows: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
             *_eco_shares(),
             renewable_share=pl.when(pl.col("_electricity_mwh") > 0).then(
                 pl.col("_solar_known_mwh") / pl.col("_electricity_mwh")
+            ),
+            comparable_change_pct=pl.when(pl.col("comparable_prior_tco2e") > 0).then(
+                (pl.col("comparable_tco2e") / pl.col("comparable_prior_tco2e") - 1) * 100
             ),
         )
         .drop("_solar_known_mwh", "_electricity_mwh")

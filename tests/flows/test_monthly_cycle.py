@@ -131,6 +131,35 @@ def test_the_actions_name_exactly_the_enterprises_the_marts_say(province) -> Non
     assert named("correct_rejected_lines") and named("confirm_flagged_figures")
 
 
+def test_the_month_on_month_change_compares_like_for_like(province) -> None:
+    """The trend sentence's figures: only enterprises known in both months, recomputed here
+    from the marts' monthly rows (not from the report table that sums them)."""
+    data, _, _ = province
+    rows = sql(
+        data,
+        "select tax_code, period, emissions_tco2e from marts.fct_enterprise_monthly "
+        "where period in ('2026-09', '2026-10')",
+    )
+    months: dict[str, dict[str, float | None]] = {}
+    for code, period, value in rows:
+        months.setdefault(code, {})[period] = value
+    both = {
+        code: m
+        for code, m in months.items()
+        if m.get("2026-09") is not None and m.get("2026-10") is not None
+    }
+    (got,) = sql(
+        data,
+        "select enterprises_comparable, comparable_prior_tco2e, comparable_tco2e, "
+        "comparable_change_pct from reports.rpt_province_monthly where period = '2026-10'",
+    )
+    prior = sum(m["2026-09"] for m in both.values())  # type: ignore[misc]
+    now = sum(m["2026-10"] for m in both.values())  # type: ignore[misc]
+    assert got[0] == len(both) < len(months)
+    assert got[1] == pytest.approx(prior) and got[2] == pytest.approx(now)
+    assert got[3] == pytest.approx((now / prior - 1) * 100)
+
+
 def test_restatement_keeps_what_was_reported_and_is_named_next_month(province) -> None:
     """It keeps revision 1's figures next to revision 2's, and names the September revision
     landed in the October run as a restatement for October; the October revision is not."""

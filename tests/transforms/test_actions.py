@@ -4,7 +4,7 @@ only where a rule gives one."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import polars as pl
 
@@ -16,6 +16,9 @@ def months(*rows: dict[str, object]) -> pl.LazyFrame:
         "name_vi": "Công ty",
         "name_en": "Company",
         "park_code": "P1",
+        "park_name_vi": "KCN Một",
+        "park_name_en": "Park One",
+        "emissions_tco2e": 10.0,
         "submission_status": "on_time",
         "is_late": False,
         "progress_status": "on_track",
@@ -65,3 +68,14 @@ def test_each_action_names_its_enterprise_and_the_deadline_a_rule_gives() -> Non
     # September: E2 is over for the first month on record: newly owed then, not again.
     assert got.filter(pl.col("period") == "2026-09")["action"].to_list() == ["newly_ghg_inventory"]
     assert got["reporting_month"].dtype == pl.Date
+    # the last day to act, in Viet Nam: the deadline is 00:00 ICT the day after
+    assert dict(
+        got.filter(pl.col("period") == "2026-10").select("action", "deadline_date").rows()
+    ) == {
+        "behind_path": None,
+        "confirm_flagged_figures": date(2026, 12, 15),
+        "correct_rejected_lines": date(2026, 12, 15),
+        "newly_ghg_inventory": date(2027, 3, 31),
+        "noted_late": None,
+        "submit_missing": date(2026, 12, 15),
+    }
