@@ -135,9 +135,11 @@ def report_jobs(
                 data.province_trend,
                 data.pathway,
                 data.annual,
+                actions=data.actions,
             ),
             f"province_{period}",
-        )
+        ),
+        ("method_annex", contexts.method_context(data.common), f"method_{period}"),
     ]
     for park in data.parks:
         members = [e for e in data.enterprises if e["park_code"] == park["park_code"]]
@@ -150,6 +152,7 @@ def report_jobs(
                     park,
                     members,
                     data.park_trends.get(park["park_code"], []),
+                    actions=[a for a in data.actions if a["park_code"] == park["park_code"]],
                 ),
                 f"parks/{park['park_code']}_{period}",
             )
@@ -163,6 +166,7 @@ def report_jobs(
             [q for q in data.quality if q["tax_code"] == ent["tax_code"]],
             [r for r in data.restatements if r["tax_code"] == ent["tax_code"]],
             [w for w in data.warnings if w["tax_code"] == ent["tax_code"]],
+            actions=[a for a in data.actions if a["tax_code"] == ent["tax_code"]],
         )
         reports.append(("enterprise_monthly", context, f"enterprises/{ent['tax_code']}_{period}"))
     return [

@@ -13,7 +13,7 @@ import duckdb
 
 from expectations.submission_lines import SUITE_VERSION
 from flows import warehouse as wh
-from flows.settings import Settings
+from flows.settings import Agency, Settings
 from report_templates import contexts, words
 from transforms.periods import period_from_index, period_index
 
@@ -30,6 +30,7 @@ FOR_PERIOD = {
     "pathway": "reports.rpt_province_pathway",
     "annual": "reports.rpt_province_annual",
     "as_of": "reports.rpt_data_as_of",
+    "actions": "reports.rpt_action_items",
 }
 ORDER = {
     "quality": "file_name, line_no, rule",
@@ -41,6 +42,7 @@ ORDER = {
     "pathway": "year",
     "annual": "year, kind",
     "as_of": "tax_code",
+    "actions": "action, tax_code",
 }
 
 
@@ -69,6 +71,8 @@ class ReportData:
     annual: list[Row]
     # tax code → when its data last changed (latest arrival of its files up to the period)
     arrivals: dict[str, datetime]
+    # what the period's reports ask of each enterprise (page one's named lists)
+    actions: list[Row]
 
 
 def _for_period(con: duckdb.DuckDBPyConnection, name: str, period: str) -> list[Row]:
@@ -116,6 +120,7 @@ def load(con: duckdb.DuckDBPyConnection, settings: Settings, period: str) -> Rep
         arrivals={}
         if os.environ.get("SOURCE_DATE_EPOCH")
         else {code: at for code, at in arrivals.items() if code is not None},
+        actions=_for_period(con, "actions", period),
     )
 
 
@@ -131,6 +136,7 @@ def _common(
     as_of = _as_of(period, arrivals)
     return {
         "period": period,
+        "previous_period": period_from_index(period_index(period) - 1),
         "due_day": settings.due_day,
         "as_of_date": as_of.date(),
         "demo": bool(facts["is_fictional"]),
@@ -140,6 +146,8 @@ def _common(
             "province_vi": settings.province_vi,
             "province_en": settings.province_en,
         },
+        "frame": frame(settings.agency, period),
+        "recipients": list(settings.agency.recipients),
         "method": contexts.method(
             settings.grid_factor_policy,
             bool(province["has_provisional_grid_factor"]),
@@ -153,6 +161,33 @@ def _common(
             "registry_version": facts["registry_version"],
             "suite_version": SUITE_VERSION,
         },
+    }
+
+
+def frame(agency: Agency, period: str) -> Row:
+    """The parts of the official frame (Decree 30/2020/NĐ-CP) that vary by jurisdiction. The
+    number and the day are the clerk's, given when the report is issued: the year printed is
+    the one in which the period's reports are issued (the month after the period)."""
+    place_vi, place_en = words.pair(
+        "{place}, …… {year}",
+        place=words.Each(agency.place_vi, agency.place_en),
+        year=str(period_from_index(period_index(period) + 1))[:4],
+    )
+    number_vi, number_en = words.pair("No.: …/BC-{symbol}", symbol=agency.symbol)
+    return {
+        "number_vi": number_vi,
+        "number_en": number_en,
+        "superior_vi": agency.superior_vi,
+        "superior_en": agency.superior_en,
+        "name_vi": agency.name_vi,
+        "name_en": agency.name_en,
+        "symbol": agency.symbol,
+        "place_date_vi": place_vi,
+        "place_date_en": place_en,
+        "signer_position": list(
+            zip(agency.signer_position_vi, agency.signer_position_en, strict=True)
+        ),
+        "signer_name": agency.signer_name,
     }
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from dataclasses import dataclass
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.refusals import IntakeLimits
@@ -12,6 +14,79 @@ from report_templates import words
 
 GRID_FACTOR_POLICIES = ("provisional_latest", "leave_empty")
 EDITIONS = ("bilingual", "vi", "en")
+AGENCY_FILE = Path(__file__).with_name("agency.toml")
+
+
+@dataclass(frozen=True)
+class Agency:
+    """Who issues the reports and the parts of their frame that vary by jurisdiction
+    (Decree 30/2020/NĐ-CP): read from a TOML file, flows/agency.toml by default."""
+
+    superior_vi: str
+    superior_en: str
+    name_vi: str
+    name_en: str
+    full_name_vi: str
+    full_name_en: str
+    area_vi: str
+    area_en: str
+    place_vi: str
+    place_en: str
+    symbol: str
+    signer_position_vi: tuple[str, ...]
+    signer_position_en: tuple[str, ...]
+    signer_name: str
+    recipients: tuple[tuple[str, str], ...]
+
+
+def load_agency(path: Path = AGENCY_FILE) -> Agency:
+    """The agency file, or a clear error naming the file and what is wrong with it."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        agency, signer = data["agency"], data["signer"]
+        if len(signer["position_vi"]) != len(signer["position_en"]):
+            raise TypeError("signer.position_vi / signer.position_en: not as many lines")
+        fields = {name: agency[name] for name in AGENCY_FIELDS}
+        return Agency(
+            **{k: _nfc(v) for k, v in fields.items()},
+            signer_position_vi=tuple(_nfc(x) for x in signer["position_vi"]),
+            signer_position_en=tuple(_nfc(x) for x in signer["position_en"]),
+            signer_name=_nfc(signer["name"]),
+            recipients=tuple((_nfc(r["vi"]), _nfc(r["en"])) for r in data["recipients"]),
+        )
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ValueError(
+            words.both("The agency file {path} cannot be read: {error}", path=path, error=error)
+        ) from error
+    except (KeyError, TypeError) as error:
+        raise ValueError(
+            words.both(
+                "The agency file {path} lacks an entry or gives it in the wrong form: {entry}",
+                path=path,
+                entry=error,
+            )
+        ) from error
+
+
+AGENCY_FIELDS = (
+    "superior_vi",
+    "superior_en",
+    "name_vi",
+    "name_en",
+    "full_name_vi",
+    "full_name_en",
+    "area_vi",
+    "area_en",
+    "place_vi",
+    "place_en",
+    "symbol",
+)
+
+
+def _nfc(text: object) -> str:
+    if not isinstance(text, str):
+        raise TypeError(repr(text))
+    return unicodedata.normalize("NFC", text.strip())
 
 
 @dataclass(frozen=True)
@@ -28,11 +103,8 @@ class Settings:
     max_file_mb: float = 20
     max_lines: int = 10_000
     max_unzipped_mb: float = 200
-    # The jurisdiction is configuration: Binh Duong joined Ho Chi Minh City on 1/7/2025.
-    agency_vi: str = "Sở Nông nghiệp và Môi trường Thành phố Hồ Chí Minh"
-    agency_en: str = "Ho Chi Minh City Department of Agriculture and Environment"
-    province_vi: str = "Thành phố Hồ Chí Minh – khu vực Bình Dương cũ"
-    province_en: str = "Ho Chi Minh City – former Binh Duong province"
+    # The jurisdiction is configuration: NETZERO_AGENCY_FILE, flows/agency.toml by default.
+    agency: Agency = field(default_factory=load_agency)
     # Whom an enterprise writes to with a question (printed on its template): set
     # NETZERO_AGENCY_CONTACT; the default is a placeholder that says so.
     agency_contact: str = words.both("contact: not configured")
@@ -66,6 +138,22 @@ class Settings:
                 "NETZERO_PROGRESS_TOLERANCE must be a share between 0 and 1 (0.05 = ±5 %), "
                 f"not {self.progress_tolerance!r}"
             )
+
+    @property
+    def agency_vi(self) -> str:
+        return self.agency.full_name_vi
+
+    @property
+    def agency_en(self) -> str:
+        return self.agency.full_name_en
+
+    @property
+    def province_vi(self) -> str:
+        return self.agency.area_vi
+
+    @property
+    def province_en(self) -> str:
+        return self.agency.area_en
 
     @property
     def limits(self) -> IntakeLimits:
@@ -114,6 +202,7 @@ def settings_from_env(data_dir: Path | None = None) -> Settings:
         max_unzipped_mb=float(os.environ.get("NETZERO_MAX_UNZIPPED_MB", "200")),
         editions=editions_from(os.environ.get("NETZERO_REPORT_EDITIONS", "bilingual")),
         dask_address=os.environ.get("NETZERO_DASK_ADDRESS", ""),
+        agency=load_agency(Path(os.environ.get("NETZERO_AGENCY_FILE") or AGENCY_FILE)),
         **_optional(agency_contact=os.environ.get("NETZERO_AGENCY_CONTACT")),
     )
 

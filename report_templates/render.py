@@ -38,7 +38,7 @@ from report_templates import charts
 
 HERE = Path(__file__).parent
 LOCALE = HERE / "locale"
-REPORTS = ("enterprise_monthly", "park_monthly", "province_monthly")
+REPORTS = ("enterprise_monthly", "park_monthly", "province_monthly", "method_annex")
 Edition = Literal["bilingual", "vi", "en"]
 EDITIONS: tuple[Edition, ...] = ("bilingual", "vi", "en")
 NUMBER_LOCALES = {"bilingual": "vi_VN", "vi": "vi_VN", "en": "en_US"}
@@ -117,7 +117,7 @@ def pair(edition: Edition, vi_text: object, en_text: object) -> Markup:
     return bilingual_html(vi_s, en_s)
 
 
-def half_up(value: float | int, digits: int) -> Decimal:
+def half_up(value: float | int | Decimal, digits: int) -> Decimal:
     """Round as a reader expects (1.25 → 1.3), not to even: from the shortest decimal form
     of the float, so 1001.25 is 1001.25 and not 1001.2499…"""
     exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
@@ -136,11 +136,21 @@ def local(edition: Edition, row: Any, field: str) -> str:
     return str(get(f"{field}_vi") or "")
 
 
-def num(value: float | int | None, digits: int = 1, locale: str = "vi_VN") -> str:
+def num(value: float | int | Decimal | None, digits: int = 1, locale: str = "vi_VN") -> str:
     if value is None:
         return "–"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(half_up(value, digits), format=pattern, locale=locale)
+
+
+def signed(value: float | int | None, digits: int = 1, locale: str = "vi_VN") -> str:
+    """A change with its sign: "+1,2", "-0,8", and "0,0" for what rounds to nothing (never
+    "-0,0")."""
+    if value is None:
+        return "–"
+    rounded = half_up(value, digits)
+    text = num(abs(rounded), digits, locale)
+    return text if rounded == 0 else ("+" if rounded > 0 else "-") + text
 
 
 def pct(value: float | None, digits: int = 1, locale: str = "vi_VN") -> str:
@@ -190,6 +200,7 @@ def environment(edition: Edition = "bilingual") -> Environment:
     env.filters.update(
         num=partial(num, locale=locale),
         pct=partial(pct, locale=locale),
+        signed=partial(signed, locale=locale),
         period=period_label,
         day=partial(day, fmt=DATE_FORMATS[edition], locale=locale),
     )

@@ -2,7 +2,7 @@
 
 ``labels`` holds what the reports say (msgids) and the indicator list; ``common`` what every
 report is made of; ``attachments`` the CSV rows attached to the PDFs; ``enterprise``,
-``park`` and ``province`` one report each.
+``park`` and ``province`` one report each; ``method_annex`` the period's method annex.
 """
 
 from report_templates.contexts.common import dated, for_enterprise, method
@@ -12,6 +12,7 @@ from report_templates.contexts.labels import (
     RECEIPT_OUTCOME_MSGIDS,
     RECEIPT_TODO_MSGIDS,
 )
+from report_templates.contexts.method_annex import method_context
 from report_templates.contexts.park import park_context
 from report_templates.contexts.province import province_context
 
@@ -23,6 +24,7 @@ __all__ = [
     "enterprise_context",
     "for_enterprise",
     "method",
+    "method_context",
     "park_context",
     "province_context",
 ]

@@ -3,13 +3,16 @@ charts, the attached CSV rows and the method. Pure: rows in, dicts out."""
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from typing import Any
 
 from report_templates.contexts.labels import (
+    ACTIONS,
     BIOGENIC_NOTE,
     COVERAGE_FIGURES,
     DPPA_FALLBACK_NOTE,
+    ENTERPRISE_WHAT,
     GRID_FACTOR_PUBLISHED,
     GRID_POLICY_MSGIDS,
     INDICATORS,
@@ -43,6 +46,7 @@ def metrics(row: Row, with_year_ago: bool = False) -> list[Row]:
         out.append(
             {
                 "label": label,
+                "column": column,
                 "unit": unit,
                 "digits": digits,
                 "month": values[0],
@@ -57,6 +61,44 @@ def metrics(row: Row, with_year_ago: bool = False) -> list[Row]:
                 "coverage": known,
             }
         )
+    return out
+
+
+# Page one's figures: the totals, the two scopes and the energy, with what they rest on.
+HEADLINE = ("emissions_tco2e", "scope1_tco2e", "scope2_location_tco2e", "energy_toe")
+
+
+def headline(items: list[Row]) -> list[Row]:
+    """The page-one rows of ``metrics``, in the order of ``HEADLINE``."""
+    rows = {m["column"]: m for m in items}
+    return [rows[c] for c in HEADLINE if c in rows]
+
+
+def member_rows(enterprises: list[Row]) -> list[Row]:
+    """A roll-up's enterprises for its annex table: submission and progress in words,
+    the largest emitter first (unknown emissions last)."""
+    members = [
+        _with(
+            e,
+            status_msgid=STATUS_MSGIDS[e["submission_status"]],
+            progress_msgid=PROGRESS_MSGIDS[e.get("progress_status")],
+            progress_reason_msgid=reason_msgid(e.get("progress_status_reason")),
+            progress_to_confirm=bool(e.get("progress_to_confirm"))
+            and e.get("progress_status") != "undetermined",
+        )
+        for e in enterprises
+    ]
+    return sorted(
+        members,
+        key=lambda e: (e.get("emissions_tco2e") is None, -(e.get("emissions_tco2e") or 0),
+                       e["name_vi"], e["tax_code"]),
+    )  # fmt: skip
+
+
+def _with(row: Row, **values: Any) -> Row:
+    """``row`` with ``values`` added, of the same mapping type (a copy)."""
+    out = copy.copy(row)
+    out.update(values)
     return out
 
 
@@ -147,9 +189,6 @@ def warning_rows(warnings: list[Row]) -> list[Row]:
     return [w | {"label_msgid": WARNING_MSGIDS[w["rule"]]} for w in warnings]
 
 
-TOP_EMITTERS = 5
-
-
 LARGEST_CHANGES = 10
 
 
@@ -216,14 +255,6 @@ def green_initiatives(row: Row) -> list[Row]:
     ]
 
 
-def top_emitters(enterprises: list[Row], total: float | None, n: int = TOP_EMITTERS) -> list[Row]:
-    ranked = sorted(
-        (e for e in enterprises if e.get("emissions_tco2e") is not None),
-        key=lambda e: (-e["emissions_tco2e"], e["tax_code"]),
-    )[:n]
-    return [e | {"share": e["emissions_tco2e"] / total if total else None} for e in ranked]
-
-
 def largest_changes(enterprises: list[Row], n: int = LARGEST_CHANGES) -> list[Row]:
     """Enterprises whose emissions moved most from the previous month (absolute tCO2e)."""
     moved = [
@@ -279,3 +310,31 @@ def method(
         "gwp_values": gwp_values,
         "factors": factors,
     }
+
+
+def action_groups(items: list[Row]) -> list[Row]:
+    """Page one's named lists: one group per action that has an enterprise, in the order of
+    ``ACTIONS``, its enterprises largest emitter first (unknown emissions last), with the
+    deadline the group shares (else each row keeps its own)."""
+    groups = []
+    for action, (title, what, counted) in ACTIONS.items():
+        rows = sorted(
+            (r for r in items if r["action"] == action),
+            key=lambda r: (r.get("emissions_tco2e") is None, -(r.get("emissions_tco2e") or 0),
+                           r["name_vi"], r["tax_code"]),
+        )  # fmt: skip
+        if not rows:
+            continue
+        deadlines = {r.get("deadline_date") for r in rows}
+        groups.append(
+            {
+                "action": action,
+                "title_msgid": title,
+                "what_msgid": what,
+                "enterprise_msgid": ENTERPRISE_WHAT.get(action, what),
+                "items_msgid": counted,
+                "deadline": deadlines.pop() if len(deadlines) == 1 else None,
+                "rows": rows,
+            }
+        )
+    return groups

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from report_templates import words
 from report_templates.contexts.attachments import factor_rows, indicator_rows, trend_rows
 from report_templates.contexts.common import (
     Row,
+    action_groups,
     green_initiatives,
     metrics,
     notes,
@@ -15,7 +17,7 @@ from report_templates.contexts.common import (
     warning_rows,
     with_status,
 )
-from report_templates.contexts.labels import N_, STATUS_MSGIDS, TITLES
+from report_templates.contexts.labels import N_, STATUS_MSGIDS, SUMMARIES, TITLES
 
 TREND_TABLE_MONTHS = 12
 
@@ -27,24 +29,32 @@ def enterprise_context(
     quality: list[Row],
     restatements: list[Row],
     warnings: list[Row] = (),  # type: ignore[assignment]
+    actions: list[Row] = (),  # type: ignore[assignment]
 ) -> Row:
     """Context of one enterprise's monthly report."""
     items = metrics(row, with_year_ago=True)
     table = [with_status(t) for t in trend[-TREND_TABLE_MONTHS:]]
     return common | {
         "title": TITLES["enterprise_monthly"],
+        "summary": SUMMARIES["enterprise_monthly"],
         "report_kind": "enterprise",
         "subject": {
             "name_vi": f"{row['name_vi']} ({row['tax_code']})",
             "name_en": f"{row.get('name_en') or row['name_vi']} ({row['tax_code']})",
         },
         "enterprise": row,
+        # the enterprise receives its report first, to act on it
+        "recipients": [
+            words.pair("{name} (to act on it)", name=words.Each(row["name_vi"], row["name_en"])),
+            *common["recipients"],
+        ],
         "submission": {
             "status": row["submission_status"],
             "status_msgid": STATUS_MSGIDS[row["submission_status"]],
             "file_name": row.get("file_name"),
         },
         "metrics": items,
+        "actions": action_groups(list(actions)),
         "obligations": obligations(row),
         "renewable_share": row.get("renewable_share"),
         "ytd_months": row.get("months_reported_ytd") or 0,

@@ -64,10 +64,80 @@ GRID_POLICY_MSGIDS = {
 }
 
 
+# What a report asks of an enterprise (reports.rpt_action_items), in the order page one
+# lists them: (heading, what to do, what ``items`` counts).
+ACTIONS: dict[str, tuple[str, str, str | None]] = {
+    "submit_missing": (
+        N_("No file for the month"),
+        N_("Submit the month's file. Until it arrives the month counts as unknown, never as zero."),
+        None,
+    ),
+    "correct_rejected_lines": (
+        N_("Lines rejected"),
+        N_(
+            "Correct the rejected lines and submit a new revision. Until then what they hold "
+            "is unknown."
+        ),
+        N_("lines"),
+    ),
+    "confirm_flagged_figures": (
+        N_("Figures to confirm"),
+        N_("Confirm the flagged figures in writing, or correct them with a new revision."),
+        N_("figures"),
+    ),
+    "noted_late": (
+        N_("Submitted after the due day"),
+        N_("The file is counted. Submit next month's file by its due day."),
+        None,
+    ),
+    "behind_path": (
+        N_("Behind the path"),
+        N_(
+            "Emissions are above the enterprise's declared reduction path: review its "
+            "reduction plan with it."
+        ),
+        None,
+    ),
+    "newly_ghg_inventory": (
+        N_("Newly over the GHG-inventory threshold"),
+        N_(
+            "3,000 tCO₂e or more in the last 12 months (Decree 06/2022/NĐ-CP, Art. 5): the "
+            "facility must run a GHG inventory and send the year's activity data to the "
+            "provincial People's Committee by 31 March."
+        ),
+        None,
+    ),
+    "newly_key_energy_user": (
+        N_("Newly over the key energy user threshold"),
+        N_(
+            "1,000 TOE or more in the last 12 months (Decree 21/2011/NĐ-CP, Art. 6): a key "
+            "energy-using establishment, with the duties the law on energy efficiency gives it."
+        ),
+        None,
+    ),
+}
+
+# What an enterprise's own report says where it differs from the agency's wording.
+ENTERPRISE_WHAT = {
+    "behind_path": N_(
+        "Your emissions are above your declared reduction path: review your reduction plan."
+    ),
+}
+
+# The document type's one-line summary (trích yếu, Decree 30/2020/NĐ-CP) under "BÁO CÁO".
+SUMMARIES = {
+    "enterprise_monthly": N_("Report on an enterprise's monthly progress in reducing emissions"),
+    "park_monthly": N_("Report on an industrial park's monthly progress towards net zero"),
+    "province_monthly": N_(
+        "Report summing up the industrial parks' monthly progress towards net zero"
+    ),
+    "method_annex": N_("Method, emission factors and terms of the month's reports"),
+}
 TITLES = {
     "enterprise_monthly": N_("Monthly emission-reduction progress report"),
     "park_monthly": N_("Industrial park monthly report"),
     "province_monthly": N_("Provincial monthly net-zero summary"),
+    "method_annex": N_("Method annex of the monthly net-zero reports"),
 }
 
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 from report_templates.contexts.attachments import enterprise_rows, indicator_rows, trend_rows
 from report_templates.contexts.common import (
     Row,
+    action_groups,
     green_initiatives,
+    headline,
+    member_rows,
     metrics,
     notes,
     parts_differ,
-    top_emitters,
     trend_chart,
-    with_status,
 )
-from report_templates.contexts.labels import N_, PROGRESS_MSGIDS, TITLES, reason_msgid
+from report_templates.contexts.labels import N_, SUMMARIES, TITLES
 
 
 def park_context(
@@ -21,21 +22,18 @@ def park_context(
     park: Row,
     enterprises: list[Row],
     trend: list[Row] = (),  # type: ignore[assignment]
+    actions: list[Row] = (),  # type: ignore[assignment]
 ) -> Row:
     """Context of one industrial park's monthly report."""
     items = metrics(park)
-    members = [
-        with_status(e)
-        | {
-            "progress_msgid": PROGRESS_MSGIDS[e.get("progress_status")],
-            "progress_reason_msgid": reason_msgid(e.get("progress_status_reason")),
-            "progress_to_confirm": bool(e.get("progress_to_confirm"))
-            and e.get("progress_status") != "undetermined",
-        }
-        for e in enterprises
-    ]
+    total = park.get("emissions_tco2e")
+    members = member_rows(enterprises)
+    for m in members:
+        known = total and m.get("emissions_tco2e") is not None
+        m["share"] = m["emissions_tco2e"] / total if known else None
     return common | {
         "title": TITLES["park_monthly"],
+        "summary": SUMMARIES["park_monthly"],
         "report_kind": "park",
         "subject": {"name_vi": park["park_name_vi"], "name_en": park.get("park_name_en")},
         "park": park,
@@ -52,7 +50,8 @@ def park_context(
                 "digits": 0,
             }
         ],
-        "top_emitters": top_emitters(members, park.get("emissions_tco2e")),
+        "headline": headline(items),
+        "actions": action_groups(list(actions)),
         "trend_chart": trend_chart(list(trend), common["period"]),
         "notes": notes(park),
         "data_files": [

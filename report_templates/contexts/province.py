@@ -5,14 +5,17 @@ from __future__ import annotations
 from report_templates.contexts.attachments import enterprise_rows, indicator_rows
 from report_templates.contexts.common import (
     Row,
+    action_groups,
+    headline,
     largest_changes,
+    member_rows,
     metrics,
     notes,
     parts_differ,
     trend_chart,
     warning_rows,
 )
-from report_templates.contexts.labels import N_, TITLES
+from report_templates.contexts.labels import N_, SUMMARIES, TITLES
 
 PARK_TABLE_COLUMNS = (
     "park_code",
@@ -45,11 +48,13 @@ def province_context(
     trend: list[Row] = (),  # type: ignore[assignment]
     pathway: list[Row] = (),  # type: ignore[assignment]
     annual: list[Row] = (),  # type: ignore[assignment]
+    actions: list[Row] = (),  # type: ignore[assignment]
 ) -> Row:
     """Context of the provincial summary."""
     items = metrics(province)
     return common | {
         "title": TITLES["province_monthly"],
+        "summary": SUMMARIES["province_monthly"],
         "report_kind": "province",
         "subject": {
             "name_vi": common["jurisdiction"]["province_vi"],
@@ -57,6 +62,9 @@ def province_context(
         },
         "province": province,
         "metrics": items,
+        "headline": headline(items),
+        "actions": action_groups(list(actions)),
+        "members": member_rows(enterprises),
         "parts_differ": parts_differ(province),
         "parks": parks,
         "park_chart": [

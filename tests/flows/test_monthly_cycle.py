@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -129,6 +130,59 @@ def test_the_actions_name_exactly_the_enterprises_the_marts_say(province) -> Non
         "and progress_status = 'behind'"
     )
     assert named("correct_rejected_lines") and named("confirm_flagged_figures")
+
+
+def named_on_page_one(html: Path) -> dict[str, set[str]]:
+    """Action → the tax codes a report's page one names under it (their annex links)."""
+    named: dict[str, set[str]] = {}
+    for action, block in re.findall(
+        r'<div class="action" data-action="([a-z_0-9]+)">(.*?)</div>', html.read_text("utf-8"), re.S
+    ):
+        named[action] = set(re.findall(r'href="#ent-(\d+)"', block))
+    return named
+
+
+def test_page_one_names_exactly_the_enterprises_the_marts_say(province) -> None:
+    """The province report's action lists, read from the published HTML, name the
+    enterprises the marts hold missing, with rejected lines, with flagged figures, late and
+    behind their path; each name points to a row of the enterprise annex. An enterprise's
+    own report opens with its actions."""
+    data, _, _ = province
+    month = "period = '2026-10'"
+
+    def marts(query: str) -> set[str]:
+        return {r[0] for r in sql(data, query)}
+
+    expected = {
+        "submit_missing": marts(
+            f"select tax_code from marts.fct_submission_status where {month} "
+            "and submission_status = 'missing'"
+        ),
+        "correct_rejected_lines": marts(
+            "select tax_code from staging.stg_submissions__rejected_lines "
+            f"where {month} and is_current"
+        ),
+        "confirm_flagged_figures": marts(
+            f"select tax_code from marts.fct_data_quality_warnings where {month}"
+        ),
+        "noted_late": marts(
+            f"select tax_code from marts.fct_submission_status where {month} and is_late"
+        ),
+        "behind_path": marts(
+            f"select tax_code from marts.fct_enterprise_progress where {month} "
+            "and progress_status = 'behind'"
+        ),
+    }
+    folder = data / "outbox" / "2026-10"
+    html = folder / "province_2026-10.html"
+    named = named_on_page_one(html)
+    for action, codes in expected.items():
+        assert named.get(action, set()) == codes, action
+    annex = set(re.findall(r'<tr id="ent-(\d+)"', html.read_text("utf-8")))
+    assert set().union(*named.values()) <= annex
+    for code in expected["correct_rejected_lines"]:
+        own = named_on_page_one(folder / "enterprises" / f"{code}_2026-10.html")
+        assert "correct_rejected_lines" in own
 
 
 def test_the_month_on_month_change_compares_like_for_like(province) -> None:
@@ -397,7 +451,8 @@ def test_outbox_has_every_report_and_a_true_manifest(province) -> None:
     assert len([p for p in paths if p.startswith("parks/") and p.endswith(".pdf")]) == parks
     for entry in manifest["files"]:
         assert hashlib.sha256((outbox / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
-    assert summary.reports_written == 12 + parks + 1
+    assert {"method_2026-10.pdf", "method_2026-10.html"} <= paths
+    assert summary.reports_written == 12 + parks + 2  # and the province and the method annex
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -410,7 +465,7 @@ def test_pdf_text_keeps_vietnamese_diacritics_and_fonts_are_embedded(province) -
         ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     for words in (
-        "Báo cáo tiến độ giảm phát thải hằng tháng",
+        "Tiến độ giảm phát thải hằng tháng của doanh nghiệp",
         "Phát thải KNK trực tiếp",
         "Số lượng không được âm",
         "Quantity must not be negative",
@@ -420,7 +475,9 @@ def test_pdf_text_keeps_vietnamese_diacritics_and_fonts_are_embedded(province) -
     fonts = subprocess.run(
         ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
     ).stdout.splitlines()[2:]
-    assert fonts and all(" yes " in line and "Noto" in line for line in fonts)
+    assert fonts and all(
+        " yes " in line and ("Liberation-Serif" in line or "Noto" in line) for line in fonts
+    )
 
 
 def test_real_reports_show_the_warehouse_figures_and_attach_them(province, tmp_path) -> None:
@@ -492,7 +549,9 @@ def test_second_run_lands_nothing_and_duplicates_nothing(province, monkeypatch) 
         text=True,
         check=True,
     ).stdout
-    assert "Provincial monthly net-zero summary" in text and "Báo cáo tổng hợp" not in text
+    flat = " ".join(text.split())
+    assert "Report summing up the industrial parks' monthly progress towards net zero" in flat
+    assert "Tổng hợp tiến độ" not in flat
 
 
 def test_a_late_submission_re_renders_only_what_it_touches(province, tmp_path) -> None:
@@ -518,7 +577,13 @@ def test_a_late_submission_re_renders_only_what_it_touches(province, tmp_path) -
     summary = monthly_cycle(data_dir=str(data))
     manifest = json.loads((data / "outbox" / "2026-10" / "manifest.json").read_text())
     rendered = {stem for stem in manifest["rendered"] if not stem.endswith(".en")}
-    assert rendered == {f"enterprises/{tax}_2026-10", f"parks/{park}_2026-10", "province_2026-10"}
+    # The method annex is dated with the province's report, whose data changed.
+    assert rendered == {
+        f"enterprises/{tax}_2026-10",
+        f"parks/{park}_2026-10",
+        "province_2026-10",
+        "method_2026-10",
+    }
     assert summary.reports_rendered == len(manifest["rendered"])
     assert len(manifest["unchanged"]) == len(manifest["fingerprints"]) - len(manifest["rendered"])
 

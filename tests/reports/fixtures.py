@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flows.report_data import frame
+from flows.settings import load_agency
 from report_templates import contexts
 
 
@@ -18,8 +20,12 @@ class Row(dict[str, Any]):
 
 
 PERIOD = "2026-10"
+AGENCY = load_agency()
 COMMON: dict[str, Any] = {
     "period": PERIOD,
+    "previous_period": "2026-09",
+    "frame": frame(AGENCY, PERIOD),
+    "recipients": list(AGENCY.recipients),
     "as_of_date": date(2026, 11, 15),
     "due_day": 15,
     "demo": True,
@@ -257,6 +263,30 @@ PROVINCE = Row(
 )
 
 
+def action(row: Row, name: str, items: int | None = None, due: date | None = None) -> Row:
+    """A row of reports.rpt_action_items for ``row``'s enterprise."""
+    return Row(
+        tax_code=row["tax_code"],
+        name_vi=row["name_vi"],
+        name_en=row["name_en"],
+        park_code=row["park_code"],
+        park_name_vi=row["park_name_vi"],
+        park_name_en=row["park_name_en"],
+        emissions_tco2e=row["emissions_tco2e"],
+        action=name,
+        items=items,
+        deadline_date=due,
+    )
+
+
+NEXT_DUE = date(2026, 12, 15)
+ACTIONS = [
+    action(ENTERPRISE, "correct_rejected_lines", 1, NEXT_DUE),
+    action(MISSING, "submit_missing", None, NEXT_DUE),
+    action(LATE, "noted_late"),
+]
+
+
 def enterprise() -> dict[str, Any]:
     return contexts.enterprise_context(
         COMMON,
@@ -275,11 +305,18 @@ def enterprise() -> dict[str, Any]:
             )
         ],
         [],
+        actions=[a for a in ACTIONS if a["tax_code"] == ENTERPRISE["tax_code"]],
     )
 
 
 def park() -> dict[str, Any]:
-    return contexts.park_context(COMMON, PARK, [ENTERPRISE, LATE], _trend("VSIP1"))
+    return contexts.park_context(
+        COMMON,
+        PARK,
+        [ENTERPRISE, LATE],
+        _trend("VSIP1"),
+        actions=[a for a in ACTIONS if a["park_code"] == PARK["park_code"]],
+    )
 
 
 def province() -> dict[str, Any]:
@@ -304,7 +341,17 @@ def province() -> dict[str, Any]:
         _trend("province"),
         pathway,
         annual,
+        actions=ACTIONS,
     )
 
 
-CONTEXTS = {"enterprise_monthly": enterprise, "park_monthly": park, "province_monthly": province}
+def method_annex() -> dict[str, Any]:
+    return contexts.method_context(COMMON)
+
+
+CONTEXTS = {
+    "enterprise_monthly": enterprise,
+    "park_monthly": park,
+    "province_monthly": province,
+    "method_annex": method_annex,
+}

@@ -96,12 +96,15 @@ def test_report_opens_offline_without_errors_and_shows_content(
             charts: document.querySelectorAll('svg[role=img]').length,
             chartsWithoutTitle: [...document.querySelectorAll('svg[role=img]')]
                 .filter(s => !s.querySelector('title')?.textContent).length,
-            chartTextFont: getComputedStyle(document.querySelector('svg text')).fontFamily,
+            chartTextFont: [...document.querySelectorAll('svg text')]
+                .map(t => getComputedStyle(t).fontFamily)[0] ?? null,
         })"""
     )
     page.close()
     assert structure["lang"] == ("en" if edition == "en" else "vi")
     assert structure["h1"] == 1
     assert structure["tablesWithoutHeaders"] == 0
-    assert structure["charts"] >= 1 and structure["chartsWithoutTitle"] == 0
-    assert "Noto Sans" in structure["chartTextFont"]
+    assert structure["chartsWithoutTitle"] == 0
+    if report != "method_annex":  # the method annex has no chart
+        assert structure["charts"] >= 1
+        assert "Noto Sans" in structure["chartTextFont"]

@@ -24,8 +24,9 @@ pytestmark = pytest.mark.skipif(
 EXPECTED = {
     "enterprise_monthly": (
         [
-            "Báo cáo tiến độ giảm phát thải hằng tháng",
+            "Tiến độ giảm phát thải hằng tháng của doanh nghiệp",
             "Công ty TNHH Giày Bình Dương <Demo>",
+            "Việc cần thực hiện",
             "Phát thải KNK trực tiếp (phạm vi 1)",
             "Sáng kiến xanh",
             "Số lượng không được âm",
@@ -39,7 +40,7 @@ EXPECTED = {
     ),
     "park_monthly": (
         [
-            "Báo cáo hằng tháng của khu công nghiệp",
+            "Tiến độ hướng tới phát thải ròng bằng “0” hằng tháng của khu công nghiệp",
             "Chỉ số khu công nghiệp sinh thái",
             "Công ty Cổ phần Điện tử Đồng Nai",
         ],
@@ -48,12 +49,31 @@ EXPECTED = {
     "province_monthly": (
         [
             "Lộ trình đến phát thải ròng bằng “0” năm 2050",
+            "Những việc cần thực hiện",
             "Thay đổi lớn nhất so với tháng trước",
             "Công ty Cổ phần Điện tử Đồng Nai",
         ],
         ["3.497,0", "3.400,0", "400,0"],
     ),
+    "method_annex": (
+        ["Phương pháp, hệ số phát thải và thuật ngữ của các báo cáo trong tháng", "khí nhà kính"],
+        ["0,6592"],
+    ),
 }
+# Decree 30/2020/NĐ-CP, Art. 8: the components every report carries (the demo's agency file).
+FRAME = [
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "Độc lập - Tự do - Hạnh phúc",
+    "ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH",
+    "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG",
+    "Số: …/BC-SNNMT",
+    "Thành phố Hồ Chí Minh, ngày …… tháng …… năm 2026",
+    "BÁO CÁO",
+    "Nơi nhận:",
+    "- Lưu: VT.",
+    "GIÁM ĐỐC",
+    "Nguyễn Văn A",
+]
 
 
 def run(*args: str) -> str:
@@ -80,13 +100,31 @@ def test_text_layer_keeps_vietnamese_and_the_key_figures(
 
 
 @pytest.mark.parametrize("report", sorted(EXPECTED))
+def test_every_report_carries_every_component_of_the_official_frame(
+    pdfs: dict[str, Path], report: str
+) -> None:
+    """National title and motto, agency, number and symbol, place and date, type, the
+    recipients and the signature block; no page number on page 1, "2" atop page 2."""
+    text = run("pdftotext", "-enc", "UTF-8", str(pdfs[report]), "-")
+    flat = " ".join(text.split())
+    for part in FRAME:
+        assert part in flat, part
+    pages = text.split("\f")
+    assert pages[0].split()[0] != "1"
+    if len(pages) > 2:
+        assert pages[1].split()[0] == "2"
+
+
+@pytest.mark.parametrize("report", sorted(EXPECTED))
 def test_every_font_is_embedded_and_is_the_shipped_one(pdfs: dict[str, Path], report: str) -> None:
-    """It embeds (subsets of) the shipped Noto Sans and nothing else, so no reader substitutes."""
+    """It embeds (subsets of) the shipped Liberation Serif (the text) and Noto Sans (the
+    charts) and nothing else, so no reader substitutes."""
     lines = run("pdffonts", str(pdfs[report])).splitlines()[2:]
     assert lines
+    assert any("Liberation-Serif" in line for line in lines)
     for line in lines:
         name, *_rest = line.split()
-        assert "Noto-Sans" in name, line
+        assert "Liberation-Serif" in name or "Noto-Sans" in name, line
         assert line.split()[-5:-2] == ["yes", "yes", "yes"], line  # emb sub uni
 
 
@@ -154,7 +192,9 @@ def test_monolingual_pdf_editions(tmp_path: Path) -> None:
         )
     en = " ".join(run("pdftotext", str(tmp_path / "en.pdf"), "-").split())
     vi = " ".join(run("pdftotext", str(tmp_path / "vi.pdf"), "-").split())
-    assert "Monthly emission-reduction progress report" in en and "1,001.3" in en
-    assert "Báo cáo tiến độ" not in en and "Page 1 of" in en
-    assert "Báo cáo tiến độ giảm phát thải hằng tháng" in vi and "1.001,3" in vi
-    assert "Monthly emission-reduction" not in vi and "Trang 1 /" in vi
+    title_en = "Report on an enterprise's monthly progress in reducing emissions"
+    title_vi = "Tiến độ giảm phát thải hằng tháng của doanh nghiệp"
+    assert title_en in en and "1,001.3" in en and "SOCIALIST REPUBLIC OF VIET NAM" in en
+    assert title_vi not in en and "CỘNG HÒA" not in en
+    assert title_vi in vi and "1.001,3" in vi and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in vi
+    assert title_en not in vi and "SOCIALIST" not in vi
