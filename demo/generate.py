@@ -246,8 +246,11 @@ def generate_demo(data_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[str, obje
                 _arrived(target, period, rng, later=True)
                 files += 1
             if ent is duplicate and period == last:
-                # The same file sent twice: same bytes, same arrival time.
-                shutil.copy2(path, inbox / f"{ent.tax_code}_{period} (copy).{fmt}")
+                # The same file sent again an hour later: same bytes, a later arrival.
+                copy = inbox / f"{ent.tax_code}_{period} (copy).{fmt}"
+                shutil.copy2(path, copy)
+                arrived = path.stat().st_mtime + 3600
+                os.utime(copy, (arrived, arrived))
                 files += 1
 
     _write_contracts(data_dir / "register", contracts)

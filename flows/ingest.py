@@ -37,6 +37,13 @@ class IngestResult:
     lines: int
 
 
+def _arrival_order(entry: os.DirEntry[str]) -> tuple[int, str]:
+    try:
+        return entry.stat(follow_symlinks=False).st_mtime_ns, entry.name
+    except OSError:  # gone meanwhile: read_jailed says so
+        return 0, entry.name
+
+
 @task(**IO_RETRY)
 def ingest_inbox(settings: Settings, run_id: str) -> IngestResult:
     """Land every new file in the inbox; a file already landed is skipped, not duplicated.
@@ -44,9 +51,11 @@ def ingest_inbox(settings: Settings, run_id: str) -> IngestResult:
     The inbox is a jail: links, folders, pipes and devices are refused and never followed,
     a file is opened without following links, and it is landed only if it did not change
     while it was read; the bytes read are the bytes archived."""
+    # In order of arrival (then name): of two files with the same bytes, the one that
+    # arrived first lands and the later one is the duplicate.
     entries = sorted(
         (e for e in os.scandir(settings.inbox) if not in_progress(Path(e.path))),
-        key=lambda e: e.name,
+        key=_arrival_order,
     )
     now = datetime.now(UTC).replace(tzinfo=None)
     for folder in ("archive", "rejected"):  # copies a killed run wrote and never placed

@@ -23,8 +23,10 @@ from flows.settings import Settings
 from flows.warehouse import ops
 from report_templates import words
 from report_templates.contexts import RECEIPT_OUTCOME_MSGIDS, RECEIPT_TODO_MSGIDS
+from report_templates.contexts.labels import STATUS_MSGIDS, WARNING_MSGIDS
 from report_templates.pdf import csv_text
 from report_templates.render import render_html
+from transforms.submission_contract import FIELD_LABELS
 
 VIETNAM = dt.timedelta(hours=7)  # Asia/Ho_Chi_Minh: UTC+7, no daylight saving
 CSV_COLUMNS = ["line_no", "field", "value", "rule", "reason_vi", "reason_en"]
@@ -46,6 +48,12 @@ def outcome(status: str, lines: int, rejected_lines: int, warnings: int = 0) -> 
     if rejected_lines:
         return "partly_rejected"
     return "accepted_with_warnings" if warnings else "accepted"
+
+
+def _labelled(issue: dict[str, object]) -> dict[str, object]:
+    """A rejected line with its field as the submission template labels it."""
+    label_vi, label_en = FIELD_LABELS.get(str(issue["field"]), (None, None))
+    return issue | {"field_label_vi": label_vi, "field_label_en": label_en}
 
 
 def _notice(msgid: str, **values: object) -> dict[str, str]:
@@ -135,15 +143,16 @@ def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -
         context = common | {
             "receipt": file
             | {
-                "seen_at": file["seen_at"].strftime("%Y-%m-%d %H:%M"),
+                "seen_at": file["seen_at"],
+                "month_status_msgid": STATUS_MSGIDS.get(file["month_status"] or ""),
                 "lines": lines,
                 "accepted": lines - rejected,
                 "rejected": rejected,
                 "outcome": result,
                 "outcome_msgid": RECEIPT_OUTCOME_MSGIDS[result],
                 "todo_msgid": RECEIPT_TODO_MSGIDS[result],
-                "issues": mine.to_dicts(),
-                "warnings": flagged,
+                "issues": [_labelled(issue) for issue in mine.to_dicts()],
+                "warnings": [w | {"label_msgid": WARNING_MSGIDS[w["rule"]]} for w in flagged],
                 "notices": notices(file, settings.due_day),
             }
         }

@@ -223,6 +223,9 @@ def _factors(parts: list[Row]) -> list[Row]:
                 "parts": [],
                 "unit": part["unit"],
                 "source": part["source"],
+                "not_verified": part["not_verified"],
+                "note_vi": part["note_vi"],
+                "note_en": part["note_en"],
             },
         )
         factor["parts"].append((part["part"], part["value"], part["digits"]))

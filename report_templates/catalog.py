@@ -33,6 +33,7 @@ METHOD_MAP = [
     ("**.j2", "jinja2"),
     ("contexts/*.py", "python"),
     ("render.py", "python"),
+    ("units.py", "python"),
     ("submission_template.py", "python"),
 ]
 # Words outside the templates (report_templates/words.py): the rules' reasons and messages.

@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 import gc
 import io
+import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +21,17 @@ from report_templates.render import CONTROL_CHARACTERS, HERE, Edition, plain, re
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Significant digits a float keeps in a CSV: far beyond any measurement, short of the
+# binary tail a sum leaves (8.96727680000004 is 8.9672768).
+CSV_SIGNIFICANT_DIGITS = 12
+
+
 def neutralise(value: object) -> object:
     """A CSV cell as every CSV the project writes has it: text that cannot run as a formula
-    and holds no control character; numbers and empty cells as they are."""
+    and holds no control character; a float to 12 significant digits, written out in full
+    (no exponent); integers and empty cells as they are."""
+    if isinstance(value, float) and math.isfinite(value):
+        return format(Decimal(f"{value:.{CSV_SIGNIFICANT_DIGITS}g}") + 0, "f")  # + 0: no -0
     if not isinstance(value, str):
         return value
     text = CONTROL_CHARACTERS.sub("\ufffd", value)

@@ -22,7 +22,7 @@ import csv
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, partial
 from pathlib import Path
@@ -35,6 +35,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from report_templates import charts
+from report_templates.units import SYMBOLS, UNIT_MSGIDS
 
 HERE = Path(__file__).parent
 LOCALE = HERE / "locale"
@@ -160,12 +161,35 @@ def pct(value: float | None, digits: int = 1, locale: str = "vi_VN") -> str:
     return format_percent(half_up(value * 100, digits) / 100, format=pattern, locale=locale)
 
 
+def unit_symbol(edition: Edition, unit: str | None) -> str:
+    """A unit as this edition prints it (units.UNIT_MSGIDS); empty stays empty."""
+    if not unit:
+        return ""
+    msgid = UNIT_MSGIDS.get(unit)
+    if msgid is None:
+        return SYMBOLS.get(unit, unit)
+    return en(msgid) if edition == "en" else vi(msgid)
+
+
 def period_label(period: str) -> str:
     return f"{period[5:7]}/{period[:4]}"
 
 
 def day(value: date | datetime, fmt: str = "dd/MM/yyyy", locale: str = "vi_VN") -> str:
     return format_date(value, fmt, locale=locale)
+
+
+VIETNAM = timezone(timedelta(hours=7), "UTC+7")  # Asia/Ho_Chi_Minh: no daylight saving
+
+
+def moment(value: datetime | str, fmt: str = "dd/MM/yyyy", locale: str = "vi_VN") -> str:
+    """A moment as a reader in Viet Nam reads it: the edition's date, the time in UTC+7
+    (Asia/Ho_Chi_Minh). A naive datetime or an ISO text without offset is UTC."""
+    when = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    local_time = when.astimezone(VIETNAM)
+    return f"{format_date(local_time, fmt, locale=locale)} {local_time:%H:%M} (UTC+7)"
 
 
 @cache
@@ -202,7 +226,9 @@ def environment(edition: Edition = "bilingual") -> Environment:
         pct=partial(pct, locale=locale),
         signed=partial(signed, locale=locale),
         period=period_label,
+        unit=partial(unit_symbol, edition),
         day=partial(day, fmt=DATE_FORMATS[edition], locale=locale),
+        moment=partial(moment, fmt=DATE_FORMATS[edition], locale=locale),
     )
     return env
 
@@ -225,6 +251,7 @@ def _chart_globals(edition: Edition) -> dict[str, Callable[..., Markup]]:
     def fmt(value: float) -> str:
         return num(value, 0 if abs(value) >= 100 or value == int(value) else 1, locale)
 
+    unit = unit_symbol(edition, "tCO₂e")
     trend_labels = {
         "actual": text("Emissions (Scope 1 + 2)"),
         "path": text("Path to the target"),
@@ -234,12 +261,16 @@ def _chart_globals(edition: Edition) -> dict[str, Callable[..., Markup]]:
     def chart_trend(data: dict[str, Any], uid: str, title: str) -> Markup:
         return charts.trend_vs_path(
             data["months"], data["actual"], data["path"],
-            uid=uid, title=text(title), labels=trend_labels, fmt=fmt,
+            uid=uid, title=text(title), labels=trend_labels, fmt=fmt, unit=unit,
         )  # fmt: skip
 
     def chart_split(parts: list[tuple[str, Any]], uid: str, title: str) -> Markup:
         return charts.split_bar(
-            [(text(label), value) for label, value in parts], uid=uid, title=text(title), fmt=fmt
+            [(text(label), value) for label, value in parts],
+            uid=uid,
+            title=text(title),
+            fmt=fmt,
+            unit=unit,
         )
 
     def chart_ranked(items: list[tuple[str, Any, Any]], uid: str, title: str) -> Markup:
@@ -248,7 +279,7 @@ def _chart_globals(edition: Edition) -> dict[str, Callable[..., Markup]]:
             (label, value, f"({pct(share, 1, locale)})" if share is not None else "")
             for label, value, share in items
         ]
-        return charts.ranked_bars(noted, uid=uid, title=text(title), fmt=fmt)
+        return charts.ranked_bars(noted, uid=uid, title=text(title), fmt=fmt, unit=unit)
 
     def chart_pathway(data: dict[str, Any], uid: str, title: str) -> Markup:
         notes = {"calendar": "", "rolling_12m": text("Last 12 months")}
@@ -266,6 +297,7 @@ def _chart_globals(edition: Edition) -> dict[str, Callable[..., Markup]]:
                 "actual": text("Emissions: calendar years, and the last 12 months"),
             },
             fmt=fmt,
+            unit=unit,
         )
 
     return {

@@ -333,6 +333,15 @@ COLUMNS |= {
     "unexpected_count": "Rows that broke it.",
     # reference: the registry, each row with its source
     "source": "Where the row's value comes from: document, article, table (cited).",
+    "not_verified": "The parts of the row's value not yet verified against the original "
+    "text (all: the whole value; empty: verified).",
+    "note_vi": "Note for the reader, Vietnamese.",
+    "field_label_vi": "The field as the submission template labels it, Vietnamese (null: "
+    "the whole file).",
+    "field_label_en": "The field as the submission template labels it, English.",
+    "activity_label_vi": "The activity's label, Vietnamese (reference.ref_activities).",
+    "activity_label_en": "The activity's label, English (reference.ref_activities).",
+    "note_en": "Note for the reader, English.",
     "confidence": "How sure the value is: High (read in the source), Medium (secondary "
     "source or inference, stated), Low.",
     "registry_version": "Version of the factor registry the row belongs to.",

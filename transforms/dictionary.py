@@ -66,6 +66,11 @@ TABLE_COLUMNS: dict[str, str] = {
     "reports.rpt_method_factors.digits": "Decimals the value is published with, as printed.",
     "reports.rpt_method_factors.unit": "Unit of the factor's values.",
     "reports.rpt_method_factors.source": "Where the factor comes from (cited).",
+    "reports.rpt_method_factors.not_verified": "The parts of the factor not yet verified "
+    "against the original text (all: the whole factor; null: verified).",
+    "reports.rpt_method_factors.note_vi": "What the reader should know about the factor, "
+    "Vietnamese (a DPPA contract: the generator).",
+    "reports.rpt_method_factors.note_en": "The same note, English.",
     "reports.rpt_method_gwp.digits": "Decimals the GWP value is published with.",
     "reports.rpt_province_annual.year": "Calendar year of the point (the period's own year "
     "for the rolling 12 months).",

@@ -31,11 +31,21 @@ def _part(
         ),
         "unit",
         "source",
+        "not_verified",
+        "note_vi",
+        "note_en",
     )
 
 
 def _nonempty(column: str) -> pl.Expr:
     return pl.when(pl.col(column) != "").then(pl.col(column))
+
+
+NO_NOTE = {
+    "not_verified": pl.lit(None, pl.String),
+    "note_vi": pl.lit(None, pl.String),
+    "note_en": pl.lit(None, pl.String),
+}
 
 
 def rpt_method_factors(
@@ -86,6 +96,7 @@ def _grid(ref_grid_emission_factors: pl.LazyFrame, used: pl.LazyFrame) -> pl.Laz
             separator="; ",
             ignore_nulls=True,
         ),
+        **NO_NOTE,
     )
 
 
@@ -96,16 +107,24 @@ def _fuels(
 ) -> pl.LazyFrame:
     columns = ["factor_id", "ncv_tj_per_gg", "co2_kg_per_tj", "ch4_kg_per_tj", "n2o_kg_per_tj"]
     mobile_source = pl.col("source") + "; NCV: " + pl.col("ncv_source")
+    verified = _nonempty("not_verified").alias("not_verified")
     return (
         pl.concat(
             [
-                ref_fuel_combustion_factors.select(*columns, "source"),
-                ref_mobile_combustion_factors.select(*columns, source=mobile_source),
+                ref_fuel_combustion_factors.select(*columns, "source", verified),
+                ref_mobile_combustion_factors.select(
+                    *columns, mobile_source.alias("source"), verified
+                ),
             ],
             how="vertical_relaxed",
         )
         .join(used, on="factor_id")
-        .with_columns(section=pl.lit(2), unit=pl.lit("TJ/Gg · kg/TJ"))
+        .with_columns(
+            section=pl.lit(2),
+            unit=pl.lit("TJ/Gg · kg/TJ"),
+            note_vi=pl.lit(None, pl.String),
+            note_en=pl.lit(None, pl.String),
+        )
     )
 
 
@@ -122,11 +141,11 @@ def _instruments(
         "period",
         "factor_id",
         "ef_tco2_per_mwh",
-        (pl.col("source") + " " + pl.col("note").fill_null("")).alias("source"),
+        "source",
+        _nonempty("not_verified").alias("not_verified"),
+        _nonempty("note_vi").alias("note_vi"),
+        _nonempty("note_en").alias("note_en"),
     ]
-    contract_source = (
-        pl.col("generator_vi") + " / " + pl.col("generator_en") + ": " + pl.col("evidence")
-    )
     return pl.concat(
         [
             ref_scope2_instruments.filter(~residual).join(used, on="factor_id").select(columns),
@@ -139,7 +158,10 @@ def _instruments(
                 "period",
                 factor_id="contract_id",
                 ef_tco2_per_mwh="supplier_ef_tco2_per_mwh",
-                source=contract_source,
+                source="evidence",
+                not_verified=pl.lit(None, pl.String),
+                note_vi="generator_vi",
+                note_en="generator_en",
             ),
         ],
         how="vertical_relaxed",
@@ -158,7 +180,10 @@ def _densities(
         factor_id="density_id",
         section=pl.lit(4),
         unit=pl.lit("t/m³"),
-        source=pl.col("source") + ". " + pl.col("note"),
+        source="source",
+        not_verified=_nonempty("not_verified"),
+        note_vi="note_vi",
+        note_en="note_en",
     )
 
 

@@ -10,6 +10,7 @@ import polars as pl
 
 from transforms.pathway import province_annual, province_pathway
 from transforms.periods import month_start, period_index_expr, periods_ending
+from transforms.submission_contract import FIELD_LABELS
 
 QUARANTINED = ["file_name", "line_no", "field", "value", "rule", "reason_vi", "reason_en"]
 
@@ -34,8 +35,19 @@ def rpt_quarantined_lines(
     return (
         pl.concat([lines, whole_files])
         .sort("period", "file_name", "line_no", "rule", nulls_last=True)
+        .with_columns(
+            field_label_vi=_field_label(0),
+            field_label_en=_field_label(1),
+        )
         .with_columns(month_start())
     )
+
+
+def _field_label(language: int) -> pl.Expr:
+    """The label of a rejected line's field in one language; null for a field the
+    contract does not name ("file": the whole file)."""
+    labels = {field: pair[language] for field, pair in FIELD_LABELS.items()}
+    return pl.col("field").replace_strict(labels, default=None, return_dtype=pl.String)
 
 
 def rpt_duplicate_files(
@@ -75,13 +87,19 @@ def rpt_restatements(fct_restatements: pl.LazyFrame, dim_enterprises: pl.LazyFra
 
 
 def rpt_data_quality_warnings(
-    fct_data_quality_warnings: pl.LazyFrame, dim_enterprises: pl.LazyFrame
+    fct_data_quality_warnings: pl.LazyFrame,
+    dim_enterprises: pl.LazyFrame,
+    ref_activities: pl.LazyFrame,
 ) -> pl.LazyFrame:
-    """One row per warning of a period, with the enterprise's name."""
+    """One row per warning of a period, with the enterprise's name and the activity's label."""
+    labels = ref_activities.select(
+        "activity_code", activity_label_vi="label_vi", activity_label_en="label_en"
+    )
     return (
         fct_data_quality_warnings.join(
             dim_enterprises.select("tax_code", "name_vi"), on="tax_code", how="inner"
         )
+        .join(labels, on="activity_code", how="left")
         .sort("period", "tax_code", "activity_code", "rule")
         .with_columns(month_start())
     )

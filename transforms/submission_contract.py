@@ -37,6 +37,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("note", "Ghi chú", "Note", False),
 )
 COLUMN_CODES: tuple[str, ...] = tuple(c.code for c in COLUMNS)
+# What a rejected line's ``field`` names, as a reader reads it (a column of the contract).
+FIELD_LABELS: dict[str, tuple[str, str]] = {c.code: (c.label_vi, c.label_en) for c in COLUMNS}
 REQUIRED_CODES: tuple[str, ...] = tuple(c.code for c in COLUMNS if c.required)
 # Columns of a JSON file's top level; the rest are per line.
 JSON_HEADER_FIELDS = ("tax_code", "period", "revision")

@@ -57,6 +57,9 @@ def factor_rows(method_row: Row) -> list[Row]:
             ),
             "unit": f["unit"],
             "source": f["source"],
+            "not_verified": f["not_verified"],
+            "note_vi": f["note_vi"],
+            "note_en": f["note_en"],
         }
         for f in method_row["factors"]
     ]

@@ -675,3 +675,73 @@ def test_a_reader_holding_the_snapshot_keeps_consistent_data_during_a_run(provin
             "select count(*), sum(emissions_tco2e) from marts.fct_enterprise_monthly"
         ).fetchall()[0]
     assert now != first, "a new reader sees the new run's data"
+
+
+# What must never reach a reader: development notes, table names, Python's None, float
+# representation tails (376.42571355000007), and moments in ISO form (dates are the
+# edition's, times Viet Nam's).
+INTERNAL_MARKERS = re.compile(
+    r"domain-facts|§|UNVERIFIED|seed data|\breference\.|\b(?:ref|rpt|fct|stg|dim|int)_[a-z]"
+    r"|\bNone\b|\bnan\b|\d\.\d*(?:00000|99999)\d"
+)
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+RAW_CODE = re.compile(r"\b[A-Z]{2,}(?:_[A-Z0-9]+)+\b")  # ELEC_GRID, not GRID-VN-2023
+
+
+def reader_text(page: Path) -> tuple[str, str]:
+    """The text a reader sees in an HTML page (no style, script or metadata), whole and
+    without the English translation (the record's Vietnamese)."""
+    import tinyhtml5
+
+    everything: list[str] = []
+    vietnamese: list[str] = []
+
+    def walk(node, english: bool) -> None:
+        tag = node.tag.rsplit("}", 1)[-1] if isinstance(node.tag, str) else ""
+        if tag in {"style", "script", "head"}:
+            english_here = True
+            skip = True
+        else:
+            english_here = english or "en" in (node.get("class") or "").split()
+            skip = False
+        if not skip:
+            for text in (node.text,):
+                if text:
+                    everything.append(text)
+                    (None if english_here else vietnamese.append(text))
+            for child in node:
+                walk(child, english_here)
+        if node.tail:
+            everything.append(node.tail)
+            (None if english else vietnamese.append(node.tail))
+
+    walk(tinyhtml5.parse(page.read_text(encoding="utf-8")), False)
+    return " ".join(everything), " ".join(vietnamese)
+
+
+def test_no_reader_facing_text_holds_internal_markers(province, tmp_path) -> None:
+    """Every report, the method annex and every receipt, and every CSV attached to a PDF
+    or written beside a receipt: no development note, table name, None, float tail, ISO
+    moment or raw activity code; the Vietnamese text spells the unit one way (tCO₂tđ)."""
+    data, _, _ = province
+    outbox = data / "outbox"
+    # validation/ is the analysts' page of the run's checks: it names the tables it checked
+    pages = sorted(p for p in outbox.rglob("*.html") if p.parts[-2] != "validation")
+    assert len(pages) > 20
+    for page in pages:
+        whole, vietnamese = reader_text(page)
+        where = page.relative_to(outbox)
+        assert not INTERNAL_MARKERS.search(whole), (where, INTERNAL_MARKERS.search(whole))
+        assert not ISO_MOMENT.search(whole), (where, ISO_MOMENT.search(whole))
+        assert not RAW_CODE.search(whole), (where, RAW_CODE.search(whole))
+        assert "tCO₂e" not in vietnamese and "tấn CO₂tđ" not in vietnamese, where
+    attached = tmp_path / "attached"
+    for pdf in sorted((outbox / "2026-10").rglob("*.pdf")):
+        folder = attached / pdf.stem
+        folder.mkdir(parents=True)
+        subprocess.run(["pdfdetach", "-saveall", "-o", str(folder), str(pdf)], check=True)
+    tables = sorted(attached.rglob("*.csv")) + sorted(outbox.rglob("*.csv"))
+    assert len(tables) > 20
+    for table in tables:
+        text = table.read_text(encoding="utf-8")
+        assert not INTERNAL_MARKERS.search(text), (table.name, INTERNAL_MARKERS.search(text))

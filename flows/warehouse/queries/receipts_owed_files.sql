@@ -4,6 +4,7 @@
 select ledger.file_name, ledger.sha256, ledger.status, ledger.reason_vi, ledger.reason_en,
        ledger.seen_at, files.line_count, files.received_at, keys.tax_code, keys.period,
        keys.revision, notation.notation_lines, enterprises.baseline_year,
+       enterprises.name_vi, enterprises.name_en, month.submission_status as month_status,
        month.is_late as month_is_late, month.due_at as month_due_at,
        month.first_received_at as month_first_received_at
 from ops.file_ledger as ledger
