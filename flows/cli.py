@@ -17,6 +17,8 @@ from flows.cli_options import (
     REBUILD_DETAIL,
     RUN_DETAIL,
     SERVE_DETAIL,
+    SIGN_DETAIL,
+    VERIFY_DETAIL,
     AcceptLessData,
     DataDir,
     EditionOption,
@@ -186,6 +188,78 @@ def rebuild(data_dir: DataDir = Path("data")) -> None:
             words.both("damaged warehouse kept at {kept_aside}", kept_aside=done["kept_aside"])
         )
     console.print(words.both("next: netzero run"))
+
+
+@app.command(help=command_help("sign the period's PDFs with the agency's key.", SIGN_DETAIL))
+def sign(period: RequiredPeriod, data_dir: DataDir = Path("data")) -> None:
+    """Sign the period's PDFs with the agency's key."""
+    from flows import runs
+    from flows.settings import settings_from_env
+    from flows.signing import SigningError, record_signatures, sign_folder
+
+    settings = settings_from_env(data_dir)
+    folder = settings.outbox / period
+    if not (folder / "manifest.json").exists():
+        console.print(
+            "[bold red]netzero sign:[/] "
+            + words.both(
+                "no published reports for {period} in {folder}", period=period, folder=folder
+            )
+        )
+        raise typer.Exit(1)
+    if not settings.signing.configured:
+        console.print(
+            "[bold red]netzero sign:[/] "
+            + words.both("no signing key: set NETZERO_SIGN_PKCS12 or NETZERO_SIGN_PKCS11_MODULE")
+        )
+        raise typer.Exit(1)
+    try:
+        with runs.exclusive(settings):
+            signed = sign_folder(folder, settings.signing, settings.agency)
+            record_signatures(folder, signed)
+    except (SigningError, runs.RunInProgress) as error:
+        console.print("[bold red]netzero sign:[/]", end=" ")
+        console.print(str(error), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    console.print(words.both("sign: {n} files signed in {folder}", n=len(signed), folder=folder))
+
+
+@app.command(help=command_help("verify a signed PDF.", VERIFY_DETAIL))
+def verify(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help=words.both("the PDF to verify."))],
+    trust: Annotated[
+        list[Path] | None,
+        typer.Option(metavar="CERT", help=words.both("a trusted root certificate (PEM or DER).")),
+    ] = None,
+) -> None:
+    """Verify a signed PDF."""
+    from flows.signing import verify as verify_file
+    from report_templates.render import moment
+
+    verdict = verify_file(file, list(trust or []))
+    yes, no = words.both("yes"), words.both("no")
+    table = Table(show_header=False)
+    table.add_row(words.both("file"), str(file))
+    table.add_row(words.both("signed"), yes if verdict.signed else no)
+    if verdict.signed:
+        table.add_row(words.both("intact"), yes if verdict.intact and verdict.valid else no)
+        table.add_row(words.both("changed after signing"), no if verdict.covers_whole_file else yes)
+        table.add_row(words.both("signer"), verdict.signer)
+        table.add_row(
+            words.both("signed at"),
+            moment(verdict.signed_at) if verdict.signed_at else "–",
+        )
+        table.add_row(
+            words.both("trusted"),
+            words.both("not checked")
+            if verdict.trusted is None
+            else yes
+            if verdict.trusted
+            else no,
+        )
+    console.print(table)
+    if not verdict.ok:
+        raise typer.Exit(1)
 
 
 @app.command(help=command_help("serve the scheduled runs against a Prefect server.", SERVE_DETAIL))

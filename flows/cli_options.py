@@ -98,3 +98,18 @@ OutFile = Annotated[
 
 
 Revision = Annotated[int, typer.Option(metavar="N", help=words.both("revision (1, 2, …)."))]
+
+
+SIGN_DETAIL = (
+    "Signs every PDF of the period's outbox not signed yet, in place, as an incremental "
+    "update that keeps PDF/A-3 (PAdES; with a timestamp when NETZERO_SIGN_TSA_URL is set). "
+    "The key: NETZERO_SIGN_PKCS12 and NETZERO_SIGN_PASSPHRASE (or _PASSPHRASE_FILE), or a "
+    "PKCS#11 token: NETZERO_SIGN_PKCS11_MODULE, _TOKEN, _KEY, _PIN. manifest.json records "
+    "who signed each file and when."
+)
+
+
+VERIFY_DETAIL = (
+    "Exit code 0: signed, intact, nothing added after the signature (and trusted, when "
+    "--trust is given); 1 otherwise."
+)

@@ -18,6 +18,7 @@ from flows.publish import publish, publish_warehouse, recover_outbox, refuse_les
 from flows.receipts import receipt_common, write_validation_page
 from flows.render_reports import render_reports
 from flows.settings import Settings, settings_from_env
+from flows.signing import sign_folder
 from flows.stages import intake, run_context
 from flows.validate import validate_marts
 from flows.warehouse import ops
@@ -69,8 +70,12 @@ def _cycle(
     with clock("render"):
         rendered = render_reports(settings, period)
     failpoint("cycle.rendered")
+    signed = None
+    if settings.sign_on_close:
+        with clock("sign"):
+            signed = sign_folder(rendered.staging, settings.signing, settings.agency)
     with clock("publish"):
-        outbox = publish(settings, period, rendered, run_id)
+        outbox = publish(settings, period, rendered, run_id, signed)
     summary = summaries.RunSummary(
         run_id=run_id,
         period=period,

@@ -24,10 +24,26 @@ def manifest(
     run_id: str,
     rendered: Rendered | None = None,
     landed_files: int | None = None,
+    signatures: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, object]:
     """Every file with its sha256; which reports this run rendered and which it kept
-    unchanged (and the fingerprints the next run compares with)."""
+    unchanged (and the fingerprints the next run compares with); who signed which PDF and
+    when, for each signature that still matches its file."""
     files = sorted(p for p in folder.rglob("*") if p.is_file())
+    listed = [
+        {
+            "path": p.relative_to(folder).as_posix(),
+            "bytes": p.stat().st_size,
+            "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+        }
+        for p in files
+    ]
+    sha = {f["path"]: f["sha256"] for f in listed}
+    kept = {
+        path: signature
+        for path, signature in sorted((signatures or {}).items())
+        if sha.get(path) == signature["sha256"]
+    }
     changes = (
         {
             "rendered": sorted(rendered.rendered),
@@ -42,22 +58,25 @@ def manifest(
         "run_id": run_id,
         "landed_files": landed_files,
         **changes,
-        "files": [
-            {
-                "path": p.relative_to(folder).as_posix(),
-                "bytes": p.stat().st_size,
-                "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
-            }
-            for p in files
-        ],
+        **({"signatures": kept} if kept else {}),
+        "files": listed,
     }
 
 
 @task(**IO_RETRY)
-def publish(settings: Settings, period: str, rendered: Rendered, run_id: str) -> Path:
-    """Write manifest.json and SHA256SUMS, then swap the folder in as outbox/<period>."""
+def publish(
+    settings: Settings,
+    period: str,
+    rendered: Rendered,
+    run_id: str,
+    signed: dict[str, dict[str, str]] | None = None,
+) -> Path:
+    """Write manifest.json and SHA256SUMS, then swap the folder in as outbox/<period>. The
+    signatures recorded are this run's (``signed``) and the published ones whose file was
+    kept unchanged."""
     staging = rendered.staging
-    content = manifest(staging, period, run_id, rendered, landed_files(settings))
+    signatures = previous_signatures(settings.outbox / period) | (signed or {})
+    content = manifest(staging, period, run_id, rendered, landed_files(settings), signatures)
     (staging / "manifest.json").write_text(
         json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
@@ -72,6 +91,14 @@ def publish(settings: Settings, period: str, rendered: Rendered, run_id: str) ->
     os.replace(staging, final)
     shutil.rmtree(previous, ignore_errors=True)
     return final
+
+
+def previous_signatures(published: Path) -> dict[str, dict[str, str]]:
+    try:
+        before = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return dict(before.get("signatures", {}))
 
 
 def landed_files(settings: Settings) -> int:

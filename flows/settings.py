@@ -83,6 +83,43 @@ AGENCY_FIELDS = (
 )
 
 
+@dataclass(frozen=True)
+class Signing:
+    """The agency's signing key: a PKCS#12 file (NETZERO_SIGN_PKCS12, its passphrase in
+    NETZERO_SIGN_PASSPHRASE or the file NETZERO_SIGN_PASSPHRASE_FILE) or a PKCS#11 token
+    (NETZERO_SIGN_PKCS11_MODULE, _TOKEN, _KEY, _PIN); a timestamp authority when
+    NETZERO_SIGN_TSA_URL is set. Never stored in the repository."""
+
+    pkcs12: Path | None = None
+    passphrase: str | None = field(default=None, repr=False)
+    pkcs11_module: str | None = None
+    pkcs11_token: str | None = None
+    pkcs11_key: str | None = None
+    pkcs11_pin: str | None = field(default=None, repr=False)
+    tsa_url: str | None = None
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.pkcs12 or self.pkcs11_module)
+
+
+def signing_from_env() -> Signing:
+    passphrase = os.environ.get("NETZERO_SIGN_PASSPHRASE")
+    passphrase_file = os.environ.get("NETZERO_SIGN_PASSPHRASE_FILE")
+    if passphrase_file:
+        passphrase = Path(passphrase_file).read_text(encoding="utf-8").strip()
+    pkcs12 = os.environ.get("NETZERO_SIGN_PKCS12")
+    return Signing(
+        pkcs12=Path(pkcs12) if pkcs12 else None,
+        passphrase=passphrase,
+        pkcs11_module=os.environ.get("NETZERO_SIGN_PKCS11_MODULE") or None,
+        pkcs11_token=os.environ.get("NETZERO_SIGN_PKCS11_TOKEN") or None,
+        pkcs11_key=os.environ.get("NETZERO_SIGN_PKCS11_KEY") or None,
+        pkcs11_pin=os.environ.get("NETZERO_SIGN_PKCS11_PIN") or None,
+        tsa_url=os.environ.get("NETZERO_SIGN_TSA_URL") or None,
+    )
+
+
 def _nfc(text: object) -> str:
     if not isinstance(text, str):
         raise TypeError(repr(text))
@@ -113,6 +150,10 @@ class Settings:
     editions: tuple[str, ...] = ("bilingual",)
     # An existing Dask scheduler (tcp://host:8786) to render on; empty: local processes.
     dask_address: str = ""
+    # The agency's signing key (NETZERO_SIGN_*): `netzero sign`, and the monthly close when
+    # NETZERO_SIGN_ON_CLOSE=1.
+    signing: Signing = field(default_factory=Signing)
+    sign_on_close: bool = False
 
     def __post_init__(self) -> None:
         if self.grid_factor_policy not in GRID_FACTOR_POLICIES:
@@ -127,6 +168,11 @@ class Settings:
             raise ValueError(
                 f"NETZERO_REPORT_EDITIONS must list bilingual and any of vi, en, not "
                 f"{','.join(self.editions)!r}"
+            )
+        if self.sign_on_close and not self.signing.configured:
+            raise ValueError(
+                "NETZERO_SIGN_ON_CLOSE=1 needs a signing key: NETZERO_SIGN_PKCS12 or "
+                "NETZERO_SIGN_PKCS11_MODULE"
             )
         if self.dask_address and importlib.util.find_spec("distributed") is None:
             raise ValueError(
@@ -191,6 +237,7 @@ class Settings:
 
 def settings_from_env(data_dir: Path | None = None) -> Settings:
     root = data_dir or Path(os.environ.get("NETZERO_DATA_DIR", "data"))
+    agency = load_agency(Path(os.environ.get("NETZERO_AGENCY_FILE") or AGENCY_FILE))
     return Settings(
         data_dir=root.resolve(),
         grid_factor_policy=os.environ.get("NETZERO_GRID_FACTOR_POLICY", "provisional_latest"),
@@ -202,7 +249,9 @@ def settings_from_env(data_dir: Path | None = None) -> Settings:
         max_unzipped_mb=float(os.environ.get("NETZERO_MAX_UNZIPPED_MB", "200")),
         editions=editions_from(os.environ.get("NETZERO_REPORT_EDITIONS", "bilingual")),
         dask_address=os.environ.get("NETZERO_DASK_ADDRESS", ""),
-        agency=load_agency(Path(os.environ.get("NETZERO_AGENCY_FILE") or AGENCY_FILE)),
+        agency=agency,
+        signing=signing_from_env(),
+        sign_on_close=os.environ.get("NETZERO_SIGN_ON_CLOSE") == "1",
         **_optional(agency_contact=os.environ.get("NETZERO_AGENCY_CONTACT")),
     )
 
