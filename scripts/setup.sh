@@ -10,8 +10,9 @@ DEBIAN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-ut
 # `setup.sh --test` (make test): Debian's chromium too, for the HTML report tests (Playwright
 # drives it; no browser is ever downloaded), and libatomic1, which Playwright's bundled node
 # driver links against (absent from a bare Debian 12: "libatomic.so.1: cannot open").
+# softhsm2 stands for the agency's PKCS#11 signing token in the signing tests.
 if [ "${1:-}" = "--test" ]; then
-  DEBIAN_PACKAGES+=(chromium libatomic1)
+  DEBIAN_PACKAGES+=(chromium libatomic1 softhsm2)
 fi
 # uv is installed from PyPI into a venv when none is on PATH: a bare Debian 12 has python3
 # without venv/ensurepip ("ensurepip is not available").

@@ -84,6 +84,13 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     key = ec.generate_private_key(ec.SECP256R1())
     cert = _certificate(_name(SIGNER_NAME), root.subject, key.public_key(), root_key, ca=False)
     (folder / "root.pem").write_bytes(root.public_bytes(serialization.Encoding.PEM))
+    (folder / "root.key").write_bytes(
+        root_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     (folder / "agency.p12").write_bytes(
         pkcs12.serialize_key_and_certificates(
             b"agency",
@@ -250,3 +257,51 @@ def test_the_manifest_keeps_a_signature_only_while_its_file_is_unchanged(tmp_pat
     }
     content = manifest(tmp_path, "2026-10", "run-2", signatures=signatures)
     assert content["signatures"] == {"kept.pdf": signatures["kept.pdf"]}
+
+
+SOFTHSM = Path("/usr/lib/softhsm/libsofthsm2.so")
+
+
+@pytest.mark.skipif(not SOFTHSM.exists(), reason="softhsm2 not installed (make test sets it up)")
+def test_a_pkcs11_token_signs_as_the_agency_usb_token_would(outbox, pki, monkeypatch, tmp_path):
+    """SoftHSM stands for the USB token a Vietnamese CA issues: the key is generated on the
+    token and never leaves it; netzero signs through the PKCS#11 module."""
+    import pkcs11
+    from pkcs11 import Attribute, KeyType
+    from pkcs11.util.rsa import encode_rsa_public_key
+    from pkcs11.util.x509 import decode_x509_certificate
+
+    from flows.signing import verify
+
+    tokens = tmp_path / "tokens"
+    tokens.mkdir()
+    config = tmp_path / "softhsm2.conf"
+    config.write_text(f"directories.tokendir = {tokens}\nobjectstore.backend = file\n")
+    monkeypatch.setenv("SOFTHSM2_CONF", str(config))
+    subprocess.run(
+        ["softhsm2-util", "--init-token", "--free", "--label", "netzero-agency",
+         "--pin", "246810", "--so-pin", "13579111"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    root = x509.load_pem_x509_certificate(pki["root"].read_bytes())
+    root_key = serialization.load_pem_private_key(
+        pki["root"].with_suffix(".key").read_bytes(), None
+    )
+    token = pkcs11.lib(str(SOFTHSM)).get_token(token_label="netzero-agency")
+    with token.open(rw=True, user_pin="246810") as session:
+        # RSA 2048, as the tokens of Vietnamese CAs carry
+        public, _ = session.generate_keypair(KeyType.RSA, 2048, store=True, label="agency")
+        public_key = serialization.load_der_public_key(encode_rsa_public_key(public))
+        cert = _certificate(_name(SIGNER_NAME), root.subject, public_key, root_key, ca=False)
+        attributes = decode_x509_certificate(cert.public_bytes(serialization.Encoding.DER))
+        attributes.update({Attribute.TOKEN: True, Attribute.LABEL: "agency"})
+        session.create_object(attributes)
+    monkeypatch.setenv("NETZERO_SIGN_PKCS11_MODULE", str(SOFTHSM))
+    monkeypatch.setenv("NETZERO_SIGN_PKCS11_TOKEN", "netzero-agency")
+    monkeypatch.setenv("NETZERO_SIGN_PKCS11_KEY", "agency")
+    monkeypatch.setenv("NETZERO_SIGN_PKCS11_PIN", "246810")
+    result = CliRunner().invoke(app, ["sign", "--period", "2026-10", "--data-dir", str(outbox)])
+    assert result.exit_code == 0, result.output
+    for pdf in sorted((outbox / "outbox" / "2026-10").rglob("*.pdf")):
+        verdict = verify(pdf, [pki["root"]])
+        assert verdict.ok and verdict.trusted and SIGNER_NAME in verdict.signer, pdf.name
