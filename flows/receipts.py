@@ -40,6 +40,11 @@ def _safe(name: str) -> str:
     return re.sub(r"[^0-9A-Za-z._-]+", "_", Path(name).name)[:80] or "file"
 
 
+def receipt_path(sha256: str, file_name: str, seen_at: dt.datetime) -> str:
+    """Where a file's receipt is, relative to the outbox: receipts/<day seen>/<stem>.html."""
+    return f"receipts/{seen_at:%Y-%m-%d}/{sha256[:12]}_{_safe(file_name)}.html"
+
+
 def outcome(status: str, lines: int, rejected_lines: int, warnings: int = 0) -> str:
     if status == "duplicate":
         return "duplicate"
@@ -132,14 +137,15 @@ def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -
     if not seen:
         return settings.outbox / "receipts"
     for file in seen:
-        folder = settings.outbox / "receipts" / file["seen_at"].strftime("%Y-%m-%d")
+        page = settings.outbox / receipt_path(file["sha256"], file["file_name"], file["seen_at"])
+        folder = page.parent
         folder.mkdir(parents=True, exist_ok=True)
         mine = issues.filter(pl.col("sha256") == file["sha256"])
         lines = file["line_count"] or 0
         rejected = mine.filter(pl.col("line_no").is_not_null())["line_no"].n_unique()
         flagged = warnings.filter(pl.col("sha256") == file["sha256"]).to_dicts()
         result = outcome(file["status"], lines, rejected, len(flagged))
-        stem = f"{file['sha256'][:12]}_{_safe(file['file_name'])}"
+        stem = page.stem
         context = common | {
             "receipt": file
             | {

@@ -23,10 +23,12 @@ from prefect import task
 from flows import report_data
 from flows import warehouse as wh
 from flows.failpoints import failpoint
+from flows.receipts import receipt_path
 from flows.settings import Settings
 from report_templates import contexts, words
 from report_templates.pdf import render_to_bytes, render_to_files
 from report_templates.render import HERE as TEMPLATES
+from report_templates.render import render_html
 
 Job = tuple[str, dict[str, Any], Path, Path, str]
 
@@ -76,8 +78,31 @@ def render_reports(settings: Settings, period: str) -> Rendered:
         else:
             to_render.append(job)
     render_all(to_render, dask_address=settings.dask_address)
+    write_index(data, staging)
     rendered = [j[2].relative_to(staging).with_suffix("").as_posix() for j in to_render]
     return Rendered(staging, fingerprints, rendered, reused)
+
+
+def write_index(data: report_data.ReportData, folder: Path) -> Path:
+    """The page to open each month, ``index.html``: every report of the period, its
+    receipts, and what to act on. HTML only, cheap: written every run."""
+    receipts = [
+        r | {"href": "../" + receipt_path(r["sha256"], r["file_name"], r["seen_at"])}
+        for r in data.receipts
+    ]
+    context = contexts.index_context(
+        data.common,
+        data.province,
+        data.parks,
+        data.enterprises,
+        data.warnings,
+        data.actions,
+        receipts,
+    )
+    page = folder / "index.html"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(render_html("period_index", context), encoding="utf-8")
+    return page
 
 
 def previous_fingerprints(published: Path) -> dict[str, str]:

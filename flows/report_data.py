@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
 from typing import Any
@@ -31,6 +31,7 @@ FOR_PERIOD = {
     "annual": "reports.rpt_province_annual",
     "as_of": "reports.rpt_data_as_of",
     "actions": "reports.rpt_action_items",
+    "receipts": "reports.rpt_receipts",
 }
 ORDER = {
     "quality": "file_name, line_no, rule",
@@ -43,6 +44,7 @@ ORDER = {
     "annual": "year, kind",
     "as_of": "tax_code",
     "actions": "action, tax_code",
+    "receipts": "tax_code, seen_at, file_name",
 }
 
 
@@ -73,6 +75,8 @@ class ReportData:
     arrivals: dict[str, datetime]
     # what the period's reports ask of each enterprise (page one's named lists)
     actions: list[Row]
+    # every file received for the period and its receipt (the period's index links them)
+    receipts: list[Row] = field(default_factory=list)
 
 
 def _for_period(con: duckdb.DuckDBPyConnection, name: str, period: str) -> list[Row]:
@@ -121,6 +125,7 @@ def load(con: duckdb.DuckDBPyConnection, settings: Settings, period: str) -> Rep
         if os.environ.get("SOURCE_DATE_EPOCH")
         else {code: at for code, at in arrivals.items() if code is not None},
         actions=_for_period(con, "actions", period),
+        receipts=_for_period(con, "receipts", period),
     )
 
 

@@ -146,7 +146,7 @@ def trend_vs_path(
     labels: dict[str, str],
     fmt: Fmt,
     unit: str = "tCO₂e",
-    width: float = 680,
+    width: float = 480,
     height: float = 210,
 ) -> Markup:
     """Monthly bars of what was emitted, a dashed line of the path; a month with no data has
@@ -216,7 +216,7 @@ def split_bar(
     title: str,
     fmt: Fmt,
     unit: str = "tCO₂e",
-    width: float = 680,
+    width: float = 480,
     height: float = 64,
 ) -> Markup:
     """One horizontal bar split into its parts (e.g. Scope 1 stationary, mobile, Scope 2),
@@ -255,12 +255,12 @@ def ranked_bars(
     title: str,
     fmt: Fmt,
     unit: str = "tCO₂e",
-    width: float = 680,
+    width: float = 480,
     label_width: float = 190,
 ) -> Markup:
     """Horizontal bars, one per item (label, value, note), in the order given."""
     row = 17.0
-    frame = Frame(width, 18 + row * len(items) + 6, left=label_width, right=120, top=14, bottom=6)
+    frame = Frame(width, 18 + row * len(items) + 6, left=label_width, right=80, top=14, bottom=6)
     values = [float(v) for _, v, _ in items if v is not None]
     ticks = nice_ticks(max(values, default=0.0))
     top = ticks[-1] or 1.0
@@ -292,7 +292,7 @@ def pathway(
     labels: dict[str, str],
     fmt: Fmt,
     unit: str = "tCO₂e",
-    width: float = 680,
+    width: float = 480,
     height: float = 220,
 ) -> Markup:
     """The long path to net zero by year (dashed line) and the actual annual points (dots,

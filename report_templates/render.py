@@ -161,6 +161,14 @@ def pct(value: float | None, digits: int = 1, locale: str = "vi_VN") -> str:
     return format_percent(half_up(value * 100, digits) / 100, format=pattern, locale=locale)
 
 
+def change(value: float | int | None, digits: int = 1, locale: str = "vi_VN") -> str:
+    """A change in per cent, signed ("+2,3 %", "−11,0 %"); "–" alone when unknown, never
+    "– %"."""
+    if value is None:
+        return "–"
+    return f"{signed(value, digits, locale)} %"
+
+
 def unit_symbol(edition: Edition, unit: str | None) -> str:
     """A unit as this edition prints it (units.UNIT_MSGIDS); empty stays empty."""
     if not unit:
@@ -225,6 +233,7 @@ def environment(edition: Edition = "bilingual") -> Environment:
         num=partial(num, locale=locale),
         pct=partial(pct, locale=locale),
         signed=partial(signed, locale=locale),
+        change=partial(change, locale=locale),
         period=period_label,
         unit=partial(unit_symbol, edition),
         day=partial(day, fmt=DATE_FORMATS[edition], locale=locale),

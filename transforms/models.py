@@ -146,6 +146,7 @@ MODELS: tuple[Model, ...] = (
     Model("reports.rpt_province_annual", report_notes.rpt_province_annual),
     Model("reports.rpt_data_quality_warnings", report_notes.rpt_data_quality_warnings),
     Model("reports.rpt_duplicate_files", report_notes.rpt_duplicate_files),
+    Model("reports.rpt_receipts", report_notes.rpt_receipts),
     Model("reports.rpt_factor_users", report_notes.rpt_factor_users),
     Model("reports.rpt_method_factors", method.rpt_method_factors),
     Model("reports.rpt_method_gwp", method.rpt_method_gwp),

@@ -64,6 +64,22 @@ def rpt_duplicate_files(
     )
 
 
+def rpt_receipts(
+    ops_file_ledger: pl.LazyFrame, stg_submissions__file_keys: pl.LazyFrame
+) -> pl.LazyFrame:
+    """One row per file received for an enterprise-month and the receipt its sender got:
+    the month the file is for, the enterprise, the file's name, sha256, when the intake saw
+    it and what it did with it (landed, duplicate). The period's index links each."""
+    keys = stg_submissions__file_keys.select("sha256", "tax_code", "period").unique()
+    return (
+        ops_file_ledger.filter(pl.col("status") != "already_landed")
+        .join(keys, on="sha256", how="inner")
+        .select("period", "tax_code", "file_name", "sha256", "seen_at", "status")
+        .sort("period", "tax_code", "seen_at", "file_name")
+        .with_columns(month_start())
+    )
+
+
 def rpt_restatements(fct_restatements: pl.LazyFrame, dim_enterprises: pl.LazyFrame) -> pl.LazyFrame:
     """One row per restatement a period's reports name (``period``): a revision of an
     earlier, closed month (``restated_period``), with the figures before and after."""

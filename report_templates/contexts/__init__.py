@@ -2,7 +2,8 @@
 
 ``labels`` holds what the reports say (msgids) and the indicator list; ``common`` what every
 report is made of; ``attachments`` the CSV rows attached to the PDFs; ``enterprise``,
-``park`` and ``province`` one report each; ``method_annex`` the period's method annex.
+``park`` and ``province`` one report each; ``method_annex`` the period's method annex;
+``period_index`` the period's index page.
 """
 
 from report_templates.contexts.common import dated, for_enterprise, method
@@ -14,6 +15,7 @@ from report_templates.contexts.labels import (
 )
 from report_templates.contexts.method_annex import method_context
 from report_templates.contexts.park import park_context
+from report_templates.contexts.period_index import index_context
 from report_templates.contexts.province import province_context
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "dated",
     "enterprise_context",
     "for_enterprise",
+    "index_context",
     "method",
     "method_context",
     "park_context",

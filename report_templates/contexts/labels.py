@@ -138,6 +138,7 @@ TITLES = {
     "park_monthly": N_("Industrial park monthly report"),
     "province_monthly": N_("Provincial monthly net-zero summary"),
     "method_annex": N_("Method annex of the monthly net-zero reports"),
+    "period_index": N_("The period's reports"),
 }
 
 

@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import duckdb
@@ -745,3 +746,128 @@ def test_no_reader_facing_text_holds_internal_markers(province, tmp_path) -> Non
     for table in tables:
         text = table.read_text(encoding="utf-8")
         assert not INTERNAL_MARKERS.search(text), (table.name, INTERNAL_MARKERS.search(text))
+
+
+def test_the_period_index_opens_offline_sorts_filters_and_every_link_resolves(province) -> None:
+    """index.html in Chromium from file://: no request beyond the folder, no console error;
+    the action lists name what the marts say; every link lands on a file of the outbox;
+    sorting and filtering work without a network."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.reports.test_browser import ARGS, CHROMIUM
+
+    data, _, _ = province
+    folder = data / "outbox" / "2026-10"
+    index = folder / "index.html"
+    assert index.exists()
+    marts = {
+        (action, tax)
+        for action, tax in sql(
+            data, "select action, tax_code from reports.rpt_action_items where period = '2026-10'"
+        )
+    }
+    enterprises = sql(
+        data,
+        "select tax_code, emissions_tco2e, submission_status from reports.rpt_enterprise_monthly "
+        "where period = '2026-10'",
+    )
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 1400})
+        requests: list[str] = []
+        problems: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.goto(index.as_uri())
+        assert requests == [index.as_uri()] and problems == []
+        named = {
+            (group.get_attribute("data-action"), href.removeprefix("#ent-"))
+            for group in page.query_selector_all("div.action")
+            for href in [a.get_attribute("href") for a in group.query_selector_all("a")]
+        }
+        assert named == marts
+        hrefs = [a.get_attribute("href") for a in page.query_selector_all("a[href]")]
+        files = [h for h in hrefs if not h.startswith("#")]
+        assert len(files) >= 2 * len(enterprises) + 4
+        for href in files:
+            assert (folder / href).resolve().is_file(), href
+        for href in {h for h in hrefs if h.startswith("#")}:
+            assert page.query_selector(href) is not None, href
+        receipts = [h for h in files if h.startswith("../receipts/")]
+        assert len(receipts) >= len([e for e in enterprises if e[2] != "missing"])
+
+        # largest emitter first, unknown emissions last
+        first = _column(page, 6)
+        assert _known(first) == sorted(_known(first), reverse=True)
+        assert first[len(_known(first)) :] == [""] * (len(first) - len(_known(first)))
+        page.click("#enterprises th button[data-col='6']")  # ascending
+        ascending = _column(page, 6)
+        assert _known(ascending) == sorted(_known(ascending))
+        assert ascending[len(_known(ascending)) :] == [""] * (len(first) - len(_known(first)))
+        missing = [tax for tax, _, status in enterprises if status == "missing"]
+        page.select_option("#filter-status", "missing")
+        shown = page.eval_on_selector_all(
+            "#enterprises tbody tr:not([hidden])", "rows => rows.map(r => r.id)"
+        )
+        assert sorted(shown) == sorted(f"ent-{tax}" for tax in missing)
+        page.select_option("#filter-status", "")
+        first_name = "select name_vi from marts.dim_enterprises order by tax_code limit 1"
+        name = sql(data, first_name)[0][0]
+        bare = (
+            "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
+            .replace("đ", "d")
+            .replace("Đ", "D")
+        )
+        page.fill("#filter-text", bare.lower())
+        assert page.inner_text("#shown") == "1"
+        browser.close()
+
+
+def _column(page, n: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """The sort values of column ``n`` of the index's shown rows, in order."""
+    return page.eval_on_selector_all(
+        "#enterprises tbody tr:not([hidden])",
+        f"rows => rows.map(r => r.cells[{n}].getAttribute('data-sort'))",
+    )
+
+
+def _known(values: list[str]) -> list[float]:
+    return [float(v) for v in values if v]
+
+
+def test_the_index_and_the_reports_read_on_a_phone(province) -> None:
+    """390 px wide (a phone): no sideways scrolling, on the index and on a report of each
+    kind; no chart text under 9 px."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.reports.test_browser import ARGS, CHROMIUM
+
+    data, _, _ = province
+    folder = data / "outbox" / "2026-10"
+    pages = [
+        folder / "index.html",
+        folder / "province_2026-10.html",
+        folder / "method_2026-10.html",
+        next((folder / "parks").glob("*.html")),
+        next((folder / "enterprises").glob("*.html")),
+    ]
+    smallest_text = (
+        "Math.min(...Array.from(document.querySelectorAll('svg.chart text'))"
+        ".map(t => parseFloat(t.getAttribute('font-size')) * "
+        "(t.ownerSVGElement.getBoundingClientRect().width / "
+        "t.ownerSVGElement.viewBox.baseVal.width)))"
+    )
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for width in (390, 1000):
+            view = browser.new_page(viewport={"width": width, "height": 844})
+            for html in pages:
+                view.goto(html.as_uri())
+                scroll = view.evaluate("document.documentElement.scrollWidth")
+                assert scroll <= width, (html.name, width, scroll)
+                charts = view.evaluate("document.querySelectorAll('svg.chart text').length")
+                if charts:
+                    smallest = view.evaluate(smallest_text)
+                    assert smallest >= 9, (html.name, width, smallest)
+        browser.close()

@@ -77,7 +77,8 @@ def test_split_bar_widths_are_shares_of_the_total() -> None:
     )
     root = ET.fromstring(str(svg))
     widths = [float(r.get("width", 0)) for r in root.iter("rect") if r.get("height") == "22"]
-    assert widths == pytest.approx([170.0, 510.0])
+    whole = float(root.get("width", 0))
+    assert widths == pytest.approx([0.25 * whole, 0.75 * whole])
     assert "Mobile" not in str(svg)
 
 
@@ -94,7 +95,7 @@ def test_pathway_puts_years_on_a_linear_axis() -> None:
     )
     root = ET.fromstring(str(svg))
     (dot,) = [c for c in root.iter("circle") if c.find("title") is not None]
-    left, right = 56.0, 680 - 12
+    left, right = 56.0, float(root.get("width", 0)) - 12
     assert float(dot.get("cx", 0)) == pytest.approx(left + (right - left) * 5 / 30, abs=0.1)
 
 
