@@ -79,7 +79,7 @@ def fewer_collections() -> Iterator[None]:
 def write_pdf(
     html: str, target: Path | io.BytesIO, attachments: Sequence[dict[str, Any]] = ()
 ) -> None:
-    """Lay out and write a PDF/A-3b: fonts from report_templates/fonts only, nothing fetched,
+    """Lay out and write a tagged PDF/A-3b: fonts from report_templates/fonts only, nothing fetched,
     the report's own data attached as CSV files (relationship "Data"), metadata from the
     HTML head. Attachment dates come from the HTML's ``dcterms.created``, so the same HTML
     gives the same bytes."""
@@ -110,6 +110,9 @@ def write_pdf(
         stylesheets=[fonts_css],
         font_config=_fonts,
         pdf_variant="pdf/a-3b",
+        # Tagged (headings, lists, tables with their header cells, figures): a screen reader
+        # reads the report in order. Measured +0.10 s per report (+12–16 %, fixtures, one core).
+        pdf_tags=True,
         attachments=files,
         custom_metadata=True,
         uncompressed_pdf=False,

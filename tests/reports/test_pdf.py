@@ -129,6 +129,19 @@ def test_every_font_is_embedded_and_is_the_shipped_one(pdfs: dict[str, Path], re
 
 
 @pytest.mark.parametrize("report", sorted(EXPECTED))
+def test_the_pdf_is_tagged_for_a_screen_reader(pdfs: dict[str, Path], report: str) -> None:
+    """Tagged with PDF/A-3b kept: the document title, headings, and every table with its
+    header cells in the structure tree, in reading order."""
+    assert "Tagged:          yes" in run("pdfinfo", str(pdfs[report]))
+    tags = [
+        line.strip().split(" ")[0]
+        for line in run("pdfinfo", "-struct", str(pdfs[report])).splitlines()
+    ]
+    assert {"H1", "H2", "Table", "TH", "TD:", "P"} <= set(tags), sorted(set(tags))
+    assert tags.index("H1") < tags.index("Table")
+
+
+@pytest.mark.parametrize("report", sorted(EXPECTED))
 def test_pdf_a_3b_with_document_metadata(pdfs: dict[str, Path], report: str) -> None:
     """It declares PDF/A-3b in XMP and carries title, author, dates from the data, and the
     period, edition and factor version as document properties."""
