@@ -116,7 +116,19 @@ def write_pdf(
         attachments=files,
         custom_metadata=True,
         uncompressed_pdf=False,
+        finisher=one_entry_per_attachment,
     )
+
+
+def one_entry_per_attachment(document: object, pdf: Any) -> None:
+    """WeasyPrint 70 lists each attachment twice in the catalog's associated files (/AF):
+    once from the embedded-files name tree, once from the file specification itself. Keep
+    each once, in order, before the PDF is written."""
+    import pydyf  # type: ignore[import-untyped]
+
+    listed = pdf.catalog.get("AF")
+    if listed:
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(listed))  # references, bytes
 
 
 def render_to_files(

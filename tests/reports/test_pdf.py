@@ -180,6 +180,21 @@ def test_the_report_data_is_attached_as_csv(pdfs: dict[str, Path], tmp_path: Pat
     assert len(trend) == 24 and trend[-1]["period"] == "2026-10"
 
 
+@pytest.mark.parametrize("report", sorted(EXPECTED))
+def test_each_attachment_is_listed_once_in_the_catalog(pdfs: dict[str, Path], report: str) -> None:
+    """The catalog's associated files (/AF, PDF/A-3) name each attached file once, as the
+    embedded-files name tree does."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    with pdfs[report].open("rb") as handle:
+        root = PdfFileReader(handle).root
+        names = root["/Names"]["/EmbeddedFiles"]["/Names"]
+        associated = root["/AF"]
+        refs = [associated.raw_get(i).idnum for i in range(len(associated))]
+        embedded = [names.raw_get(i).idnum for i in range(1, len(names), 2)]
+    assert sorted(refs) == sorted(embedded) and len(set(refs)) == len(refs)
+
+
 def test_the_same_report_renders_to_the_same_bytes(tmp_path: Path) -> None:
     """It is reproducible: dates come from the data, chart and font subsets are stable."""
     digests = set()
