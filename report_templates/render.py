@@ -113,7 +113,9 @@ def pair(edition: Edition, vi_text: object, en_text: object) -> Markup:
     en_s = str(en_text or "") or vi_s
     if edition == "en":
         return escape(en_s)
-    if edition == "vi" or en_s == vi_s:
+    # A name the Vietnamese already carries ("KCN Việt Nam – Singapore (VSIP I)" / "VSIP I")
+    # is said once.
+    if edition == "vi" or en_s in vi_s:
         return escape(vi_s)
     return bilingual_html(vi_s, en_s)
 

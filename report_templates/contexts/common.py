@@ -293,6 +293,10 @@ def for_enterprise(common: Row, tax_code: str, factor_users: dict[str, set[str]]
     return common | {"method": common["method"] | {"factors": factors}}
 
 
+# A gas as the reports print it: the chemical formula with subscripts.
+GAS_FORMULAS = {"CO2": "CO₂", "CH4": "CH₄", "N2O": "N₂O"}
+
+
 def method(
     grid_policy: str,
     provisional: bool,
@@ -307,7 +311,7 @@ def method(
         if provisional
         else GRID_FACTOR_PUBLISHED,
         "gwp_set": gwp_set,
-        "gwp_values": gwp_values,
+        "gwp_values": [(GAS_FORMULAS.get(gas, gas), value, d) for gas, value, d in gwp_values],
         "factors": factors,
     }
 

@@ -682,7 +682,8 @@ def test_a_reader_holding_the_snapshot_keeps_consistent_data_during_a_run(provin
 # representation tails (376.42571355000007), and moments in ISO form (dates are the
 # edition's, times Viet Nam's).
 INTERNAL_MARKERS = re.compile(
-    r"domain-facts|§|UNVERIFIED|seed data|\breference\.|\b(?:ref|rpt|fct|stg|dim|int)_[a-z]"
+    r"domain-facts|§|UNVERIFIED|seed data|public projects|excerpt|\breference\."
+    r"|\b(?:ref|rpt|fct|stg|dim|int)_[a-z]"
     r"|\bNone\b|\bnan\b|\d\.\d*(?:00000|99999)\d"
 )
 ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
