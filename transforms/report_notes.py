@@ -71,9 +71,13 @@ def rpt_receipts(
     the month the file is for, the enterprise, the file's name, sha256, when the intake saw
     it and what it did with it (landed, duplicate). The period's index links each."""
     keys = stg_submissions__file_keys.select("sha256", "tax_code", "period").unique()
+    # A file seen again after a run was killed before it left the inbox (a duplicate) has
+    # one ledger row per sighting: it is one file, with one receipt, from when first seen.
     return (
         ops_file_ledger.filter(pl.col("status") != "already_landed")
         .join(keys, on="sha256", how="inner")
+        .group_by("period", "tax_code", "file_name", "sha256", "status")
+        .agg(pl.col("seen_at").min())
         .select("period", "tax_code", "file_name", "sha256", "seen_at", "status")
         .sort("period", "tax_code", "seen_at", "file_name")
         .with_columns(month_start())

@@ -80,7 +80,8 @@ def stale_servers(data: Path) -> list[int]:
 
 
 def fingerprint(data: Path) -> dict[str, str]:
-    """Every staging/marts/reports/raw table's content, and the published reports' hashes."""
+    """Every staging/marts/reports/raw table's content but the clock times of a run (run_id,
+    landed_at, seen_at), and the published reports' hashes."""
     out = {}
     with duckdb.connect(str(data / "warehouse" / "netzero.duckdb"), read_only=True) as con:
         tables = con.execute(
@@ -92,7 +93,8 @@ def fingerprint(data: Path) -> dict[str, str]:
                 c
                 for (c,) in con.execute(
                     "select column_name from duckdb_columns() where schema_name = ? and "
-                    "table_name = ? and column_name not in ('run_id', 'landed_at') order by all",
+                    "table_name = ? and column_name not in ('run_id', 'landed_at', 'seen_at') "
+                    "order by all",
                     [schema, table],
                 ).fetchall()
             ]

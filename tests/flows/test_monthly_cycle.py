@@ -328,15 +328,50 @@ def test_every_file_seen_gets_a_bilingual_receipt(province) -> None:
     rows = rejected.read_text(encoding="utf-8").splitlines()
     assert rows[0] == "line_no,field,value,rule,reason_vi,reason_en"
     assert any(",quantity_non_negative," in r for r in rows[1:])
-    # The copy and the original share content: one is recorded, the other is the duplicate.
+    # The copy and the original share content: the file that arrived first (the correctly
+    # named one) lands, the copy an hour later is the duplicate.
     copy = next(p for p in receipts if "_copy_" in p.name)
     pair = [p for p in receipts if p.name[:12] == copy.name[:12]]
-    said = ["Already received" in p.read_text(encoding="utf-8") for p in pair]
     assert len(pair) == 2
-    assert sorted(said) == [False, True]
+    assert "Already received" in copy.read_text(encoding="utf-8")
+    (original,) = [p for p in pair if p != copy]
+    assert "Already received" not in original.read_text(encoding="utf-8")
+    landed = sql(
+        data, f"select file_name from raw.submission_files where sha256 like '{sha_of(copy)}%'"
+    )
+    assert [name for (name,) in landed] == [original.name.split("_", 1)[1].removesuffix(".html")]
+    # Each receipt names its enterprise and the month's status as the warehouse records it
+    # (the same mart the report prints).
+    statuses = dict(
+        sql(
+            data,
+            "select f.sha256, s.submission_status from staging.stg_submissions__files f "
+            "join marts.fct_submission_status s using (tax_code, period)",
+        )
+    )
+    names = dict(sql(data, "select tax_code, name_vi from marts.dim_enterprises"))
+    month_words = {"on_time": "Đúng hạn", "late": "Nộp muộn", "revised": "Đã nộp bổ sung"}
+    checked = 0
+    for receipt in receipts:
+        text = receipt.read_text(encoding="utf-8")
+        sha = next((s for s in statuses if s.startswith(sha_of(receipt))), None)
+        if sha is None or statuses[sha] not in month_words:
+            continue
+        tax = sql(
+            data, f"select tax_code from staging.stg_submissions__files where sha256 = '{sha}'"
+        )[0][0]
+        assert names[tax] in text, receipt.name
+        assert month_words[statuses[sha]] in text, (receipt.name, statuses[sha])
+        checked += 1
+    assert checked > 10
     assert all(
         "http://" not in p.read_text() and "https://" not in p.read_text() for p in receipts[:20]
     )
+
+
+def sha_of(receipt: Path) -> str:
+    """The sha256 prefix a receipt's file name starts with."""
+    return receipt.name[:12]
 
 
 def test_an_unusual_figure_is_accepted_with_a_warning_everywhere(province) -> None:

@@ -207,3 +207,25 @@ def test_a_refused_file_with_a_period_typed_as_a_date_keeps_its_row_without_a_mo
         pl.LazyFrame({"run_id": ["r1"], "period": ["2026-09"]}),
     ).collect()
     assert got.select("period", "reporting_month").rows() == [("2026-09-01 00:00:00", None)]
+
+
+def test_a_file_seen_twice_has_one_receipt_row_from_when_first_seen() -> None:
+    """A duplicate seen by a killed run and again by its rerun is one file with one receipt;
+    a file seen as already landed names no new receipt."""
+    first, again = datetime(2026, 11, 3, 1), datetime(2026, 11, 3, 2)
+    ledger = pl.LazyFrame(
+        {
+            "file_name": ["a.csv", "a (copy).csv", "a (copy).csv", "a.csv"],
+            "sha256": ["s1", "s1", "s1", "s1"],
+            "status": ["landed", "duplicate", "duplicate", "already_landed"],
+            "seen_at": [first, first, again, again],
+        }
+    )
+    keys = pl.LazyFrame({"sha256": ["s1"], "tax_code": ["3700000001"], "period": ["2026-10"]})
+    got = report_notes.rpt_receipts(ledger, keys).collect().drop("reporting_month")
+    assert got.to_dicts() == [
+        {"period": "2026-10", "tax_code": "3700000001", "file_name": "a (copy).csv",
+         "sha256": "s1", "seen_at": first, "status": "duplicate"},
+        {"period": "2026-10", "tax_code": "3700000001", "file_name": "a.csv",
+         "sha256": "s1", "seen_at": first, "status": "landed"},
+    ]  # fmt: skip
