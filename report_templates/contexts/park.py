@@ -46,7 +46,8 @@ def park_context(
                 "label": N_("Enterprises with rooftop solar in use"),
                 "month": sum(1 for e in enterprises if e.get("solar_self_consumed_mwh")),
                 "ytd": None,
-                "unit": f"/ {len(enterprises)}",
+                "unit": "",
+                "of": len(enterprises),
                 "digits": 0,
             }
         ],
