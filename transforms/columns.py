@@ -336,6 +336,14 @@ COLUMNS |= {
     "not_verified": "The parts of the row's value not yet verified against the original "
     "text (all: the whole value; empty: verified).",
     "note_vi": "Note for the reader, Vietnamese.",
+    "standard": "Effluent standard (e.g. QCVN 40:2011/BTNMT).",
+    "column_code": "Column of the standard (A, B): which receiving water the limit is for.",
+    "parameter": "Wastewater parameter (pH, COD, TSS, NH4_N, …; "
+    "reference.ref_wastewater_parameters).",
+    "limit_min": "Lowest value permitted (pH); null: no minimum.",
+    "limit_max": "Highest value permitted, before Kq × Kf; null: no maximum.",
+    "multiplied": "True when the permitted maximum is C × Kq × Kf (not pH, not coliforms).",
+    "kind": "What the parameter measures: concentration, range (pH), measure, count, flow.",
     "field_label_vi": "The field as the submission template labels it, Vietnamese (null: "
     "the whole file).",
     "field_label_en": "The field as the submission template labels it, English.",

@@ -29,6 +29,11 @@ REFERENCE_TABLES: dict[str, str] = {
     "ref_regulatory_thresholds": "One row per threshold: Decree 06/2022 GHG inventory, "
     "Decree 21/2011 key energy user.",
     "ref_sectors": "One row per VSIC 2018 sector code: bilingual label.",
+    "ref_wastewater_limits": "One row per standard, column and parameter of industrial "
+    "effluent: the limit C (QCVN 40:2011/BTNMT; QCVN 40:2025's table is not verified and not "
+    "held), whether C × Kq × Kf applies, and its source.",
+    "ref_wastewater_parameters": "One row per parameter a wastewater monitoring station or lab "
+    "may report: unit, kind, bilingual label.",
     "ref_units": "One row per unit code a submission may use: its name in Vietnamese and "
     "English (the template's unit lists show them).",
     "ref_enterprises": "The register: one row per enterprise expected to submit, with its "
