@@ -81,7 +81,20 @@ def read_register(settings: Settings) -> dict[str, pl.DataFrame]:
         if "tax_code" in texts.get("enterprises", pl.DataFrame()).columns
         else set(),
     }
-    refers = {"enterprises": ("park_code",), "electricity_contracts": ("tax_code",)}
+    keys["outlet_id"] = (
+        set(texts["monitoring_outlets"]["outlet_id"].drop_nulls())
+        if "outlet_id" in texts.get("monitoring_outlets", pl.DataFrame()).columns
+        else set()
+    )
+    keys["parameter"] = set(
+        pl.read_csv(REFERENCE_DIR / "ref_wastewater_parameters.csv")["parameter"]
+    )
+    refers = {
+        "enterprises": ("park_code",),
+        "electricity_contracts": ("tax_code",),
+        "monitoring_outlets": ("park_code", "tax_code", "parameter"),
+        "outlet_permit_limits": ("outlet_id", "parameter"),
+    }
     for name, text in texts.items():
         known = {column: keys[column] for column in refers.get(name, ())}
         found += register.problems(name, text, known)

@@ -29,6 +29,11 @@ REFERENCE_TABLES: dict[str, str] = {
     "ref_regulatory_thresholds": "One row per threshold: Decree 06/2022 GHG inventory, "
     "Decree 21/2011 key energy user.",
     "ref_sectors": "One row per VSIC 2018 sector code: bilingual label.",
+    "ref_monitoring_outlets": "The register: one row per wastewater monitoring outlet (a "
+    "park's central treatment plant or an exempted enterprise) with its permit: standard, "
+    "column, Kq, Kf, the parameters its station reports and how often.",
+    "ref_outlet_permit_limits": "The register: one row per outlet and parameter whose permit "
+    "sets its own limit (it comes before the standard's).",
     "ref_wastewater_limits": "One row per standard, column and parameter of industrial "
     "effluent: the limit C (QCVN 40:2011/BTNMT; QCVN 40:2025's table is not verified and not "
     "held), whether C × Kq × Kf applies, and its source.",

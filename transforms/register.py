@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from report_templates import words
+
 ENTERPRISES: dict[str, type[pl.DataType]] = {
     "tax_code": pl.String,
     "vsic_code": pl.String,
@@ -35,28 +37,71 @@ ELECTRICITY_CONTRACTS: dict[str, type[pl.DataType]] = {
     "valid_to": pl.String,
     "evidence": pl.String,
 }
+# Wastewater monitoring outlets (issue 17): a park's central treatment plant or an
+# enterprise exempted from connecting to it, each with its environmental permit: the
+# standard and column that apply, Kq and Kf, the parameters its automatic station must
+# report (";"-separated) and at what interval.
+MONITORING_OUTLETS: dict[str, type[pl.DataType]] = {
+    "outlet_id": pl.String,
+    "park_code": pl.String,
+    "tax_code": pl.String,
+    "permit_number": pl.String,
+    "permit_date": pl.String,
+    "standard": pl.String,
+    "column_code": pl.String,
+    "kq": pl.Float64,
+    "kf": pl.Float64,
+    "parameters": pl.String,
+    "interval_minutes": pl.Int64,
+    "design_flow_m3_per_day": pl.Float64,
+}
+# Limits a permit sets itself, per outlet and parameter; they come before the standard's.
+OUTLET_PERMIT_LIMITS: dict[str, type[pl.DataType]] = {
+    "outlet_id": pl.String,
+    "parameter": pl.String,
+    "limit_min": pl.Float64,
+    "limit_max": pl.Float64,
+    "source": pl.String,
+}
 FILES: dict[str, dict[str, type[pl.DataType]]] = {
     "enterprises": ENTERPRISES,
     "industrial_parks": INDUSTRIAL_PARKS,
     "electricity_contracts": ELECTRICITY_CONTRACTS,
+    "monitoring_outlets": MONITORING_OUTLETS,
+    "outlet_permit_limits": OUTLET_PERMIT_LIMITS,
 }
-# A register may have no contracts at all: that file is optional.
-OPTIONAL = {"electricity_contracts"}
+# A register may have no contracts, outlets or permit limits at all: those are optional.
+OPTIONAL = {"electricity_contracts", "monitoring_outlets", "outlet_permit_limits"}
 
 # What each register file must have, beyond its typed columns.
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "enterprises": ("tax_code", "name_vi", "name_en", "park_code", "baseline_year"),
     "industrial_parks": ("park_code", "name_vi", "name_en"),
     "electricity_contracts": ("contract_id", "tax_code", "instrument", "valid_from"),
+    "monitoring_outlets": (
+        "outlet_id",
+        "name_vi",
+        "name_en",
+        "permit_number",
+        "standard",
+        "parameters",
+        "interval_minutes",
+    ),
+    "outlet_permit_limits": ("outlet_id", "parameter", "source"),
 }
 # The key of each file: present and unique.
-KEYS = {
+KEYS: dict[str, str | tuple[str, ...]] = {
     "enterprises": "tax_code",
     "industrial_parks": "park_code",
     "electricity_contracts": "contract_id",
+    "monitoring_outlets": "outlet_id",
+    "outlet_permit_limits": ("outlet_id", "parameter"),
 }
 TAX_CODE = r"^[0-9]{10}(?:-[0-9]{3})?$"  # Law on Tax Administration: 10 digits, branch -NNN
 TARGET_TYPES = ("absolute", "intensity")
+# The effluent standards a permit may name. QCVN 40:2025's limit table is not held
+# (not verified): an outlet under it takes its limits from its permit (outlet_permit_limits).
+STANDARDS = ("QCVN 40:2011/BTNMT", "QCVN 40:2025/BTNMT")
 
 
 @dataclass(frozen=True)
@@ -95,11 +140,13 @@ def problems(name: str, text: pl.DataFrame, known: dict[str, set[str]]) -> list[
     rows = text.with_row_index("row", offset=2)
     found = [*_required(file, rows, REQUIRED_COLUMNS[name]), *_typed(file, rows, FILES[name])]
     key = KEYS[name]
-    first = rows.group_by(key).agg(pl.col("row").min().alias("first_row"))
+    columns = [key] if isinstance(key, str) else list(key)
+    shown = pl.concat_str([pl.col(c) for c in columns], separator=" · ")
+    first = rows.group_by(columns).agg(pl.col("row").min().alias("first_row"))
     for row, value, first_row in (
-        rows.join(first, on=key)
-        .filter(pl.col(key).is_not_null() & (pl.col("row") > pl.col("first_row")))
-        .select("row", key, "first_row")
+        rows.join(first, on=columns)
+        .filter(shown.is_not_null() & (pl.col("row") > pl.col("first_row")))
+        .select("row", shown.alias("key"), "first_row")
         .sort("row")
         .iter_rows()
     ):
@@ -107,7 +154,7 @@ def problems(name: str, text: pl.DataFrame, known: dict[str, set[str]]) -> list[
             Problem(
                 file,
                 row,
-                key,
+                " + ".join(columns),
                 value,
                 f"lặp lại (đã có ở dòng {first_row})",
                 f"repeated (already on row {first_row})",
@@ -127,7 +174,33 @@ def problems(name: str, text: pl.DataFrame, known: dict[str, set[str]]) -> list[
             found += _known(file, rows, column, keys)
     if name == "enterprises":
         found += _known(file, rows, "target_type", set(TARGET_TYPES))
+    if name == "monitoring_outlets":
+        found += _one_owner(file, rows)
+        found += _known(file, rows, "standard", set(STANDARDS))
+        if "parameter" in known:
+            each = rows.with_columns(pl.col("parameters").str.split(";")).explode("parameters")
+            each = each.with_columns(pl.col("parameters").str.strip_chars())
+            found += _known(file, each, "parameters", known["parameter"])
     return sorted(found, key=lambda p: (p.row, p.field))
+
+
+def _one_owner(file: str, rows: pl.DataFrame) -> list[Problem]:
+    """An outlet is a park's central plant (park_code) or an exempted enterprise's
+    (tax_code): exactly one of the two."""
+    both = pl.col("park_code").is_not_null() == pl.col("tax_code").is_not_null()
+    return [
+        Problem(
+            file,
+            row,
+            "park_code",
+            None,
+            *words.pair(
+                "give exactly one of park_code (the park's central plant) or tax_code (an "
+                "enterprise exempted from connecting)"
+            ),
+        )
+        for (row,) in rows.filter(both).select("row").iter_rows()
+    ]
 
 
 def _required(file: str, rows: pl.DataFrame, columns: tuple[str, ...]) -> list[Problem]:

@@ -123,3 +123,64 @@ def test_check_without_a_register_says_where_it_looked(tmp_path: Path) -> None:
     said = " ".join(result.output.split())
     assert f"{tmp_path / 'none' / 'register' / 'enterprises.csv'}: file not found" in said
     assert "choose the data folder with --data-dir" in said and "Traceback" not in said
+
+
+def test_monitoring_outlets_and_their_permit_limits_are_checked_and_loaded(data: Path) -> None:
+    """Issue 17: each wastewater outlet belongs to a park or to one exempted enterprise,
+    names a known standard and known parameters; a permit limit names a known outlet and
+    parameter, once. Mistakes are named by file, row and field; a good register loads."""
+    register = data / "register"
+    park = (register / "industrial_parks.csv").read_text(encoding="utf-8").splitlines()[1]
+    park_code = park.split(",")[0]
+    header = (
+        "outlet_id,name_vi,name_en,park_code,tax_code,permit_number,permit_date,standard,"
+        "column_code,kq,kf,parameters,interval_minutes,design_flow_m3_per_day\n"
+    )
+    good = (
+        f"WW-{park_code},Trạm XLNT tập trung,Central WWTP,{park_code},,12/GPMT-UBND,"
+        "2024-05-10,QCVN 40:2011/BTNMT,A,0.9,1.0,pH;TEMP;COD;TSS;NH4_N;FLOW_OUT,5,4000\n"
+    )
+    (register / "monitoring_outlets.csv").write_text(
+        header
+        + good
+        + f"WW-BOTH,Trạm,Station,{park_code},3700000001,1/GP,2024-01-01,QCVN 40:2011/BTNMT,"
+        "B,1,1,pH;COD,5,100\n"
+        + f"WW-BAD,Trạm,Station,{park_code},,2/GP,2024-01-01,QCVN 99,B,1,x,pH;XYZ,5,100\n",
+        encoding="utf-8",
+    )
+    (register / "outlet_permit_limits.csv").write_text(
+        "outlet_id,parameter,limit_min,limit_max,source\n"
+        f"WW-{park_code},COD,,60,12/GPMT-UBND\n"
+        f"WW-{park_code},COD,,55,12/GPMT-UBND\n"
+        "WW-NONE,COD,,60,1/GP\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RegisterInvalid) as raised:
+        read_register(Settings(data_dir=data))
+    said = str(raised.value) + "\n" + str(raised.value.detail)
+    for where in (
+        "monitoring_outlets.csv, dòng 3, cột park_code",  # both a park and an enterprise
+        "monitoring_outlets.csv, dòng 4, cột standard «QCVN 99»",
+        "monitoring_outlets.csv, dòng 4, cột kf «x»",
+        "monitoring_outlets.csv, dòng 4, cột parameters «XYZ»",
+        "outlet_permit_limits.csv, dòng 3, cột outlet_id + parameter",
+        "outlet_permit_limits.csv, dòng 4, cột outlet_id «WW-NONE»",
+    ):
+        assert where in said, (where, said)
+    assert "row 3, field park_code" in said
+    (register / "monitoring_outlets.csv").write_text(header + good, encoding="utf-8")
+    (register / "outlet_permit_limits.csv").write_text(
+        f"outlet_id,parameter,limit_min,limit_max,source\nWW-{park_code},COD,,60,12/GPMT-UBND\n",
+        encoding="utf-8",
+    )
+    settings = Settings(data_dir=data)
+    load_reference.fn(settings)
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        outlet = con.execute(
+            "select outlet_id, kq, kf, interval_minutes from reference.ref_monitoring_outlets"
+        ).fetchall()
+        limit = con.execute(
+            "select parameter, limit_max from reference.ref_outlet_permit_limits"
+        ).fetchall()
+    assert outlet == [(f"WW-{park_code}", 0.9, 1.0, 5)]
+    assert limit == [("COD", 60.0)]
