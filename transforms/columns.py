@@ -337,6 +337,11 @@ COLUMNS |= {
     "text (all: the whole value; empty: verified).",
     "note_vi": "Note for the reader, Vietnamese.",
     "standard": "Effluent standard (e.g. QCVN 40:2011/BTNMT).",
+    "basis": "Where the limit comes from: permit (its own limit), standard (C × Kq × Kf, or C "
+    "for pH and coliforms), none (no limit: reported, never judged).",
+    "c_max": "The standard's maximum C before Kq × Kf.",
+    "limit_unknown_reason": "Why a limit due is unknown (k_factors_missing: the register "
+    "lacks Kq or Kf); null when known.",
     "outlet_id": "Wastewater monitoring outlet (reference.ref_monitoring_outlets).",
     "permit_number": "Number of the outlet's environmental permit (giấy phép môi trường).",
     "permit_date": "Date of the permit (YYYY-MM-DD); after 01/09/2025 QCVN 40:2025 applies.",

@@ -75,6 +75,10 @@ TABLE_COLUMNS: dict[str, str] = {
     "residual mix).",
     "reports.rpt_method_factors.digits": "Decimals the value is published with, as printed.",
     "reports.rpt_method_factors.unit": "Unit of the factor's values.",
+    "marts.fct_wastewater_limits.limit_max": "The permitted maximum: the permit's own, or C × "
+    "Kq × Kf (C for pH and coliforms); null: no maximum, or unknown (limit_unknown_reason).",
+    "marts.fct_wastewater_limits.limit_min": "The permitted minimum (pH); null: none.",
+    "marts.fct_wastewater_limits.source": "The permit (its number) or the standard's table.",
     "reports.rpt_method_factors.source": "Where the factor comes from (cited).",
     "reports.rpt_method_factors.not_verified": "The parts of the factor not yet verified "
     "against the original text (all: the whole factor; null: verified).",

@@ -36,6 +36,7 @@ from transforms import (
     staging,
     submissions,
     targets,
+    wastewater,
 )
 
 Transform = Callable[..., pl.LazyFrame]
@@ -145,6 +146,7 @@ MODELS: tuple[Model, ...] = (
     Model("reports.rpt_province_pathway", report_notes.rpt_province_pathway),
     Model("reports.rpt_province_annual", report_notes.rpt_province_annual),
     Model("reports.rpt_data_quality_warnings", report_notes.rpt_data_quality_warnings),
+    Model("marts.fct_wastewater_limits", wastewater.fct_wastewater_limits),
     Model("reports.rpt_duplicate_files", report_notes.rpt_duplicate_files),
     Model("reports.rpt_receipts", report_notes.rpt_receipts),
     Model("reports.rpt_factor_users", report_notes.rpt_factor_users),

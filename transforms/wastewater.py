@@ -40,6 +40,39 @@ class Averaging:
     gap_minutes: int = 60  # a longer stretch without a valid reading is listed as a gap
 
 
+def outlet_parameters(ref_monitoring_outlets: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per outlet and parameter its station must report (the register's
+    ";"-separated list), with the reporting interval."""
+    return (
+        ref_monitoring_outlets.select(
+            "outlet_id",
+            parameter=pl.col("parameters").str.split(";"),
+            interval_minutes="interval_minutes",
+        )
+        .explode("parameter")
+        .with_columns(pl.col("parameter").str.strip_chars())
+        .filter(pl.col("parameter") != "")
+        .unique()
+        .sort("outlet_id", "parameter")
+    )
+
+
+def fct_wastewater_limits(
+    ref_monitoring_outlets: pl.LazyFrame,
+    ref_outlet_permit_limits: pl.LazyFrame,
+    ref_wastewater_limits: pl.LazyFrame,
+) -> pl.LazyFrame:
+    """One row per monitoring outlet and parameter its station reports: the permitted
+    minimum and maximum, on what basis (permit, standard × Kq × Kf, none) and from which
+    source; unknown, with the reason, when the register lacks what the limit rests on."""
+    return permitted_limits(
+        outlet_parameters(ref_monitoring_outlets),
+        ref_monitoring_outlets,
+        ref_outlet_permit_limits,
+        ref_wastewater_limits,
+    )
+
+
 def permitted_limits(
     outlet_parameters: pl.LazyFrame,
     outlets: pl.LazyFrame,

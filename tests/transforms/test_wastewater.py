@@ -243,3 +243,33 @@ def test_loads_are_concentration_times_volume_and_a_missing_day_leaves_a_lower_b
         (240.0, 240.0),
         (None, 230.0),
     ]
+
+
+def test_the_register_list_of_parameters_becomes_one_limit_row_each() -> None:
+    register = pl.LazyFrame(
+        {
+            "outlet_id": ["WW-VSIP1"],
+            "standard": [QCVN_2011],
+            "column_code": ["A"],
+            "kq": [0.9],
+            "kf": [1.1],
+            "parameters": ["pH; COD;TSS;FLOW_OUT;"],
+            "interval_minutes": [5],
+        }
+    )
+    none = pl.LazyFrame(
+        schema={
+            "outlet_id": pl.String,
+            "parameter": pl.String,
+            "limit_min": pl.Float64,
+            "limit_max": pl.Float64,
+            "source": pl.String,
+        }
+    )
+    got = ww.fct_wastewater_limits(register, none, reference("ref_wastewater_limits")).collect()
+    assert got.select("parameter", "limit_min", "limit_max", "basis").rows() == [
+        ("COD", None, pytest.approx(75 * 0.9 * 1.1), "standard"),
+        ("FLOW_OUT", None, None, "none"),
+        ("TSS", None, pytest.approx(50 * 0.9 * 1.1), "standard"),
+        ("pH", 6.0, 9.0, "standard"),
+    ]
