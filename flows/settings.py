@@ -214,6 +214,11 @@ class Settings:
         return self.data_dir / "inbox"
 
     @property
+    def stations_inbox(self) -> Path:
+        """Where wastewater monitoring stations drop their files (one per transmission)."""
+        return self.data_dir / "stations"
+
+    @property
     def archive(self) -> Path:
         return self.data_dir / "archive"
 

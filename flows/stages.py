@@ -17,6 +17,7 @@ from flows.ingest import IngestResult, ingest_inbox
 from flows.receipts import receipt_common, write_receipts
 from flows.reference import load_reference
 from flows.settings import Settings
+from flows.stations import land_station_files
 from flows.validate import validate_submissions, validate_warnings
 from flows.warehouse import ops
 
@@ -52,6 +53,8 @@ def intake(settings: Settings, run_id: str, clock: summaries.StageClock) -> Inta
     with clock("land"):
         load_reference(settings)
         landed = ingest_inbox(settings, run_id)
+        # the wastewater stations' drop folder, when there is one (issue 17)
+        land_station_files(settings, run_id)
     failpoint("cycle.landed")
     with clock("validate"):
         quarantined = validate_submissions(settings, run_id)

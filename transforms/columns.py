@@ -337,6 +337,10 @@ COLUMNS |= {
     "text (all: the whole value; empty: verified).",
     "note_vi": "Note for the reader, Vietnamese.",
     "standard": "Effluent standard (e.g. QCVN 40:2011/BTNMT).",
+    "contract_version": "Version of the station file contract the file was read with.",
+    "readings": "Lines of the file that became readings.",
+    "rejected_lines": "Lines of the file rejected (ops.station_quarantine says why).",
+    "measured_at": "When the station measured the value (UTC).",
     "basis": "Where the limit comes from: permit (its own limit), standard (C × Kq × Kf, or C "
     "for pH and coliforms), none (no limit: reported, never judged).",
     "c_max": "The standard's maximum C before Kq × Kf.",

@@ -75,6 +75,12 @@ TABLE_COLUMNS: dict[str, str] = {
     "residual mix).",
     "reports.rpt_method_factors.digits": "Decimals the value is published with, as printed.",
     "reports.rpt_method_factors.unit": "Unit of the factor's values.",
+    "raw.station_readings.value": "The measured value, in the parameter's unit (null: none "
+    "sent while calibrating or in fault).",
+    "raw.station_readings.unit": "The parameter's unit (reference.ref_wastewater_parameters), "
+    "whatever spelling the station used.",
+    "raw.station_readings.status": "The instrument's status: measuring, calibrating or fault "
+    "(only measuring readings are judged).",
     "marts.fct_wastewater_limits.limit_max": "The permitted maximum: the permit's own, or C × "
     "Kq × Kf (C for pH and coliforms); null: no maximum, or unknown (limit_unknown_reason).",
     "marts.fct_wastewater_limits.limit_min": "The permitted minimum (pH); null: none.",

@@ -1,0 +1,126 @@
+"""Issue 17: the wastewater stations' files land like the submissions — fingerprinted, each
+reading with its file and line, every rejected line or file said why in both languages,
+nothing lost, a rerun lands nothing twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from demo.generate import DemoSpec, generate_demo
+from flows.reference import load_reference
+from flows.settings import Settings
+from flows.stations import land_station_files
+
+HEADER = "outlet_id,parameter,value,unit,measured_at,status\n"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    data = tmp_path / "data"
+    generate_demo(data, DemoSpec(enterprises=9, months=2))
+    park = (data / "register" / "industrial_parks.csv").read_text(encoding="utf-8")
+    park_code = park.splitlines()[1].split(",")[0]
+    (data / "register" / "monitoring_outlets.csv").write_text(
+        "outlet_id,name_vi,name_en,park_code,tax_code,permit_number,permit_date,standard,"
+        "column_code,kq,kf,parameters,interval_minutes,design_flow_m3_per_day\n"
+        f"WW-1,Trạm XLNT tập trung,Central WWTP,{park_code},,12/GPMT-UBND,2024-05-10,"
+        "QCVN 40:2011/BTNMT,A,0.9,1.0,pH;COD;FLOW_OUT,5,4000\n",
+        encoding="utf-8",
+    )
+    settings = Settings(data_dir=data)
+    load_reference.fn(settings)
+    settings.stations_inbox.mkdir()
+    return settings
+
+
+def drop(settings: Settings, name: str, text: str) -> Path:
+    path = settings.stations_inbox / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def rows(settings: Settings, query: str) -> list[tuple]:
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        return con.execute(query).fetchall()
+
+
+def test_station_files_land_once_and_every_rejected_line_says_why(settings: Settings) -> None:
+    drop(
+        settings,
+        "WW-1_20261001T0705.csv",
+        HEADER
+        + "WW-1,COD,42.5,mg/l,2026-10-01T07:05:00+07:00,measuring\n"
+        + "WW-1,pH,7.1,pH,2026-10-01T07:05:00+07:00,measuring\n"
+        + "WW-1,FLOW_OUT,160,m3/h,2026-10-01T07:05:00+07:00,measuring\n"
+        + "WW-1,COD,,mg/L,2026-10-01T07:00:00+07:00,calibrating\n",
+    )
+    drop(
+        settings,
+        "WW-1_20261001T0710.csv",
+        HEADER
+        + "WW-1,pH,15,pH,2026-10-01T07:10:00+07:00,measuring\n"  # pH beyond 14
+        + "WW-1,COD,40,mg/L,2026-10-01T07:05:00+07:00,measuring\n"  # already received
+        + "WW-9,COD,40,mg/L,2026-10-01T07:10:00+07:00,measuring\n"  # unknown outlet
+        + "WW-1,TSS,40,mg/L,2026-10-01T07:10:00+07:00,measuring\n"  # not on its list
+        + "WW-1,COD,40,kg,2026-10-01T07:10:00+07:00,measuring\n"  # wrong unit
+        + "WW-1,COD,41,mg/L,2026-10-01T07:10:00+07:00,measuring\n",
+    )
+    drop(settings, "notes.txt", "this is not a station file\n")
+    result = land_station_files.fn(settings, "run-1")
+    assert (result.files_landed, result.files_rejected, result.readings) == (2, 1, 5)
+    assert result.lines_rejected == 5
+    readings = rows(
+        settings,
+        "select line_no, parameter, measured_at, value, unit, status from raw.station_readings "
+        "order by sha256, line_no",
+    )
+    assert ("COD", 42.5, "mg/L", "measuring") in [(r[1], r[3], r[4], r[5]) for r in readings]
+    assert ("FLOW_OUT", 160.0, "m³/h") in [(r[1], r[3], r[4]) for r in readings]
+    # Viet Nam's 07:05 is 00:05 UTC; the calibrating value is kept, without a number
+    assert {str(r[2]) for r in readings} >= {"2026-10-01 00:05:00"}
+    assert any(r[5] == "calibrating" and r[3] is None for r in readings)
+    said = rows(
+        settings,
+        "select file_name, line_no, rule, field, value, reason_vi, reason_en "
+        "from ops.station_quarantine order by file_name, line_no, rule",
+    )
+    by_rule = {r[2]: r for r in said}
+    assert by_rule["value_in_range"][1:5] == (2, "value_in_range", "value", "15")
+    assert "0–14" in by_rule["value_in_range"][6]
+    assert by_rule["duplicate_reading"][1] == 3
+    assert by_rule["known_outlet"][4] == "WW-9"
+    assert by_rule["known_parameter"][4] == "TSS"
+    assert by_rule["unit_fits_parameter"][5].endswith("cần mg/L")
+    assert by_rule["station_file_readable"][0] == "notes.txt"
+    assert all(r[5] and r[6] for r in said)  # both languages, every row
+    files = rows(
+        settings,
+        "select file_name, line_count, readings, rejected_lines from raw.station_files "
+        "order by file_name",
+    )
+    assert files == [("WW-1_20261001T0705.csv", 4, 4, 0), ("WW-1_20261001T0710.csv", 6, 1, 5)]
+    # every line is a reading or a quarantine row: nothing lost
+    assert sum(f[1] for f in files) == len(readings) + len({(r[0], r[1]) for r in said if r[1]})
+    assert list(settings.stations_inbox.iterdir()) == []
+    assert len(list((settings.archive / "stations").glob("*.csv"))) == 2
+    assert len(list((settings.data_dir / "rejected" / "stations").iterdir())) == 1
+
+    # the same files sent again, and a new one repeating a landed reading
+    drop(
+        settings,
+        "again.csv",
+        HEADER + "WW-1,COD,42.5,mg/l,2026-10-01T07:05:00+07:00,measuring\n"
+        "WW-1,pH,7.1,pH,2026-10-01T07:05:00+07:00,measuring\n"
+        "WW-1,FLOW_OUT,160,m3/h,2026-10-01T07:05:00+07:00,measuring\n"
+        "WW-1,COD,,mg/L,2026-10-01T07:00:00+07:00,calibrating\n",
+    )
+    drop(settings, "repeat.csv", HEADER + "WW-1,pH,7.2,pH,2026-10-01T07:05:00+07:00,measuring\n")
+    again = land_station_files.fn(settings, "run-2")
+    assert (again.files_landed, again.files_skipped, again.readings) == (1, 1, 0)
+    assert rows(settings, "select count(*) from raw.station_readings") == [(5,)]
+    assert rows(settings, "select rule from ops.station_quarantine where run_id = 'run-2'") == [
+        ("duplicate_reading",)
+    ]
