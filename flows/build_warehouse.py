@@ -16,6 +16,7 @@ from flows.settings import Settings
 from transforms import dictionary
 from transforms.emissions import GridFactorPolicy
 from transforms.models import MODELS, Model, Options, Phase, inputs, options, reads_current
+from transforms.wastewater import Averaging
 
 # Every schema's columns carry their meaning (transforms/dictionary.py), raw and ops included.
 COMMENTED = ("raw", "reference", "staging", "marts", "reports", "ops", "meta")
@@ -44,6 +45,10 @@ def _options(settings: Settings) -> Options:
         "due_day": settings.due_day,
         "tolerance": settings.progress_tolerance,
         "warning_reasons": quality_suite.reasons(),
+        "averaging": Averaging(
+            min_valid_hours=settings.wastewater_min_valid_hours,
+            gap_minutes=settings.wastewater_gap_minutes,
+        ),
     }
 
 

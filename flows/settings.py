@@ -152,6 +152,11 @@ class Settings:
     dask_address: str = ""
     # The agency's signing key (NETZERO_SIGN_*): `netzero sign`, and the monthly close when
     # NETZERO_SIGN_ON_CLOSE=1.
+    # Wastewater (issue 17): a daily average is judged with at least this many valid hours
+    # of 24 (NETZERO_WW_MIN_VALID_HOURS); a longer stretch without a valid reading is a gap
+    # (NETZERO_WW_GAP_MINUTES). transforms/wastewater.py says why these defaults.
+    wastewater_min_valid_hours: int = 18
+    wastewater_gap_minutes: int = 60
     signing: Signing = field(default_factory=Signing)
     sign_on_close: bool = False
 
@@ -257,6 +262,8 @@ def settings_from_env(data_dir: Path | None = None) -> Settings:
         agency=agency,
         signing=signing_from_env(),
         sign_on_close=os.environ.get("NETZERO_SIGN_ON_CLOSE") == "1",
+        wastewater_min_valid_hours=int(os.environ.get("NETZERO_WW_MIN_VALID_HOURS", "18")),
+        wastewater_gap_minutes=int(os.environ.get("NETZERO_WW_GAP_MINUTES", "60")),
         **_optional(agency_contact=os.environ.get("NETZERO_AGENCY_CONTACT")),
     )
 

@@ -75,6 +75,16 @@ TABLE_COLUMNS: dict[str, str] = {
     "residual mix).",
     "reports.rpt_method_factors.digits": "Decimals the value is published with, as printed.",
     "reports.rpt_method_factors.unit": "Unit of the factor's values.",
+    "marts.fct_wastewater_hourly.value": "Mean of the hour's valid readings, in the "
+    "parameter's unit.",
+    "marts.fct_wastewater_hourly.readings": "Valid readings in the hour.",
+    "marts.fct_wastewater_daily.value": "Daily average: the mean of the day's hourly averages.",
+    "marts.fct_wastewater_daily.status": "exceeded, compliant, insufficient_data (too few "
+    "valid hours), limit_unknown (the register lacks what the limit rests on), no_limit.",
+    "staging.stg_station_readings.value": "The measured value, in the parameter's unit.",
+    "staging.stg_station_readings.unit": "The parameter's unit.",
+    "staging.stg_station_readings.status": "The instrument's status: measuring, calibrating, "
+    "fault.",
     "raw.station_readings.value": "The measured value, in the parameter's unit (null: none "
     "sent while calibrating or in fault).",
     "raw.station_readings.unit": "The parameter's unit (reference.ref_wastewater_parameters), "

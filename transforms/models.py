@@ -64,6 +64,7 @@ class Options(TypedDict):
     due_day: int
     tolerance: float
     warning_reasons: Mapping[str, tuple[str, str]]  # rule → (vi, en), from the catalogs
+    averaging: wastewater.Averaging  # how station readings become the figures judged
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,17 @@ MODELS: tuple[Model, ...] = (
     Model("reports.rpt_province_annual", report_notes.rpt_province_annual),
     Model("reports.rpt_data_quality_warnings", report_notes.rpt_data_quality_warnings),
     Model("marts.fct_wastewater_limits", wastewater.fct_wastewater_limits),
+    Model(
+        "staging.stg_station_readings",
+        wastewater.stg_station_readings,
+        inputs={"raw_station_readings": "raw.station_readings"},
+    ),
+    Model("marts.fct_wastewater_hourly", wastewater.fct_wastewater_hourly),
+    Model("marts.fct_wastewater_daily", wastewater.fct_wastewater_daily),
+    Model("marts.fct_wastewater_episodes", wastewater.fct_wastewater_episodes),
+    Model("marts.fct_wastewater_completeness", wastewater.fct_wastewater_completeness),
+    Model("marts.fct_wastewater_gaps", wastewater.fct_wastewater_gaps),
+    Model("marts.fct_wastewater_loads", wastewater.fct_wastewater_loads),
     Model("reports.rpt_duplicate_files", report_notes.rpt_duplicate_files),
     Model("reports.rpt_receipts", report_notes.rpt_receipts),
     Model("reports.rpt_factor_users", report_notes.rpt_factor_users),

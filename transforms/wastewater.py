@@ -23,7 +23,6 @@ with the results, not a rule found in QCVN 40 or Circular 10/2021):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 import polars as pl
 
@@ -252,44 +251,57 @@ def slots_with(status: str) -> pl.Expr:
     return pl.col("slot").filter(pl.col("status") == status).n_unique()
 
 
+def period_bounds(periods: pl.LazyFrame) -> pl.LazyFrame:
+    """Each period ("YYYY-MM", a month in Viet Nam) with its bounds as naive UTC: from
+    00:00 of its first day to 00:00 of the next month's, Viet Nam's time."""
+    first = pl.col("period").str.to_date("%Y-%m").cast(pl.Datetime("us"))
+    return periods.select("period").with_columns(
+        period_start=first - VIETNAM,
+        period_end=first.dt.offset_by("1mo") - VIETNAM,
+    )
+
+
+def local_period(column: str = "measured_at") -> pl.Expr:
+    """The month ("YYYY-MM") a naive UTC time falls in, in Viet Nam."""
+    return local_time(column).dt.strftime("%Y-%m")
+
+
 def completeness(
-    readings: pl.LazyFrame,
-    outlet_parameters: pl.LazyFrame,
-    start: datetime,
-    end: datetime,
+    readings: pl.LazyFrame, outlet_parameters: pl.LazyFrame, periods: pl.LazyFrame
 ) -> pl.LazyFrame:
-    """One row per outlet and parameter it must report, over [start, end) (naive UTC): the
-    intervals expected at its reporting interval, those with a valid reading, those flagged
-    calibrating or in fault, and the share valid. An outlet that sent nothing has 0 valid
-    of its expected intervals, never a missing row."""
-    minutes = (end - start) / timedelta(minutes=1)
-    slot = (pl.col("measured_at") - pl.lit(start)).dt.total_minutes() // pl.col("interval_minutes")
-    inside = (pl.col("measured_at") >= start) & (pl.col("measured_at") < end)
+    """One row per outlet, parameter it must report and period: the intervals expected at
+    its reporting interval, those with a valid reading, those flagged calibrating or in
+    fault, and the share valid. An outlet that sent nothing has 0 valid of its expected
+    intervals, never a missing row."""
+    expected = outlet_parameters.join(period_bounds(periods), how="cross")
+    slot = (pl.col("measured_at") - pl.col("period_start")).dt.total_minutes() // pl.col(
+        "interval_minutes"
+    )
     counted = (
-        readings.filter(inside)
-        .join(outlet_parameters, on=["outlet_id", "parameter"], how="inner")
+        readings.with_columns(period=local_period())
+        .join(expected, on=["outlet_id", "parameter", "period"], how="inner")
         .with_columns(slot=slot)
-        .group_by("outlet_id", "parameter")
+        .group_by("outlet_id", "parameter", "period")
         .agg(
             valid_intervals=pl.col("slot")
             .filter((pl.col("status") == VALID) & pl.col("value").is_not_null())
             .n_unique(),
-            calibrating_intervals=pl.col("slot")
-            .filter(pl.col("status") == "calibrating")
-            .n_unique(),
-            fault_intervals=pl.col("slot").filter(pl.col("status") == "fault").n_unique(),
+            calibrating_intervals=slots_with("calibrating"),
+            fault_intervals=slots_with("fault"),
         )
     )
+    minutes = (pl.col("period_end") - pl.col("period_start")).dt.total_minutes()
     return (
-        outlet_parameters.join(counted, on=["outlet_id", "parameter"], how="left")
+        expected.join(counted, on=["outlet_id", "parameter", "period"], how="left")
         .with_columns(
-            expected_intervals=(pl.lit(minutes) // pl.col("interval_minutes")).cast(pl.Int64),
+            expected_intervals=(minutes // pl.col("interval_minutes")).cast(pl.Int64),
             valid_intervals=pl.col("valid_intervals").fill_null(0).cast(pl.Int64),
             calibrating_intervals=pl.col("calibrating_intervals").fill_null(0).cast(pl.Int64),
             fault_intervals=pl.col("fault_intervals").fill_null(0).cast(pl.Int64),
         )
         .with_columns(valid_share=pl.col("valid_intervals") / pl.col("expected_intervals"))
         .select(
+            "period",
             "outlet_id",
             "parameter",
             "interval_minutes",
@@ -299,46 +311,46 @@ def completeness(
             "fault_intervals",
             "valid_share",
         )
-        .sort("outlet_id", "parameter")
+        .sort("period", "outlet_id", "parameter")
     )
 
 
 def gaps(
     readings: pl.LazyFrame,
     outlet_parameters: pl.LazyFrame,
-    start: datetime,
-    end: datetime,
+    periods: pl.LazyFrame,
     rules: Averaging = Averaging(),
 ) -> pl.LazyFrame:
-    """One row per stretch longer than ``rules.gap_minutes`` without a valid reading, over
-    [start, end) (naive UTC), per outlet and parameter it must report: from the last valid
-    reading (or ``start``) to the next (or ``end``). An outlet that sent nothing has one
-    gap, the whole period."""
-    valid = readings.filter(
-        (pl.col("status") == VALID)
-        & pl.col("value").is_not_null()
-        & (pl.col("measured_at") >= start)
-        & (pl.col("measured_at") < end)
-    ).select("outlet_id", "parameter", "measured_at")
-    bounds = outlet_parameters.select("outlet_id", "parameter").join(
-        pl.LazyFrame({"measured_at": [start, end]}), how="cross"
+    """One row per stretch longer than ``rules.gap_minutes`` without a valid reading, per
+    outlet, parameter it must report and period: from the last valid reading (or the
+    period's start) to the next (or its end). An outlet that sent nothing has one gap, the
+    whole period."""
+    bounds = period_bounds(periods)
+    keys = outlet_parameters.select("outlet_id", "parameter").join(bounds, how="cross")
+    valid = (
+        readings.filter((pl.col("status") == VALID) & pl.col("value").is_not_null())
+        .with_columns(period=local_period())
+        .join(keys, on=["outlet_id", "parameter", "period"], how="inner")
+        .select("outlet_id", "parameter", "period", "measured_at")
+    )
+    edges = pl.concat(
+        [
+            keys.select("outlet_id", "parameter", "period", measured_at="period_start"),
+            keys.select("outlet_id", "parameter", "period", measured_at="period_end"),
+        ]
     )
     times = (
-        pl.concat([valid, bounds])
-        .join(outlet_parameters.select("outlet_id", "parameter"), on=["outlet_id", "parameter"])
-        .unique()
-        .sort("outlet_id", "parameter", "measured_at")
+        pl.concat([valid, edges]).unique().sort("outlet_id", "parameter", "period", "measured_at")
     )
+    group = ["outlet_id", "parameter", "period"]
     return (
-        times.with_columns(
-            gap_start=pl.col("measured_at").shift(1).over("outlet_id", "parameter"),
-        )
+        times.with_columns(gap_start=pl.col("measured_at").shift(1).over(group))
         .rename({"measured_at": "gap_end"})
         .drop_nulls("gap_start")
         .with_columns(minutes=(pl.col("gap_end") - pl.col("gap_start")).dt.total_minutes())
         .filter(pl.col("minutes") > rules.gap_minutes)
-        .select("outlet_id", "parameter", "gap_start", "gap_end", "minutes")
-        .sort("outlet_id", "parameter", "gap_start")
+        .select("period", "outlet_id", "parameter", "gap_start", "gap_end", "minutes")
+        .sort("period", "outlet_id", "parameter", "gap_start")
     )
 
 
@@ -390,3 +402,143 @@ def monthly_loads(
         )
         .sort("outlet_id", "parameter")
     )
+
+
+# The models (transforms/models.py): the wastewater marts, every row with its period (a
+# month in Viet Nam) so a report reads its month and nothing else.
+
+
+def stg_station_readings(raw_station_readings: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per station reading landed, with its file and line, and the month it falls
+    in (Viet Nam's time)."""
+    return raw_station_readings.with_columns(period=local_period()).sort(
+        "outlet_id", "parameter", "measured_at"
+    )
+
+
+def fct_wastewater_hourly(stg_station_readings: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per outlet, parameter and hour (Viet Nam's) with a valid reading: the mean of
+    the hour's valid readings and how many they are."""
+    return hourly_averages(stg_station_readings).with_columns(
+        period=pl.col("hour").dt.strftime("%Y-%m")
+    )
+
+
+def fct_wastewater_daily(
+    fct_wastewater_hourly: pl.LazyFrame,
+    fct_wastewater_limits: pl.LazyFrame,
+    averaging: Averaging,
+) -> pl.LazyFrame:
+    """One row per outlet, parameter and day (Viet Nam's) with an hourly average: the daily
+    average, the hours it rests on, whether it is judged, and its status against the
+    permitted limit (exceeded, compliant, insufficient_data, limit_unknown, no_limit)."""
+    daily = daily_averages(fct_wastewater_hourly, averaging)
+    return daily_compliance(daily, fct_wastewater_limits).with_columns(
+        period=pl.col("day").dt.strftime("%Y-%m")
+    )
+
+
+def fct_wastewater_episodes(fct_wastewater_daily: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per run of consecutive exceedance days of an outlet and parameter, under the
+    month of its first day: first and last day, days, peak daily average and its ratio to
+    the maximum."""
+    return episodes(fct_wastewater_daily).with_columns(
+        period=pl.col("first_day").dt.strftime("%Y-%m")
+    )
+
+
+def _registered(outlets: pl.LazyFrame, periods: pl.LazyFrame) -> pl.LazyFrame:
+    """The periods each outlet must report in: from the month of its permit on."""
+    since = pl.col("permit_date").str.slice(0, 7)
+    return (
+        outlets.select("outlet_id", since=since)
+        .join(periods.select("period"), how="cross")
+        .filter(pl.col("since").is_null() | (pl.col("period") >= pl.col("since")))
+        .select("outlet_id", "period")
+    )
+
+
+def fct_wastewater_completeness(
+    stg_station_readings: pl.LazyFrame,
+    ref_monitoring_outlets: pl.LazyFrame,
+    dim_periods: pl.LazyFrame,
+) -> pl.LazyFrame:
+    """One row per outlet, parameter its station must report and period from its permit on:
+    intervals expected, valid, calibrating and in fault, and the share valid."""
+    found = completeness(
+        stg_station_readings, outlet_parameters(ref_monitoring_outlets), dim_periods
+    )
+    return found.join(_registered(ref_monitoring_outlets, dim_periods), on=["outlet_id", "period"])
+
+
+def fct_wastewater_gaps(
+    stg_station_readings: pl.LazyFrame,
+    ref_monitoring_outlets: pl.LazyFrame,
+    dim_periods: pl.LazyFrame,
+    averaging: Averaging,
+) -> pl.LazyFrame:
+    """One row per stretch longer than the configured gap without a valid reading, per
+    outlet, parameter and period from its permit on."""
+    found = gaps(
+        stg_station_readings, outlet_parameters(ref_monitoring_outlets), dim_periods, averaging
+    )
+    return found.join(_registered(ref_monitoring_outlets, dim_periods), on=["outlet_id", "period"])
+
+
+def fct_wastewater_loads(
+    fct_wastewater_daily: pl.LazyFrame,
+    fct_wastewater_hourly: pl.LazyFrame,
+    ref_monitoring_outlets: pl.LazyFrame,
+    dim_periods: pl.LazyFrame,
+) -> pl.LazyFrame:
+    """One row per outlet, period and pollutant (COD, TSS, NH4+): the month's discharged
+    volume and load, known only when every day has a volume and an average; otherwise the
+    known days' sums as lower bounds, and how many days are known."""
+    volumes = daily_volumes(fct_wastewater_hourly).with_columns(
+        period=pl.col("day").dt.strftime("%Y-%m")
+    )
+    days = dim_periods.select(
+        "period",
+        days_in_period=pl.col("period").str.to_date("%Y-%m").dt.month_end().dt.day().cast(pl.Int64),
+    )
+    keys = (
+        _registered(ref_monitoring_outlets, dim_periods)
+        .join(pl.LazyFrame({"parameter": list(LOAD_PARAMETERS)}), how="cross")
+        .join(days, on="period")
+    )
+    volume = volumes.group_by("outlet_id", "period").agg(
+        volume_days=pl.col("volume_m3").is_not_null().sum(),
+        known_volume_m3=pl.col("volume_lower_bound_m3").sum(),
+    )
+    day_loads = (
+        fct_wastewater_daily.filter(pl.col("parameter").is_in(LOAD_PARAMETERS))
+        .join(volumes.select("outlet_id", "day", "volume_m3"), on=["outlet_id", "day"])
+        .filter(pl.col("value").is_not_null() & pl.col("volume_m3").is_not_null())
+        .group_by("outlet_id", "period", "parameter")
+        .agg(days_known=pl.len(), known_kg=(pl.col("value") * pl.col("volume_m3") / 1000).sum())
+    )
+    return (
+        keys.join(volume, on=["outlet_id", "period"], how="left")
+        .join(day_loads, on=["outlet_id", "period", "parameter"], how="left")
+        .with_columns(
+            pl.col("volume_days").fill_null(0),
+            pl.col("days_known").fill_null(0),
+        )
+        .select(
+            "period",
+            "outlet_id",
+            "parameter",
+            "days_in_period",
+            volume_m3=pl.when(pl.col("volume_days") == pl.col("days_in_period")).then(
+                "known_volume_m3"
+            ),
+            volume_lower_bound_m3=pl.col("known_volume_m3").fill_null(0.0),
+            days_known="days_known",
+            load_kg=pl.when(pl.col("days_known") == pl.col("days_in_period")).then("known_kg"),
+            load_lower_bound_kg=pl.col("known_kg").fill_null(0.0),
+        )
+        .sort("period", "outlet_id", "parameter")
+    )
+
+
+LOAD_PARAMETERS = ("COD", "TSS", "NH4_N")

@@ -124,3 +124,67 @@ def test_station_files_land_once_and_every_rejected_line_says_why(settings: Sett
     assert rows(settings, "select rule from ops.station_quarantine where run_id = 'run-2'") == [
         ("duplicate_reading",)
     ]
+
+
+def test_a_built_warehouse_judges_the_days_and_names_the_episode(settings: Settings) -> None:
+    """Two days of five-minute readings from WW-1 (COD limit 75 × 0.9 × 1.0 = 67.5 mg/L):
+    day 1 at 60 mg/L, day 2 at 81 mg/L (1.2 × the limit), flow 10 m³/h throughout; the
+    station calibrates for the last hour of day 2. Built through the real models."""
+    from datetime import datetime, timedelta
+
+    from flows.build_warehouse import build_warehouse
+    from flows.ingest import ingest_inbox
+
+    lines = []
+    start = datetime(2026, 10, 1)  # Viet Nam's midnight
+    for step in range(2 * 288):
+        at = start + timedelta(minutes=5 * step)
+        stamp = at.strftime("%Y-%m-%dT%H:%M:%S+07:00")
+        calibrating = at >= datetime(2026, 10, 2, 23)
+        status = "calibrating" if calibrating else "measuring"
+        cod = 60.0 if at.day == 1 else 81.0
+        lines.append(f"WW-1,COD,{cod},mg/L,{stamp},{status}")
+        lines.append(f"WW-1,FLOW_OUT,10,m3/h,{stamp},measuring")
+        lines.append(f"WW-1,pH,7.0,pH,{stamp},measuring")
+    drop(settings, "WW-1_2026-10-01.csv", HEADER + "\n".join(lines) + "\n")
+    ingest_inbox.fn(settings, "run-1")
+    land_station_files.fn(settings, "run-1")
+    build_warehouse.fn(settings)
+    daily = rows(
+        settings,
+        "select day, parameter, value, valid_hours, status, ratio from "
+        "marts.fct_wastewater_daily where parameter = 'COD' order by day",
+    )
+    assert [(str(d[0]), d[2], d[3], d[4]) for d in daily] == [
+        ("2026-10-01", 60.0, 24, "compliant"),
+        ("2026-10-02", 81.0, 23, "exceeded"),  # the calibrating hour is not counted
+    ]
+    assert daily[1][5] == pytest.approx(81 / 67.5)
+    episodes = rows(
+        settings,
+        "select parameter, first_day, last_day, days, peak_value, period "
+        "from marts.fct_wastewater_episodes",
+    )
+    assert [(e[0], str(e[1]), str(e[2]), e[3], e[4], e[5]) for e in episodes] == [
+        ("COD", "2026-10-02", "2026-10-02", 1, 81.0, "2026-10")
+    ]
+    complete = dict(
+        (p, (v, c, e))
+        for p, v, c, e in rows(
+            settings,
+            "select parameter, valid_intervals, calibrating_intervals, expected_intervals "
+            "from marts.fct_wastewater_completeness where period = '2026-10'",
+        )
+    )
+    assert complete["COD"] == (2 * 288 - 12, 12, 31 * 288)
+    assert complete["FLOW_OUT"] == (2 * 288, 0, 31 * 288)
+    loads = rows(
+        settings,
+        "select parameter, days_known, load_kg, load_lower_bound_kg, volume_m3, "
+        "volume_lower_bound_m3 from marts.fct_wastewater_loads where period = '2026-10' "
+        "and parameter = 'COD'",
+    )
+    # 240 m³ a day; 60 × 240 / 1000 + 81 × 240 / 1000 = 33.84 kg over 2 of October's 31 days
+    assert loads[0][:2] == ("COD", 2) and loads[0][2] is None and loads[0][4] is None
+    assert loads[0][3] == pytest.approx(33.84)
+    assert loads[0][5] == pytest.approx(480.0)

@@ -14,6 +14,7 @@ from transforms import wastewater as ww
 
 QCVN_2011 = "QCVN 40:2011/BTNMT"
 START, END = datetime(2026, 9, 30, 17), datetime(2026, 10, 31, 17)  # October in Viet Nam, UTC
+OCTOBER = pl.LazyFrame({"period": ["2026-10"]})
 
 
 def outlets() -> pl.LazyFrame:
@@ -188,9 +189,7 @@ def test_completeness_counts_valid_calibrating_and_fault_intervals_and_lists_gap
     ]
     got = {
         (r["outlet_id"], r["parameter"]): r
-        for r in ww.completeness(readings(rows), outlet_parameters(), START, END)
-        .collect()
-        .to_dicts()
+        for r in ww.completeness(readings(rows), outlet_parameters(), OCTOBER).collect().to_dicts()
     }
     cod = got["O1", "COD"]
     assert cod["expected_intervals"] == 8928
@@ -202,7 +201,7 @@ def test_completeness_counts_valid_calibrating_and_fault_intervals_and_lists_gap
     assert cod["valid_share"] == pytest.approx(13 / 8928)
     # a parameter that sent nothing: 0 of 8,928, not a missing row
     assert (got["O3", "COD"]["valid_intervals"], got["O3", "COD"]["valid_share"]) == (0, 0.0)
-    found = ww.gaps(readings(rows), outlet_parameters(), START, END).collect()
+    found = ww.gaps(readings(rows), outlet_parameters(), OCTOBER).collect()
     cod_gaps = found.filter(pl.col("parameter") == "COD", pl.col("outlet_id") == "O1")
     # 00:55 local 1 Oct → 00:00 local 2 Oct, then → the end of October
     assert cod_gaps.select("gap_start", "gap_end").rows() == [
