@@ -17,6 +17,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from demo import stations
 from demo.register import PARKS, Enterprise, make_enterprises
 from demo.submissions import Line, Profile, month_lines, profile
 from demo.writers import WRITERS
@@ -36,6 +37,9 @@ class DemoSpec:
     enterprises: int = DEFAULT_ENTERPRISES
     last_period: str = DEFAULT_LAST_PERIOD
     months: int = DEFAULT_MONTHS
+    # wastewater monitoring (issue 17): outlets in the register and a month of station files
+    # (about 71,000 five-minute files); the CLI's demo writes them, the tests ask for them
+    stations: bool = False
 
 
 def _write_register(
@@ -255,6 +259,11 @@ def generate_demo(data_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[str, obje
 
     _write_contracts(data_dir / "register", contracts)
     defects = _defects(picks, periods)
+    if spec.stations:
+        outlets = stations.write_register(data_dir / "register", enterprises)
+        defects["wastewater"] = stations.write_station_files(
+            data_dir / "stations", outlets, last, spec.seed
+        )
     summary = {
         "seed": spec.seed,
         "enterprises": len(enterprises),

@@ -70,12 +70,12 @@ def demo(
     ] = False,
 ) -> None:
     """Generate the demo province (register + inbox), if absent."""
-    from demo.generate import MARKER, generate_demo
+    from demo.generate import MARKER, DemoSpec, generate_demo
 
     if (data_dir / MARKER).exists() and not force:
         console.print(words.both("demo data already in {data_dir}", data_dir=data_dir))
         return
-    summary = generate_demo(data_dir)
+    summary = generate_demo(data_dir, DemoSpec(stations=True))
     console.print(
         words.both(
             "demo: {files} files for {enterprises} enterprises in {inbox}",
