@@ -359,6 +359,16 @@ COLUMNS |= {
     "gap_end": "Next valid reading after the gap, or the period's end (UTC).",
     "minutes": "Length of the gap, minutes.",
     "days_in_period": "Days in the month.",
+    "days_judged": "Days of the month whose daily average was judged against the limit.",
+    "days_exceeded": "Days whose daily average exceeded the limit (or left pH's range).",
+    "days_insufficient": "Days with readings but too few valid hours to judge.",
+    "max_daily": "Highest daily average of the month.",
+    "max_ratio": "Highest daily average over the maximum.",
+    "verdict": "exceeded, limit_unknown, incomplete (none over, but not every day judged), "
+    "compliant (every day judged, none over), no_limit.",
+    "parameters_exceeded": "Parameters with an exceedance in the month, comma-separated.",
+    "episodes": "Episodes of consecutive exceedance days starting in the month.",
+    "lowest_valid_share": "Lowest share of valid intervals among the parameters with a limit.",
     "volume_m3": "Volume discharged in the month, m3; null unless every day's volume is known "
     "(all 24 hours of flow).",
     "volume_lower_bound_m3": "Volume of the days and hours known, m3: at least this much.",

@@ -159,6 +159,8 @@ MODELS: tuple[Model, ...] = (
     Model("marts.fct_wastewater_completeness", wastewater.fct_wastewater_completeness),
     Model("marts.fct_wastewater_gaps", wastewater.fct_wastewater_gaps),
     Model("marts.fct_wastewater_loads", wastewater.fct_wastewater_loads),
+    Model("reports.rpt_wastewater_parameters", wastewater.rpt_wastewater_parameters),
+    Model("reports.rpt_wastewater_outlets", wastewater.rpt_wastewater_outlets),
     Model("reports.rpt_duplicate_files", report_notes.rpt_duplicate_files),
     Model("reports.rpt_receipts", report_notes.rpt_receipts),
     Model("reports.rpt_factor_users", report_notes.rpt_factor_users),

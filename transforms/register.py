@@ -43,6 +43,8 @@ ELECTRICITY_CONTRACTS: dict[str, type[pl.DataType]] = {
 # report (";"-separated) and at what interval.
 MONITORING_OUTLETS: dict[str, type[pl.DataType]] = {
     "outlet_id": pl.String,
+    "name_vi": pl.String,
+    "name_en": pl.String,
     "park_code": pl.String,
     "tax_code": pl.String,
     "permit_number": pl.String,

@@ -542,3 +542,115 @@ def fct_wastewater_loads(
 
 
 LOAD_PARAMETERS = ("COD", "TSS", "NH4_N")
+
+
+# What the reports read (issue 17): per period, each outlet and each of its parameters.
+# Unknown is never favourable: a parameter whose days were not judged, or whose limit is
+# unknown, is said so, never "compliant".
+
+
+def rpt_wastewater_parameters(
+    fct_wastewater_limits: pl.LazyFrame,
+    fct_wastewater_daily: pl.LazyFrame,
+    fct_wastewater_completeness: pl.LazyFrame,
+    fct_wastewater_loads: pl.LazyFrame,
+) -> pl.LazyFrame:
+    """One row per period, outlet and parameter its station reports: the limit and where it
+    comes from, the days judged, exceeded and not judgeable, the highest daily average and
+    its ratio to the limit, the share of intervals with a valid reading, the calibrating
+    and fault intervals, the month's load (COD, TSS, NH4+), and a ``verdict``: exceeded,
+    compliant (every day of the month judged and none over), incomplete (no day over, but
+    days not judged), limit_unknown, no_limit."""
+    days = fct_wastewater_daily.group_by("period", "outlet_id", "parameter").agg(
+        days_judged=(pl.col("judged") & pl.col("status").is_in(["exceeded", "compliant"])).sum(),
+        days_exceeded=(pl.col("status") == "exceeded").sum(),
+        days_insufficient=(pl.col("status") == "insufficient_data").sum(),
+        max_daily=pl.col("value").max(),
+        max_ratio=pl.col("ratio").max(),
+    )
+    base = fct_wastewater_completeness.join(
+        fct_wastewater_limits.select(
+            "outlet_id", "parameter", "limit_min", "limit_max", "basis", "source",
+            "not_verified", "limit_unknown_reason",
+        ),
+        on=["outlet_id", "parameter"],
+        how="left",
+    )  # fmt: skip
+    days_in = pl.col("period").str.to_date("%Y-%m").dt.month_end().dt.day().cast(pl.Int64)
+    verdict = (
+        pl.when(pl.col("basis").is_null() | (pl.col("basis") == "none"))
+        .then(pl.lit("no_limit"))
+        .when(pl.col("limit_unknown_reason").is_not_null())
+        .then(pl.lit("limit_unknown"))
+        .when(pl.col("days_exceeded") > 0)
+        .then(pl.lit("exceeded"))
+        .when(pl.col("days_judged") == days_in)
+        .then(pl.lit("compliant"))
+        .otherwise(pl.lit("incomplete"))
+    )
+    return (
+        base.join(days, on=["period", "outlet_id", "parameter"], how="left")
+        .join(
+            fct_wastewater_loads.select(
+                "period", "outlet_id", "parameter", "load_kg", "load_lower_bound_kg"
+            ),
+            on=["period", "outlet_id", "parameter"],
+            how="left",
+        )
+        .with_columns(
+            pl.col("days_judged").fill_null(0),
+            pl.col("days_exceeded").fill_null(0),
+            pl.col("days_insufficient").fill_null(0),
+        )
+        .with_columns(verdict=verdict)
+        .sort("period", "outlet_id", "parameter")
+    )
+
+
+VERDICT_ORDER = ("exceeded", "limit_unknown", "incomplete", "compliant", "no_limit")
+
+
+def rpt_wastewater_outlets(
+    rpt_wastewater_parameters: pl.LazyFrame,
+    fct_wastewater_loads: pl.LazyFrame,
+    ref_monitoring_outlets: pl.LazyFrame,
+    fct_wastewater_episodes: pl.LazyFrame,
+) -> pl.LazyFrame:
+    """One row per period and outlet: whose outlet (park or exempted enterprise), its permit
+    and standard, the worst verdict over its parameters (exceeded, limit unknown,
+    incomplete, compliant), the parameters exceeded, the exceedance days and episodes, the
+    lowest share of valid intervals among the parameters with a limit, and the month's
+    volume (null unless every day is known, with its lower bound)."""
+    rank = pl.col("verdict").replace_strict(
+        {v: i for i, v in enumerate(VERDICT_ORDER)}, return_dtype=pl.Int32
+    )
+    judged = pl.col("basis").is_not_null() & (pl.col("basis") != "none")
+    per_outlet = (
+        rpt_wastewater_parameters.with_columns(rank=rank)
+        .group_by("period", "outlet_id")
+        .agg(
+            verdict=pl.col("verdict").sort_by("rank").first(),
+            parameters_exceeded=pl.col("parameter")
+            .filter(pl.col("verdict") == "exceeded")
+            .sort()
+            .str.join(", "),
+            days_exceeded=pl.col("days_exceeded").sum(),
+            lowest_valid_share=pl.col("valid_share").filter(judged).min(),
+        )
+    )
+    counted = fct_wastewater_episodes.group_by("period", "outlet_id").agg(episodes=pl.len())
+    volume = fct_wastewater_loads.group_by("period", "outlet_id").agg(
+        volume_m3=pl.col("volume_m3").first(),
+        volume_lower_bound_m3=pl.col("volume_lower_bound_m3").first(),
+    )
+    outlets = ref_monitoring_outlets.select(
+        "outlet_id", "name_vi", "name_en", "park_code", "tax_code", "permit_number",
+        "permit_date", "standard", "column_code",
+    )  # fmt: skip
+    return (
+        per_outlet.join(counted, on=["period", "outlet_id"], how="left")
+        .join(volume, on=["period", "outlet_id"], how="left")
+        .join(outlets, on="outlet_id", how="left")
+        .with_columns(pl.col("episodes").fill_null(0).cast(pl.Int64))
+        .sort("period", "outlet_id")
+    )

@@ -188,3 +188,19 @@ def test_a_built_warehouse_judges_the_days_and_names_the_episode(settings: Setti
     assert loads[0][:2] == ("COD", 2) and loads[0][2] is None and loads[0][4] is None
     assert loads[0][3] == pytest.approx(33.84)
     assert loads[0][5] == pytest.approx(480.0)
+    # what the reports read: never "compliant" on a month mostly unknown
+    verdicts = dict(
+        rows(
+            settings,
+            "select parameter, verdict from reports.rpt_wastewater_parameters "
+            "where period = '2026-10'",
+        )
+    )
+    assert verdicts == {"COD": "exceeded", "pH": "incomplete", "FLOW_OUT": "no_limit"}
+    outlet = rows(
+        settings,
+        "select verdict, parameters_exceeded, days_exceeded, episodes, volume_m3, "
+        "volume_lower_bound_m3, round(lowest_valid_share, 4) from reports.rpt_wastewater_outlets "
+        "where period = '2026-10'",
+    )
+    assert outlet == [("exceeded", "COD", 1, 1, None, 480.0, round(564 / 8928, 4))]
