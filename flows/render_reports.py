@@ -178,6 +178,10 @@ def report_jobs(
                     members,
                     data.park_trends.get(park["park_code"], []),
                     actions=[a for a in data.actions if a["park_code"] == park["park_code"]],
+                    wastewater=contexts.wastewater_outlets(
+                        [o for o in data.ww_outlets if o["park_code"] == park["park_code"]],
+                        data.ww_parameters,
+                    ),
                 ),
                 f"parks/{park['park_code']}_{period}",
             )

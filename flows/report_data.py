@@ -32,6 +32,8 @@ FOR_PERIOD = {
     "as_of": "reports.rpt_data_as_of",
     "actions": "reports.rpt_action_items",
     "receipts": "reports.rpt_receipts",
+    "ww_outlets": "reports.rpt_wastewater_outlets",
+    "ww_parameters": "reports.rpt_wastewater_parameters",
 }
 ORDER = {
     "quality": "file_name, line_no, rule",
@@ -45,6 +47,8 @@ ORDER = {
     "as_of": "tax_code",
     "actions": "action, tax_code",
     "receipts": "tax_code, seen_at, file_name",
+    "ww_outlets": "outlet_id",
+    "ww_parameters": "outlet_id, parameter",
 }
 
 
@@ -77,6 +81,9 @@ class ReportData:
     actions: list[Row]
     # every file received for the period and its receipt (the period's index links them)
     receipts: list[Row] = field(default_factory=list)
+    # the wastewater monitoring outlets and their parameters (issue 17)
+    ww_outlets: list[Row] = field(default_factory=list)
+    ww_parameters: list[Row] = field(default_factory=list)
 
 
 def _for_period(con: duckdb.DuckDBPyConnection, name: str, period: str) -> list[Row]:
@@ -126,6 +133,8 @@ def load(con: duckdb.DuckDBPyConnection, settings: Settings, period: str) -> Rep
         else {code: at for code, at in arrivals.items() if code is not None},
         actions=_for_period(con, "actions", period),
         receipts=_for_period(con, "receipts", period),
+        ww_outlets=_for_period(con, "ww_outlets", period),
+        ww_parameters=_for_period(con, "ww_parameters", period),
     )
 
 

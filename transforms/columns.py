@@ -379,8 +379,8 @@ COLUMNS |= {
     "readings": "Lines of the file that became readings.",
     "rejected_lines": "Lines of the file rejected (ops.station_quarantine says why).",
     "measured_at": "When the station measured the value (UTC).",
-    "basis": "Where the limit comes from: permit (its own limit), standard (C × Kq × Kf, or C "
-    "for pH and coliforms), none (no limit: reported, never judged).",
+    "basis": "Where the limit comes from: permit (its own limit), standard_kq_kf (C × Kq × "
+    "Kf), standard (C: pH and coliforms), none (no limit: reported, never judged).",
     "c_max": "The standard's maximum C before Kq × Kf.",
     "limit_unknown_reason": "Why a limit due is unknown (k_factors_missing: the register "
     "lacks Kq or Kf); null when known.",

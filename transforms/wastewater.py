@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from transforms.periods import month_start
+
 VIETNAM = pl.duration(hours=7)
 VALID = "measuring"
 STATUSES = ("measuring", "calibrating", "fault")
@@ -82,8 +84,8 @@ def permitted_limits(
     and where they come from.
 
     - ``permit``: the outlet's environmental permit sets the limit itself (``permit_limits``);
-    - ``standard``: the applicable standard and column of the permit, C × Kq × Kf for a
-      parameter the standard multiplies (not pH, not coliforms), C otherwise; a multiplied
+    - ``standard_kq_kf`` / ``standard``: the applicable standard and column of the permit,
+      C × Kq × Kf for a parameter the standard multiplies, C for pH and coliforms; a multiplied
       limit with Kq or Kf missing from the register is unknown (``limit_unknown_reason``
       ``k_factors_missing``), never the bare C;
     - ``none``: no limit for the parameter (flow, temperature where the reference data holds
@@ -128,6 +130,8 @@ def permitted_limits(
         .with_columns(
             basis=pl.when(has_permit)
             .then(pl.lit("permit"))
+            .when(has_standard & pl.col("multiplied"))
+            .then(pl.lit("standard_kq_kf"))
             .when(has_standard)
             .then(pl.lit("standard"))
             .otherwise(pl.lit("none")),
@@ -554,8 +558,10 @@ def rpt_wastewater_parameters(
     fct_wastewater_daily: pl.LazyFrame,
     fct_wastewater_completeness: pl.LazyFrame,
     fct_wastewater_loads: pl.LazyFrame,
+    ref_wastewater_parameters: pl.LazyFrame,
 ) -> pl.LazyFrame:
-    """One row per period, outlet and parameter its station reports: the limit and where it
+    """One row per period, outlet and parameter its station reports (with its label and
+    unit): the limit and where it
     comes from, the days judged, exceeded and not judgeable, the highest daily average and
     its ratio to the limit, the share of intervals with a valid reading, the calibrating
     and fault intervals, the month's load (COD, TSS, NH4+), and a ``verdict``: exceeded,
@@ -603,6 +609,12 @@ def rpt_wastewater_parameters(
             pl.col("days_insufficient").fill_null(0),
         )
         .with_columns(verdict=verdict)
+        .join(
+            ref_wastewater_parameters.select("parameter", "unit", "label_vi", "label_en"),
+            on="parameter",
+            how="left",
+        )
+        .with_columns(month_start())
         .sort("period", "outlet_id", "parameter")
     )
 
@@ -652,5 +664,6 @@ def rpt_wastewater_outlets(
         .join(volume, on=["period", "outlet_id"], how="left")
         .join(outlets, on="outlet_id", how="left")
         .with_columns(pl.col("episodes").fill_null(0).cast(pl.Int64))
+        .with_columns(month_start())
         .sort("period", "outlet_id")
     )

@@ -6,7 +6,7 @@ report is made of; ``attachments`` the CSV rows attached to the PDFs; ``enterpri
 ``period_index`` the period's index page.
 """
 
-from report_templates.contexts.common import dated, for_enterprise, method
+from report_templates.contexts.common import dated, for_enterprise, method, wastewater_outlets
 from report_templates.contexts.enterprise import enterprise_context
 from report_templates.contexts.labels import (
     REASON_MSGIDS,
@@ -30,4 +30,5 @@ __all__ = [
     "method_context",
     "park_context",
     "province_context",
+    "wastewater_outlets",
 ]

@@ -25,6 +25,8 @@ from report_templates.contexts.labels import (
     TOE_GAP_NOTE,
     UNKNOWN_FIGURES,
     WARNING_MSGIDS,
+    WASTEWATER_BASIS,
+    WASTEWATER_VERDICTS,
     reason_msgid,
 )
 from transforms.periods import periods_ending
@@ -342,3 +344,27 @@ def action_groups(items: list[Row]) -> list[Row]:
             }
         )
     return groups
+
+
+def wastewater_outlets(outlets: list[Row], parameters: list[Row]) -> list[Row]:
+    """Each outlet with its verdict's words and its parameters, those with a limit first
+    (reports.rpt_wastewater_outlets, rpt_wastewater_parameters)."""
+    rows = []
+    for outlet in outlets:
+        mine = [p for p in parameters if p["outlet_id"] == outlet["outlet_id"]]
+        mine.sort(key=lambda p: (p["basis"] == "none", p["parameter"]))
+        rows.append(
+            outlet
+            | {
+                "verdict_msgid": WASTEWATER_VERDICTS[outlet["verdict"]],
+                "parameters": [
+                    p
+                    | {
+                        "verdict_msgid": WASTEWATER_VERDICTS[p["verdict"]],
+                        "basis_msgid": WASTEWATER_BASIS[p["basis"] or "none"],
+                    }
+                    for p in mine
+                ],
+            }
+        )
+    return rows

@@ -297,3 +297,18 @@ RECEIPT_TODO_MSGIDS = {
     ),
     "duplicate": N_("Nothing: the earlier copy is the one recorded."),
 }
+
+# Wastewater (issue 17): what a month's verdict on an outlet or a parameter says.
+WASTEWATER_VERDICTS = {
+    "exceeded": N_("Exceeded its permitted limit"),
+    "limit_unknown": N_("Limit unknown: the register lacks what it rests on (Kq, Kf)"),
+    "incomplete": N_("Not every day could be judged: too few valid readings"),
+    "compliant": N_("Within its limit every day of the month"),
+    "no_limit": N_("No limit: reported only"),
+}
+WASTEWATER_BASIS = {
+    "permit": N_("the permit's own limit"),
+    "standard_kq_kf": N_("the standard × Kq × Kf"),
+    "standard": N_("the standard"),
+    "none": N_("none"),
+}

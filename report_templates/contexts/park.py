@@ -23,6 +23,7 @@ def park_context(
     enterprises: list[Row],
     trend: list[Row] = (),  # type: ignore[assignment]
     actions: list[Row] = (),  # type: ignore[assignment]
+    wastewater: list[Row] = (),  # type: ignore[assignment]
 ) -> Row:
     """Context of one industrial park's monthly report."""
     items = metrics(park)
@@ -52,6 +53,7 @@ def park_context(
             }
         ],
         "headline": headline(items),
+        "wastewater": list(wastewater),
         "actions": action_groups(list(actions)),
         "trend_chart": trend_chart(list(trend), common["period"]),
         "notes": notes(park),

@@ -347,7 +347,42 @@ def park() -> dict[str, Any]:
         [ENTERPRISE, LATE],
         _trend("VSIP1"),
         actions=[a for a in ACTIONS if a["park_code"] == PARK["park_code"]],
+        wastewater=contexts.wastewater_outlets([OUTLET], OUTLET_PARAMETERS),
     )
+
+
+OUTLET = Row(
+    outlet_id="WW-VSIP1",
+    name_vi="Trạm xử lý nước thải tập trung KCN VSIP I",
+    name_en="Central wastewater treatment plant, VSIP I",
+    park_code="VSIP1",
+    permit_number="101/GPMT-UBND (demo)",
+    standard="QCVN 40:2011/BTNMT",
+    column_code="A",
+    verdict="exceeded",
+    parameters_exceeded="COD",
+    days_exceeded=3,
+    episodes=1,
+    lowest_valid_share=0.926,
+)
+
+
+def _parameter(parameter: str, label: str, unit: str, **values: Any) -> Row:
+    return Row(outlet_id="WW-VSIP1", parameter=parameter, label_vi=label, label_en=label,
+               unit=unit, **values)  # fmt: skip
+
+
+OUTLET_PARAMETERS = [
+    _parameter("COD", "COD", "mg/L", limit_min=None, limit_max=67.5, basis="standard_kq_kf",
+               days_judged=31, days_exceeded=3, max_daily=97.4, max_ratio=1.443,
+               valid_share=0.926, verdict="exceeded"),
+    _parameter("pH", "pH", "pH", limit_min=6.0, limit_max=9.0, basis="standard",
+               days_judged=29, days_exceeded=0, max_daily=7.5, max_ratio=0.83,
+               valid_share=0.926, verdict="incomplete"),
+    _parameter("FLOW_OUT", "Lưu lượng nước thải ra", "m³/h", limit_min=None, limit_max=None,
+               basis="none", days_judged=0, days_exceeded=0, max_daily=160.2, max_ratio=None,
+               valid_share=1.0, verdict="no_limit"),
+]  # fmt: skip
 
 
 def province() -> dict[str, Any]:

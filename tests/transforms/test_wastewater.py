@@ -63,7 +63,8 @@ def test_a_limit_is_c_times_kq_times_kf_except_ph_and_the_permit_comes_first() -
     got = {(r["outlet_id"], r["parameter"]): r for r in limits().to_dicts()}
     # B: COD 150 × 0.9 × 1.0; NH4+ 10 × 0.9, not verified; pH 5.5–9 not multiplied
     assert got["O1", "COD"]["limit_max"] == pytest.approx(135.0)
-    assert got["O1", "COD"]["basis"] == "standard"
+    assert got["O1", "COD"]["basis"] == "standard_kq_kf"
+    assert got["O1", "pH"]["basis"] == "standard"
     assert got["O1", "NH4_N"]["limit_max"] == pytest.approx(9.0)
     assert got["O1", "NH4_N"]["not_verified"] == "all"
     assert (got["O1", "pH"]["limit_min"], got["O1", "pH"]["limit_max"]) == (5.5, 9.0)
@@ -267,8 +268,8 @@ def test_the_register_list_of_parameters_becomes_one_limit_row_each() -> None:
     )
     got = ww.fct_wastewater_limits(register, none, reference("ref_wastewater_limits")).collect()
     assert got.select("parameter", "limit_min", "limit_max", "basis").rows() == [
-        ("COD", None, pytest.approx(75 * 0.9 * 1.1), "standard"),
+        ("COD", None, pytest.approx(75 * 0.9 * 1.1), "standard_kq_kf"),
         ("FLOW_OUT", None, None, "none"),
-        ("TSS", None, pytest.approx(50 * 0.9 * 1.1), "standard"),
+        ("TSS", None, pytest.approx(50 * 0.9 * 1.1), "standard_kq_kf"),
         ("pH", 6.0, 9.0, "standard"),
     ]
