@@ -17,13 +17,13 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from flows.settings import Agency, Signing
 from report_templates import words
-from report_templates.render import HERE
+from report_templates.render import HERE, VIETNAM
 
 FIELD_NAME = "Signature"
 ANCHOR = b"signature-field"
@@ -34,7 +34,6 @@ MM = 72 / 25.4
 COLUMN_WIDTH_PT = 0.48 * 165 * MM
 BOX_WIDTH_PT = 64 * MM
 BOX_HEIGHT_PT = 26 * MM
-VIETNAM = timezone(timedelta(hours=7), "UTC+7")
 STAMP_FONT = HERE / "fonts" / "NotoSans-Regular.ttf"
 
 
