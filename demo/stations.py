@@ -7,7 +7,9 @@ The permits are as fictional as the enterprises: their numbers, dates, columns, 
 are the demo's, not any real plant's. The limits themselves come from the reference data
 (QCVN 40:2011/BTNMT), and one permit sets its own COD limit, as a permit may. Deliberate
 events, listed in ``demo_defects.json``: a three-day COD episode, a station outage (a gap)
-with a daily calibration, and an exempted enterprise whose pH dips below its range.
+with a daily calibration, an exempted enterprise whose pH dips below its range, and the
+defects the intake must refuse (a wrong unit, a lost decimal point, a negative value, a
+resent transmission, an unknown outlet, a file that is not a station file).
 """
 
 from __future__ import annotations
@@ -152,9 +154,104 @@ def write_station_files(
             arrived = (at - timedelta(hours=7, minutes=-1)).replace(tzinfo=UTC).timestamp()
             os.utime(path, (arrived, arrived))
             files += 1
+    intake = _intake_defects(folder, outlets, first)
+    lab = _lab_results(folder, outlets, first, rng)
     return {
-        "station_files": files,
+        "station_files": files + len(intake) + 1,
+        "lab_exceedance": lab,
+        "station_intake_defects": intake,
         "cod_episode": {"outlet_id": episode, "days": [f"{period}-08", f"{period}-10"]},
         "station_outage": {"outlet_id": outage, "days": [f"{period}-20", f"{period}-21"]},
         "ph_below_range": {"outlet_id": dipping, "day": f"{period}-14"},
     }
+
+
+def _intake_defects(
+    folder: Path, outlets: list[dict[str, object]], first: datetime
+) -> dict[str, str]:
+    """Files the intake must refuse, line by line or whole: each rewrites (or resends) one
+    transmission, so the readings it held count as missing. Returns file → what is wrong."""
+    header = "outlet_id,parameter,value,unit,measured_at,status"
+    wrong: dict[str, str] = {}
+
+    def rewrite(outlet: dict[str, object], at: datetime, parameter: str, value: str, unit: str,
+                what: str) -> None:  # fmt: skip
+        path = folder / f"{outlet['outlet_id']}_{at:%Y%m%d%H%M}.csv"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(lines):
+            if line.split(",")[1] == parameter:
+                cells = line.split(",")
+                cells[2], cells[3] = value, unit
+                lines[i] = ",".join(cells)
+        stat = path.stat()
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        wrong[path.name] = what
+
+    rewrite(outlets[0], first + timedelta(days=4, hours=10), "COD", "0.041", "kg/m3", "unit")
+    rewrite(outlets[1], first + timedelta(days=6, hours=14), "pH", "71", "pH", "pH 71 (7.1)")
+    rewrite(outlets[3], first + timedelta(days=12, hours=9), "TSS", "-4.0", "mg/L", "negative")
+    # a transmission resent after a network fault: every reading is one already received
+    at = first + timedelta(days=2, hours=3)
+    original = folder / f"{outlets[0]['outlet_id']}_{at:%Y%m%d%H%M}.csv"
+    resent = folder / f"{outlets[0]['outlet_id']}_{at:%Y%m%d%H%M}_resent.csv"
+    resent.write_text(
+        original.read_text(encoding="utf-8").replace(",measuring", ",measuring ", 1),
+        encoding="utf-8",
+    )
+    arrived = original.stat().st_mtime + 3600
+    os.utime(resent, (arrived, arrived))
+    wrong[resent.name] = "resent: duplicate readings"
+    stamp = f"{first + timedelta(days=9):%Y-%m-%dT%H:%M:%S}+07:00"
+    unknown = folder / f"WW-KCN-MOI_{first + timedelta(days=9):%Y%m%d%H%M}.csv"
+    unknown.write_text(f"{header}\nWW-KCN-MOI,COD,35.2,mg/L,{stamp},measuring\n", "utf-8")
+    wrong[unknown.name] = "outlet not in the register"
+    export = folder / "bao_cao_thang_10.txt"
+    export.write_text("Báo cáo tổng hợp quan trắc tháng 10\n", encoding="utf-8")
+    wrong[export.name] = "not a station file"
+    return wrong
+
+
+# What the demo's laboratory tests in a periodic sample, with the method it names (the
+# method codes are the demo's choice; the laboratory is fictional).
+LAB_TESTS = {
+    "pH": ("pH", "TCVN 6492:2011"),
+    "COD": ("mg/L", "SMEWW 5220C:2017"),
+    "BOD5": ("mg/L", "SMEWW 5210B:2017"),
+    "TSS": ("mg/L", "SMEWW 2540D:2017"),
+    "NH4_N": ("mg/L", "SMEWW 4500-NH3.F:2017"),
+}
+LAB_BASE = {"BOD5": 0.5}
+BOD5_COLUMN_A = 30.0
+
+
+def _lab_results(
+    folder: Path, outlets: list[dict[str, object]], first: datetime, rng: random.Random
+) -> dict[str, object]:
+    """One laboratory file for the month (contract lab-1): two samples per outlet, on the
+    7th and the 21st at 09:30; one outlet's BOD5, which its station does not measure, at
+    about 1.4 × its limit on the 21st. Returns that exceedance."""
+    lines = ["sample_id,outlet_id,sampled_at,parameter,value,unit,laboratory,method"]
+    over = outlets[5]["outlet_id"]
+    for outlet in outlets:
+        outlet_id = str(outlet["outlet_id"])
+        column = str(outlet["column_code"])
+        for day in (7, 21):
+            at = first.replace(day=day, hour=9, minute=30)
+            sample = f"{outlet_id}-{at:%Y%m%d}"
+            for parameter, (unit, method) in LAB_TESTS.items():
+                if parameter == "BOD5":
+                    limit = BOD5_COLUMN_A * (50 / 30 if column == "B" else 1)
+                    share = 1.4 if outlet_id == over and day == 21 else LAB_BASE["BOD5"]
+                    value = round(limit * share * (1 + rng.gauss(0, 0.03)), 1)
+                else:
+                    value = _value(rng, parameter, at, column, 1.0)
+                lines.append(
+                    f"{sample},{outlet_id},{at:%Y-%m-%dT%H:%M:%S}+07:00,{parameter},{value},"
+                    f"{unit},Phòng thí nghiệm Môi trường Sông Bé (demo),{method}"
+                )
+    path = folder / f"ket_qua_phan_tich_{first:%Y-%m}.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    arrived = (first + timedelta(days=25)).replace(tzinfo=UTC).timestamp()
+    os.utime(path, (arrived, arrived))
+    return {"outlet_id": over, "parameter": "BOD5", "day": f"{first:%Y-%m}-21"}

@@ -22,6 +22,8 @@ from pathlib import Path
 import polars as pl
 from prefect import task
 
+from expectations import run_suite
+from expectations import station_readings as suites
 from flows import warehouse as wh
 from flows.failpoints import failpoint
 from flows.inbox import Read, Refused, in_progress, read_jailed, unchanged
@@ -45,6 +47,7 @@ class StationResult:
     files_rejected: int = 0
     files_skipped: int = 0
     readings: int = 0
+    lab_results: int = 0
     lines_rejected: int = 0
 
 
@@ -54,6 +57,7 @@ class _Batch:
     now: datetime
     files: list[dict[str, object]] = field(default_factory=list)
     lines: list[pl.DataFrame] = field(default_factory=list)
+    lab_lines: list[pl.DataFrame] = field(default_factory=list)
     quarantine: list[dict[str, object]] = field(default_factory=list)
     moves: list[tuple[Path, Path, Path, tuple[int, int, int]]] = field(default_factory=list)
     aside: list[tuple[Path, Path]] = field(default_factory=list)  # refused entries, moved whole
@@ -91,10 +95,25 @@ def land_station_files(settings: Settings, run_id: str) -> StationResult:
                 result_of = _add(batch, path, read, landed, settings)
                 setattr(result, result_of, getattr(result, result_of) + 1)
             failpoint("stations.read")
-        readings, problems = _check(batch, outlet_parameters, parameters, settings)
+        readings, problems, results = _check(
+            batch.lines,
+            suites.known_stations(outlet_parameters, parameters, batch.now),
+            parameters,
+            settings,
+        )
+        lab, lab_problems, lab_checks = _check(
+            batch.lab_lines,
+            suites.known_stations(outlet_parameters, parameters, batch.now, lab=True),
+            parameters,
+            settings,
+            lab=True,
+        )
+        problems = pl.concat([problems, lab_problems], how="diagonal_relaxed")
         result.readings += readings.height
+        result.lab_results += lab.height
         result.lines_rejected += problems.select("sha256", "line_no").n_unique()
-        _commit(settings, batch, readings, problems)
+        checks = pl.concat([results, lab_checks], how="diagonal_relaxed")
+        _commit(settings, batch, readings, lab, problems, checks)
         _place(batch)
     return result
 
@@ -108,30 +127,36 @@ def _add(batch: _Batch, path: Path, read: Read, landed: set[str], settings: Sett
         return "files_skipped"
     try:
         rows = text_rows(read.data)
-        header = [cell.strip().lower() for cell in rows[0]] if rows else []
-        if tuple(header) != contract.COLUMNS:
+        header = tuple(cell.strip().lower() for cell in rows[0]) if rows else ()
+        if header not in (contract.COLUMNS, contract.LAB_COLUMNS):
             raise UnreadableFile(
                 *words.pair(
-                    "This is not a station file ({version}): its first line must be {header}",
+                    "This is not a station file ({version}) or a laboratory's results "
+                    "({lab_version}): its first line must be {header} or {lab_header}",
                     version=contract.CONTRACT_VERSION,
                     header=",".join(contract.COLUMNS),
+                    lab_version=contract.LAB_CONTRACT_VERSION,
+                    lab_header=",".join(contract.LAB_COLUMNS),
                 )
             )
     except UnreadableFile as error:
         _refuse(batch, path, error.reason_vi, error.reason_en, settings, read, sha)
         return "files_rejected"
-    body = [(row + [""] * 6)[:6] for row in rows[1:] if any(cell.strip() for cell in row)]
-    lines = pl.DataFrame(body, schema=dict.fromkeys(contract.COLUMNS, pl.String), orient="row")
+    columns = header
+    width = len(columns)
+    body = [(row + [""] * width)[:width] for row in rows[1:] if any(c.strip() for c in row)]
+    lines = pl.DataFrame(body, schema=dict.fromkeys(columns, pl.String), orient="row")
     lines = lines.with_columns(
         sha256=pl.lit(sha), line_no=pl.int_range(2, len(body) + 2, dtype=pl.Int32)
     )
-    batch.lines.append(lines)
+    lab = columns == contract.LAB_COLUMNS
+    (batch.lab_lines if lab else batch.lines).append(lines)
     batch.names[sha] = path.name
     batch.files.append(
         {
             "sha256": sha,
             "file_name": path.name,
-            "contract_version": contract.CONTRACT_VERSION,
+            "contract_version": contract.LAB_CONTRACT_VERSION if lab else contract.CONTRACT_VERSION,
             "size_bytes": len(read.data),
             "line_count": len(body),
             "received_at": read.received_at,
@@ -145,43 +170,100 @@ def _add(batch: _Batch, path: Path, read: Read, landed: set[str], settings: Sett
 
 
 def _check(
-    batch: _Batch, outlet_parameters: pl.DataFrame, parameters: pl.DataFrame, settings: Settings
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The batch's readings that pass every rule and are new, and one problem row per line
-    and rule broken (the reasons in both languages)."""
-    if not batch.lines:
-        return pl.DataFrame(), pl.DataFrame()
-    lines = pl.concat(batch.lines)
-    readings, problems = contract.checked(lines, outlet_parameters, parameters, batch.now)
+    chunks: list[pl.DataFrame],
+    known: suites.KnownStations,
+    parameters: pl.DataFrame,
+    settings: Settings,
+    lab: bool = False,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The batch's readings (or, ``lab``, laboratory results) that pass both suites, one
+    problem row per line and rule broken, and the suites' results (ops.validation_results)."""
+    if not chunks:
+        return pl.DataFrame(), pl.DataFrame(), pl.DataFrame()
+    prepare = suites.prepared_lab if lab else suites.prepared
+    lines = prepare(pl.concat(chunks), known, parameters)
+    shape = run_suite(
+        lines.select(suites.LAB_CHECKED if lab else suites.CHECKED), suites.suite(known, lab)
+    )
+    failed = shape.failures.select("row_key", "rule", "field").unique()
+    passed = lines.join(failed.select("row_key").unique(), on="row_key", how="anti").select(
+        "row_key",
+        "sha256",
+        "line_no",
+        *(("sample_id",) if lab else ()),
+        "outlet_id",
+        "parameter",
+        pl.col("time").alias("sampled_at" if lab else "measured_at"),
+        pl.col("number").alias("value"),
+        pl.col("expected").alias("unit"),
+        *(("laboratory", "method") if lab else ("status",)),
+    )
+    key = contract.LAB_KEY if lab else contract.KEY
+    table = "raw.lab_results" if lab else "raw.station_readings"
     with wh.connect(settings.warehouse, read_only=True) as con:
-        bounds = readings.select(
-            low=pl.col("measured_at").min(), high=pl.col("measured_at").max()
-        ).row(0)
-        landed = wh.query(
-            con,
-            "select outlet_id, parameter, measured_at from raw.station_readings "
-            "where measured_at between ? and ?",
-            list(bounds),
+        if lab:
+            landed = wh.query(con, f"select {', '.join(key)} from {table}")
+        else:
+            bounds = passed.select(
+                low=pl.col("measured_at").min(), high=pl.col("measured_at").max()
+            ).row(0)
+            landed = wh.query(
+                con,
+                f"select {', '.join(key)} from {table} where measured_at between ? and ?",
+                list(bounds),
+            )
+    marked = suites.with_repeats(passed, landed, key)
+    unique = run_suite(marked.select("row_key", "is_repeat"), suites.unique_suite(lab))
+    repeats = unique.failures.select("row_key", "rule", "field")
+    readings = marked.join(repeats, on="row_key", how="anti").drop("row_key", "is_repeat")
+    said = {
+        field: pl.when(pl.col("field") == field).then(pl.col(field))
+        for field in ("sample_id", "laboratory", "outlet_id", "parameter", "status", "unit",
+                      "value", "measured_at")
+        if field in lines.columns
+    }  # fmt: skip
+    problems = (
+        pl.concat([failed, repeats])
+        .join(lines, on="row_key")
+        .select(
+            "sha256",
+            "line_no",
+            "rule",
+            # a lab's time is its sampling time
+            field=pl.col("field").replace("measured_at", "sampled_at") if lab else pl.col("field"),
+            value=pl.coalesce(
+                pl.when(pl.col("rule") == "duplicate_reading").then(
+                    pl.col("time").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+                ),
+                *said.values(),
+            ),
+            expected=pl.col("expected"),
+            low=pl.col("low"),
+            high=pl.col("high"),
         )
-    readings, again = contract.duplicates(readings, landed)
-    problems = pl.concat([problems, again], how="diagonal_relaxed")
-    return readings, problems
+        .sort("sha256", "line_no", "rule")
+    )
+    results = pl.concat([shape.results, unique.results]).with_columns(
+        suite_name=pl.Series([shape.suite_name] * shape.results.height
+                             + [unique.suite_name] * unique.results.height),
+        suite_version=pl.lit(suites.SUITE_VERSION),
+    )  # fmt: skip
+    return readings, problems, results
 
 
 def _reason(row: dict[str, object]) -> tuple[str, str]:
-    _, msgid = contract.RULES[str(row["rule"])]
-    low, high = row.get("low"), row.get("high")
-    return words.pair(
-        msgid,
-        field=row["field"],
-        expected=row.get("expected") or "",
-        low=f"{low:g}" if isinstance(low, float) else "",
-        high=f"{high:g}" if isinstance(high, float) else "",
+    return suites.reason(
+        str(row["rule"]), row.get("expected"), row.get("low"), row.get("high"), row["field"]
     )
 
 
 def _commit(
-    settings: Settings, batch: _Batch, readings: pl.DataFrame, problems: pl.DataFrame
+    settings: Settings,
+    batch: _Batch,
+    readings: pl.DataFrame,
+    lab: pl.DataFrame,
+    problems: pl.DataFrame,
+    results: pl.DataFrame,
 ) -> None:
     rejected: dict[str, int] = {}
     for row in problems.to_dicts():
@@ -204,8 +286,12 @@ def _commit(
     if not problems.is_empty():
         per_file = problems.group_by("sha256").agg(pl.col("line_no").n_unique())
         rejected = dict(per_file.iter_rows())
-    counted = readings.group_by("sha256").len() if not readings.is_empty() else None
-    kept = dict(counted.iter_rows()) if counted is not None else {}
+    kept = {
+        sha: n
+        for frame in (readings, lab)
+        if not frame.is_empty()
+        for sha, n in frame.group_by("sha256").len().iter_rows()
+    }
     files = pl.DataFrame(
         [
             f
@@ -228,7 +314,15 @@ def _commit(
                 ),
                 "raw.station_readings",
             )  # fmt: skip
+        if not lab.is_empty():
+            wh.append_rows(con, lab, "raw.lab_results")
         wh.append_rows(con, pl.DataFrame(batch.quarantine), "ops.station_quarantine")
+        if not results.is_empty():
+            wh.append_rows(
+                con,
+                results.with_columns(run_id=pl.lit(batch.run_id), validated_at=pl.lit(batch.now)),
+                "ops.validation_results",
+            )
         con.commit()
     failpoint("stations.committed")
 

@@ -62,16 +62,24 @@ def fct_wastewater_limits(
     ref_monitoring_outlets: pl.LazyFrame,
     ref_outlet_permit_limits: pl.LazyFrame,
     ref_wastewater_limits: pl.LazyFrame,
+    ref_wastewater_parameters: pl.LazyFrame,
 ) -> pl.LazyFrame:
-    """One row per monitoring outlet and parameter its station reports: the permitted
+    """One row per monitoring outlet and parameter of the reference (a laboratory may test
+    what the station does not; ``on_station``: the station must report it): the permitted
     minimum and maximum, on what basis (permit, standard × Kq × Kf, none) and from which
     source; unknown, with the reason, when the register lacks what the limit rests on."""
-    return permitted_limits(
-        outlet_parameters(ref_monitoring_outlets),
-        ref_monitoring_outlets,
-        ref_outlet_permit_limits,
-        ref_wastewater_limits,
+    station = outlet_parameters(ref_monitoring_outlets).select(
+        "outlet_id", "parameter", on_station=pl.lit(True)
     )
+    pairs = (
+        ref_monitoring_outlets.select("outlet_id")
+        .join(ref_wastewater_parameters.select("parameter"), how="cross")
+        .join(station, on=["outlet_id", "parameter"], how="left")
+        .with_columns(pl.col("on_station").fill_null(False))
+    )
+    return permitted_limits(
+        pairs, ref_monitoring_outlets, ref_outlet_permit_limits, ref_wastewater_limits
+    ).join(pairs, on=["outlet_id", "parameter"], how="left", maintain_order="left")
 
 
 def permitted_limits(
@@ -548,6 +556,52 @@ def fct_wastewater_loads(
 LOAD_PARAMETERS = ("COD", "TSS", "NH4_N")
 
 
+def lab_compliance(results: pl.LazyFrame, limits: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per laboratory result against the permitted limit: ``status`` exceeded
+    (above the maximum, or outside pH's range), compliant, limit_unknown or no_limit, and
+    ``ratio`` to the maximum. A sample is judged alone: it is a spot check, not a day."""
+    joined = results.join(
+        limits.select("outlet_id", "parameter", "limit_min", "limit_max", "basis", "source",
+                      "limit_unknown_reason"),
+        on=["outlet_id", "parameter"],
+        how="left",
+    )  # fmt: skip
+    above = pl.col("limit_max").is_not_null() & (pl.col("value") > pl.col("limit_max"))
+    below = pl.col("limit_min").is_not_null() & (pl.col("value") < pl.col("limit_min"))
+    status = (
+        pl.when(pl.col("basis").is_null() | (pl.col("basis") == "none"))
+        .then(pl.lit("no_limit"))
+        .when(pl.col("limit_unknown_reason").is_not_null())
+        .then(pl.lit("limit_unknown"))
+        .when(above | below)
+        .then(pl.lit("exceeded"))
+        .otherwise(pl.lit("compliant"))
+    )
+    return joined.with_columns(
+        status=status,
+        ratio=pl.when(pl.col("limit_max") > 0).then(pl.col("value") / pl.col("limit_max")),
+    )
+
+
+def stg_lab_results(raw_lab_results: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per laboratory result landed, with its file and line, and the month of its
+    sampling (Viet Nam's time)."""
+    return raw_lab_results.with_columns(period=local_period("sampled_at")).sort(
+        "outlet_id", "sampled_at", "parameter"
+    )
+
+
+def fct_wastewater_lab_results(
+    stg_lab_results: pl.LazyFrame, fct_wastewater_limits: pl.LazyFrame
+) -> pl.LazyFrame:
+    """One row per laboratory result: the sample, its laboratory and method, the permitted
+    limit and its basis, and its status (exceeded, compliant, limit_unknown, no_limit) with
+    its ratio to the maximum."""
+    return lab_compliance(stg_lab_results, fct_wastewater_limits).sort(
+        "period", "outlet_id", "sampled_at", "parameter"
+    )
+
+
 # What the reports read (issue 17): per period, each outlet and each of its parameters.
 # Unknown is never favourable: a parameter whose days were not judged, or whose limit is
 # unknown, is said so, never "compliant".
@@ -559,14 +613,17 @@ def rpt_wastewater_parameters(
     fct_wastewater_completeness: pl.LazyFrame,
     fct_wastewater_loads: pl.LazyFrame,
     ref_wastewater_parameters: pl.LazyFrame,
+    fct_wastewater_lab_results: pl.LazyFrame,
 ) -> pl.LazyFrame:
     """One row per period, outlet and parameter its station reports (with its label and
     unit): the limit and where it
     comes from, the days judged, exceeded and not judgeable, the highest daily average and
     its ratio to the limit, the share of intervals with a valid reading, the calibrating
-    and fault intervals, the month's load (COD, TSS, NH4+), and a ``verdict``: exceeded,
+    and fault intervals, the month's load (COD, TSS, NH4+), the laboratory's samples and
+    those over the limit, and a ``verdict``: exceeded (a day or a lab sample over),
     compliant (every day of the month judged and none over), incomplete (no day over, but
-    days not judged), limit_unknown, no_limit."""
+    days not judged), limit_unknown, no_limit. A parameter only the laboratory tested has a
+    row too, never "compliant": its station did not report it."""
     days = fct_wastewater_daily.group_by("period", "outlet_id", "parameter").agg(
         days_judged=(pl.col("judged") & pl.col("status").is_in(["exceeded", "compliant"])).sum(),
         days_exceeded=(pl.col("status") == "exceeded").sum(),
@@ -574,7 +631,18 @@ def rpt_wastewater_parameters(
         max_daily=pl.col("value").max(),
         max_ratio=pl.col("ratio").max(),
     )
-    base = fct_wastewater_completeness.join(
+    lab = fct_wastewater_lab_results.group_by("period", "outlet_id", "parameter").agg(
+        lab_samples=pl.len(),
+        lab_exceeded=(pl.col("status") == "exceeded").sum(),
+        lab_max_value=pl.col("value").max(),
+        lab_max_ratio=pl.col("ratio").max(),
+    )
+    lab_only = lab.join(
+        fct_wastewater_completeness.select("period", "outlet_id", "parameter"),
+        on=["period", "outlet_id", "parameter"],
+        how="anti",
+    ).select("period", "outlet_id", "parameter")
+    base = pl.concat([fct_wastewater_completeness, lab_only], how="diagonal_relaxed").join(
         fct_wastewater_limits.select(
             "outlet_id", "parameter", "limit_min", "limit_max", "basis", "source",
             "not_verified", "limit_unknown_reason",
@@ -588,7 +656,7 @@ def rpt_wastewater_parameters(
         .then(pl.lit("no_limit"))
         .when(pl.col("limit_unknown_reason").is_not_null())
         .then(pl.lit("limit_unknown"))
-        .when(pl.col("days_exceeded") > 0)
+        .when((pl.col("days_exceeded") > 0) | (pl.col("lab_exceeded") > 0))
         .then(pl.lit("exceeded"))
         .when(pl.col("days_judged") == days_in)
         .then(pl.lit("compliant"))
@@ -603,10 +671,13 @@ def rpt_wastewater_parameters(
             on=["period", "outlet_id", "parameter"],
             how="left",
         )
+        .join(lab, on=["period", "outlet_id", "parameter"], how="left")
         .with_columns(
             pl.col("days_judged").fill_null(0),
             pl.col("days_exceeded").fill_null(0),
             pl.col("days_insufficient").fill_null(0),
+            pl.col("lab_samples").fill_null(0).cast(pl.Int64),
+            pl.col("lab_exceeded").fill_null(0).cast(pl.Int64),
         )
         .with_columns(verdict=verdict)
         .join(
@@ -627,12 +698,15 @@ def rpt_wastewater_outlets(
     fct_wastewater_loads: pl.LazyFrame,
     ref_monitoring_outlets: pl.LazyFrame,
     fct_wastewater_episodes: pl.LazyFrame,
+    ref_enterprises: pl.LazyFrame,
 ) -> pl.LazyFrame:
     """One row per period and outlet: whose outlet (park or exempted enterprise), its permit
     and standard, the worst verdict over its parameters (exceeded, limit unknown,
     incomplete, compliant), the parameters exceeded, the exceedance days and episodes, the
+    laboratory's results and those over the limit, the
     lowest share of valid intervals among the parameters with a limit, and the month's
-    volume (null unless every day is known, with its lower bound)."""
+    volume (null unless every day is known, with its lower bound); ``in_park``: the park
+    the outlet is in (its own, or its exempted enterprise's)."""
     rank = pl.col("verdict").replace_strict(
         {v: i for i, v in enumerate(VERDICT_ORDER)}, return_dtype=pl.Int32
     )
@@ -647,6 +721,8 @@ def rpt_wastewater_outlets(
             .sort()
             .str.join(", "),
             days_exceeded=pl.col("days_exceeded").sum(),
+            lab_samples=pl.col("lab_samples").sum(),
+            lab_exceeded=pl.col("lab_exceeded").sum(),
             lowest_valid_share=pl.col("valid_share").filter(judged).min(),
         )
     )
@@ -655,10 +731,28 @@ def rpt_wastewater_outlets(
         volume_m3=pl.col("volume_m3").first(),
         volume_lower_bound_m3=pl.col("volume_lower_bound_m3").first(),
     )
-    outlets = ref_monitoring_outlets.select(
-        "outlet_id", "name_vi", "name_en", "park_code", "tax_code", "permit_number",
-        "permit_date", "standard", "column_code",
+    # the park an outlet is in: its own (a central plant), or its enterprise's (exempted)
+    enterprise_park = ref_enterprises.select(
+        "tax_code", enterprise_park=pl.col("park_code"), enterprise_vi="name_vi",
+        enterprise_en="name_en",
     )  # fmt: skip
+    outlets = (
+        ref_monitoring_outlets.select(
+            "outlet_id",
+            "name_vi",
+            "name_en",
+            "park_code",
+            "tax_code",
+            "permit_number",
+            "permit_date",
+            "standard",
+            "column_code",
+        )  # fmt: skip
+        .with_columns(pl.col("park_code", "tax_code").cast(pl.String).replace("", None))
+        .join(enterprise_park, on="tax_code", how="left")
+        .with_columns(in_park=pl.coalesce("park_code", "enterprise_park"))
+        .drop("enterprise_park")
+    )
     return (
         per_outlet.join(counted, on=["period", "outlet_id"], how="left")
         .join(volume, on=["period", "outlet_id"], how="left")
@@ -666,4 +760,115 @@ def rpt_wastewater_outlets(
         .with_columns(pl.col("episodes").fill_null(0).cast(pl.Int64))
         .with_columns(month_start())
         .sort("period", "outlet_id")
+    )
+
+
+def rpt_wastewater_events(
+    fct_wastewater_episodes: pl.LazyFrame,
+    fct_wastewater_lab_results: pl.LazyFrame,
+    fct_wastewater_gaps: pl.LazyFrame,
+    ref_wastewater_parameters: pl.LazyFrame,
+) -> pl.LazyFrame:
+    """One row per thing the month's reader is told about an outlet, in time order
+    (``starts``, UTC): ``episode`` (consecutive exceedance days of a parameter: first and
+    last day, days, peak daily average and its ratio to the limit), ``lab_exceedance`` (a
+    laboratory sample over the limit: the sample, its time, value, ratio, laboratory and
+    method) and ``gap`` (a stretch without a valid reading from ``starts`` to ``ends``, the
+    parameters silent over the same stretch together: a station outage is one gap, not
+    six). Each names its parameters by their labels."""
+    labels = ref_wastewater_parameters.select("parameter", "unit", "label_vi", "label_en")
+    episodes = fct_wastewater_episodes.join(labels, on="parameter", how="left").select(
+        "period",
+        "outlet_id",
+        kind=pl.lit("episode"),
+        starts=pl.col("first_day").cast(pl.Datetime("us")) - VIETNAM,
+        first_day="first_day",
+        last_day="last_day",
+        parameters=pl.col("parameter"),
+        label_vi="label_vi",
+        label_en="label_en",
+        unit="unit",
+        days=pl.col("days").cast(pl.Int64),
+        value=pl.col("peak_value"),
+        ratio=pl.col("peak_ratio"),
+        limit_min="limit_min",
+        limit_max="limit_max",
+    )
+    lab = (
+        fct_wastewater_lab_results.filter(pl.col("status") == "exceeded")
+        .join(labels.drop("unit"), on="parameter", how="left")
+        .select(
+            "period",
+            "outlet_id",
+            kind=pl.lit("lab_exceedance"),
+            starts="sampled_at",
+            parameters=pl.col("parameter"),
+            label_vi="label_vi",
+            label_en="label_en",
+            unit="unit",
+            value="value",
+            ratio="ratio",
+            limit_min="limit_min",
+            limit_max="limit_max",
+            sample_id="sample_id",
+            laboratory="laboratory",
+            method="method",
+        )
+    )
+    gaps = (
+        fct_wastewater_gaps.join(labels, on="parameter", how="left")
+        .sort("parameter")
+        .group_by("period", "outlet_id", "gap_start", "gap_end")
+        .agg(
+            parameters=pl.col("parameter").str.join(", "),
+            label_vi=pl.col("label_vi").str.join(", "),
+            label_en=pl.col("label_en").str.join(", "),
+            minutes=pl.col("minutes").first(),
+        )
+        .select(
+            "period",
+            "outlet_id",
+            kind=pl.lit("gap"),
+            starts="gap_start",
+            ends="gap_end",
+            parameters="parameters",
+            label_vi="label_vi",
+            label_en="label_en",
+            hours=pl.col("minutes") / 60,
+        )
+    )
+    return (
+        pl.concat([episodes, lab, gaps], how="diagonal_relaxed")
+        .with_columns(month_start())
+        .sort("period", "outlet_id", "starts", "kind", "parameters")
+    )
+
+
+def rpt_wastewater_daily(
+    fct_wastewater_daily: pl.LazyFrame, rpt_wastewater_parameters: pl.LazyFrame
+) -> pl.LazyFrame:
+    """One row per day of each parameter whose month was exceeded: the daily average, its
+    status and the permitted limit: what the reports chart, day by day, against the
+    limit."""
+    exceeded = rpt_wastewater_parameters.filter(pl.col("verdict") == "exceeded").select(
+        "period", "outlet_id", "parameter", "unit", "label_vi", "label_en"
+    )
+    return (
+        fct_wastewater_daily.join(exceeded, on=["period", "outlet_id", "parameter"])
+        .select(
+            "period",
+            "outlet_id",
+            "parameter",
+            "label_vi",
+            "label_en",
+            "unit",
+            "day",
+            "value",
+            "judged",
+            "status",
+            "limit_min",
+            "limit_max",
+        )  # fmt: skip
+        .with_columns(month_start())
+        .sort("period", "outlet_id", "parameter", "day")
     )

@@ -204,3 +204,75 @@ def test_a_built_warehouse_judges_the_days_and_names_the_episode(settings: Setti
         "where period = '2026-10'",
     )
     assert outlet == [("exceeded", "COD", 1, 1, None, 480.0, round(564 / 8928, 4))]
+
+
+LAB_HEADER = "sample_id,outlet_id,sampled_at,parameter,value,unit,laboratory,method\n"
+
+
+def test_a_laboratory_s_results_land_are_judged_alone_and_make_an_exceedance(
+    settings: Settings,
+) -> None:
+    """A lab file in the same drop folder (contract lab-1): WW-1's COD limit is
+    75 × 0.9 × 1.0 = 67.5 mg/L; BOD5, which its station does not report, 30 × 0.9 = 27."""
+    from flows.build_warehouse import build_warehouse
+    from flows.ingest import ingest_inbox
+
+    drop(
+        settings,
+        "lab_2026-10.csv",
+        LAB_HEADER
+        + "S-07,WW-1,2026-10-07T09:30:00+07:00,COD,90,mg/L,Lab A,SMEWW 5220C\n"  # 1.33 ×
+        + "S-07,WW-1,2026-10-07T09:30:00+07:00,BOD5,20,mg/l,Lab A,SMEWW 5210B\n"
+        + "S-07,WW-1,2026-10-07T09:30:00+07:00,pH,15,pH,Lab A,TCVN 6492\n"  # beyond 14
+        + "S-07,WW-1,2026-10-07T09:30:00+07:00,XYZ,1,mg/L,Lab A,\n"  # not a parameter
+        + "S-21,WW-1,2026-10-21T09:30:00+07:00,COD,50,mg/L,,SMEWW 5220C\n"  # no laboratory
+        + "S-07,WW-1,2026-10-07T09:30:00+07:00,COD,91,mg/L,Lab A,SMEWW 5220C\n",  # again
+    )
+    result = land_station_files.fn(settings, "run-1")
+    assert (result.files_landed, result.lab_results, result.lines_rejected) == (1, 2, 4)
+    said = {
+        r[0]: r[1:]
+        for r in rows(
+            settings,
+            "select rule, line_no, field, value, reason_vi, reason_en from ops.station_quarantine",
+        )
+    }
+    assert said["value_in_range"][:3] == (4, "value", "15")
+    assert said["known_lab_parameter"][:3] == (5, "parameter", "XYZ")
+    assert said["required_laboratory"][:2] == (6, "laboratory")
+    assert said["duplicate_result"][:3] == (7, "sample_id", "S-07")
+    assert all(r[3] and r[4] for r in said.values())
+    assert rows(settings, "select contract_version from raw.station_files") == [("lab-1",)]
+
+    ingest_inbox.fn(settings, "run-1")
+    build_warehouse.fn(settings)
+    judged = rows(
+        settings,
+        "select parameter, value, limit_max, basis, status, ratio "
+        "from marts.fct_wastewater_lab_results order by parameter",
+    )
+    assert [(j[0], j[1], j[3], j[4]) for j in judged] == [
+        ("BOD5", 20.0, "standard_kq_kf", "compliant"),
+        ("COD", 90.0, "standard_kq_kf", "exceeded"),
+    ]
+    assert judged[0][2] == pytest.approx(27.0)
+    assert judged[1][5] == pytest.approx(90 / 67.5)
+    per_parameter = {
+        r[0]: r[1:]
+        for r in rows(
+            settings,
+            "select parameter, verdict, lab_samples, lab_exceeded, days_judged "
+            "from reports.rpt_wastewater_parameters where period = '2026-10'",
+        )
+    }
+    # the station sent nothing: COD is exceeded on the lab's word alone; BOD5, tested only
+    # by the lab, is never "compliant" for a month its station did not report
+    assert per_parameter["COD"] == ("exceeded", 1, 1, 0)
+    assert per_parameter["BOD5"] == ("incomplete", 1, 0, 0)
+    assert per_parameter["pH"][:2] == ("incomplete", 0)
+    outlet = rows(
+        settings,
+        "select verdict, parameters_exceeded, lab_samples, lab_exceeded "
+        "from reports.rpt_wastewater_outlets where period = '2026-10'",
+    )
+    assert outlet == [("exceeded", "COD", 2, 1)]

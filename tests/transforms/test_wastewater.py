@@ -266,10 +266,20 @@ def test_the_register_list_of_parameters_becomes_one_limit_row_each() -> None:
             "source": pl.String,
         }
     )
-    got = ww.fct_wastewater_limits(register, none, reference("ref_wastewater_limits")).collect()
-    assert got.select("parameter", "limit_min", "limit_max", "basis").rows() == [
+    got = ww.fct_wastewater_limits(
+        register,
+        none,
+        reference("ref_wastewater_limits"),
+        reference("ref_wastewater_parameters"),
+    ).collect()
+    station = got.filter("on_station")
+    assert station.select("parameter", "limit_min", "limit_max", "basis").rows() == [
         ("COD", None, pytest.approx(75 * 0.9 * 1.1), "standard_kq_kf"),
         ("FLOW_OUT", None, None, "none"),
         ("TSS", None, pytest.approx(50 * 0.9 * 1.1), "standard_kq_kf"),
         ("pH", 6.0, 9.0, "standard"),
     ]
+    # a parameter only a laboratory tests has its limit too: BOD5 30 × 0.9 × 1.1 (column A)
+    bod = got.filter(pl.col("parameter") == "BOD5").row(0, named=True)
+    assert (bod["on_station"], bod["basis"]) == (False, "standard_kq_kf")
+    assert bod["limit_max"] == pytest.approx(30 * 0.9 * 1.1)
