@@ -161,6 +161,7 @@ def report_jobs(
                 data.pathway,
                 data.annual,
                 actions=data.actions,
+                wastewater=data.wastewater(),
             ),
             f"province_{period}",
         ),
@@ -178,14 +179,12 @@ def report_jobs(
                     members,
                     data.park_trends.get(park["park_code"], []),
                     actions=[a for a in data.actions if a["park_code"] == park["park_code"]],
-                    wastewater=contexts.wastewater_outlets(
-                        [o for o in data.ww_outlets if o["park_code"] == park["park_code"]],
-                        data.ww_parameters,
-                    ),
+                    wastewater=data.wastewater(park_code=park["park_code"]),
                 ),
                 f"parks/{park['park_code']}_{period}",
             )
         )
+    exempted = {o["tax_code"] for o in data.ww_outlets if o["tax_code"]}
     for ent in data.enterprises:
         common = contexts.dated(data.common, data.arrivals.get(ent["tax_code"]))
         context = contexts.enterprise_context(
@@ -196,6 +195,9 @@ def report_jobs(
             [r for r in data.restatements if r["tax_code"] == ent["tax_code"]],
             [w for w in data.warnings if w["tax_code"] == ent["tax_code"]],
             actions=[a for a in data.actions if a["tax_code"] == ent["tax_code"]],
+            wastewater=data.wastewater(tax_code=ent["tax_code"])
+            if ent["tax_code"] in exempted
+            else [],
         )
         reports.append(("enterprise_monthly", context, f"enterprises/{ent['tax_code']}_{period}"))
     return [

@@ -34,6 +34,8 @@ FOR_PERIOD = {
     "receipts": "reports.rpt_receipts",
     "ww_outlets": "reports.rpt_wastewater_outlets",
     "ww_parameters": "reports.rpt_wastewater_parameters",
+    "ww_events": "reports.rpt_wastewater_events",
+    "ww_daily": "reports.rpt_wastewater_daily",
 }
 ORDER = {
     "quality": "file_name, line_no, rule",
@@ -49,6 +51,8 @@ ORDER = {
     "receipts": "tax_code, seen_at, file_name",
     "ww_outlets": "outlet_id",
     "ww_parameters": "outlet_id, parameter",
+    "ww_events": "outlet_id, starts, kind, parameters",
+    "ww_daily": "outlet_id, parameter, day",
 }
 
 
@@ -84,6 +88,20 @@ class ReportData:
     # the wastewater monitoring outlets and their parameters (issue 17)
     ww_outlets: list[Row] = field(default_factory=list)
     ww_parameters: list[Row] = field(default_factory=list)
+    ww_events: list[Row] = field(default_factory=list)
+    ww_daily: list[Row] = field(default_factory=list)
+
+    def wastewater(self, park_code: str | None = None, tax_code: str | None = None) -> list[Row]:
+        """The outlets of a park (its central plant and the exempted enterprises in it), of
+        one enterprise, or (neither) all, as the reports show them."""
+        outlets = self.ww_outlets
+        if park_code is not None:
+            outlets = [o for o in outlets if o["in_park"] == park_code]
+        if tax_code is not None:
+            outlets = [o for o in outlets if o["tax_code"] == tax_code]
+        return contexts.wastewater_outlets(
+            outlets, self.ww_parameters, self.ww_events, self.ww_daily
+        )
 
 
 def _for_period(con: duckdb.DuckDBPyConnection, name: str, period: str) -> list[Row]:
@@ -135,6 +153,8 @@ def load(con: duckdb.DuckDBPyConnection, settings: Settings, period: str) -> Rep
         receipts=_for_period(con, "receipts", period),
         ww_outlets=_for_period(con, "ww_outlets", period),
         ww_parameters=_for_period(con, "ww_parameters", period),
+        ww_events=_for_period(con, "ww_events", period),
+        ww_daily=_for_period(con, "ww_daily", period),
     )
 
 
@@ -162,6 +182,11 @@ def _common(
         },
         "frame": frame(settings.agency, period),
         "recipients": list(settings.agency.recipients),
+        # how a wastewater day is judged (transforms/wastewater.Averaging), printed with it
+        "wastewater_rule": {
+            "min_valid_hours": settings.wastewater_min_valid_hours,
+            "gap_minutes": settings.wastewater_gap_minutes,
+        },
         "method": contexts.method(
             settings.grid_factor_policy,
             bool(province["has_provisional_grid_factor"]),

@@ -111,7 +111,8 @@ def land_station_files(settings: Settings, run_id: str) -> StationResult:
         problems = pl.concat([problems, lab_problems], how="diagonal_relaxed")
         result.readings += readings.height
         result.lab_results += lab.height
-        result.lines_rejected += problems.select("sha256", "line_no").n_unique()
+        if not problems.is_empty():  # a batch of files all landed before has no lines
+            result.lines_rejected += problems.select("sha256", "line_no").n_unique()
         checks = pl.concat([results, lab_checks], how="diagonal_relaxed")
         _commit(settings, batch, readings, lab, problems, checks)
         _place(batch)

@@ -342,3 +342,62 @@ def pathway(
     )
     body += _legend(frame.left, height - 8 - extra, legend, width)
     return _svg(frame, uid, title, labels.get("desc", title), body)
+
+
+def daily_against_limit(
+    days: Sequence[str],
+    values: Sequence[Number],
+    exceeded: Sequence[bool],
+    limits: tuple[Number, Number],
+    *,
+    uid: str,
+    title: str,
+    labels: dict[str, str],
+    fmt: Fmt,
+    unit: str,
+    width: float = 480,
+    height: float = 170,
+) -> Markup:
+    """A month of daily averages as bars against the permitted limit (a dashed line; for
+    pH its minimum too): a day over the limit in the warning colour, a day not judged (too
+    few valid hours) or without readings as a mark on the axis, never a bar."""
+    low, high = limits
+    legend = [("box", ACTUAL, labels["judged"]), ("box", PATH, labels["exceeded"])]
+    legend.append(("line", INK, labels["limit"]))
+    if None in values:
+        legend.append(("mark", MUTED, labels["missing"]))
+    extra = 13 * (_legend_lines(legend, 52, width) - 1)
+    height += extra
+    frame = Frame(width, height, left=52, right=10, top=22, bottom=36 + extra)
+    known = [v for v in values if v is not None] + [v for v in (low, high) if v is not None]
+    ticks = nice_ticks(max(known, default=0.0) * 1.05)
+    top = ticks[-1] or 1.0
+    slot = frame.inner_width / max(len(days), 1)
+    base = frame.top + frame.inner_height
+    body = _y_axis(frame, ticks, fmt, unit)
+    for i, (day, value, over) in enumerate(zip(days, values, exceeded, strict=True)):
+        x = frame.left + i * slot
+        if value is None:
+            body.append(_text(x + slot / 2, base - 2, "×", "middle", 8, MUTED))
+        else:
+            h = frame.inner_height * value / top
+            body.append(
+                f'<rect x="{_f(x + slot * 0.15)}" y="{_f(base - h)}" width="{_f(slot * 0.7)}" '
+                f'height="{_f(h)}" fill="{PATH if over else ACTUAL}"><title>{escape(day)}: '
+                f"{escape(fmt(value))} {escape(unit)}</title></rect>"
+            )
+        if i % 5 == 0 or i == len(days) - 1:
+            body.append(_text(x + slot / 2, base + 11, day, "middle", 7))
+    for limit in (low, high):
+        if limit is not None:
+            y = base - frame.inner_height * limit / top
+            body.append(
+                f'<line x1="{_f(frame.left)}" x2="{_f(width - frame.right)}" y1="{_f(y)}" '
+                f'y2="{_f(y)}" stroke="{INK}" stroke-width="1.4" stroke-dasharray="5 3"/>'
+            )
+    body.append(
+        f'<line x1="{_f(frame.left)}" x2="{_f(width - frame.right)}" y1="{_f(base)}" '
+        f'y2="{_f(base)}" stroke="{INK}" stroke-width="0.8"/>'
+    )
+    body += _legend(frame.left, height - 8 - extra, legend, width)
+    return _svg(frame, uid, title, labels.get("desc", title), body)

@@ -311,7 +311,27 @@ def _chart_globals(edition: Edition) -> dict[str, Callable[..., Markup]]:
             unit=unit,
         )
 
+    def chart_daily(data: dict[str, Any], uid: str, title: str) -> Markup:
+        """A parameter's month, day by day, against its permitted limit (wastewater)."""
+        return charts.daily_against_limit(
+            data["days"],
+            data["values"],
+            data["exceeded"],
+            (data["limit_min"], data["limit_max"]),
+            uid=uid,
+            title=title,
+            labels={
+                "judged": text("Daily average"),
+                "exceeded": text("Above the permitted limit"),
+                "limit": text("Permitted limit"),
+                "missing": text("Day not judged"),
+            },
+            fmt=fmt,
+            unit=unit_symbol(edition, data["unit"]),
+        )
+
     return {
+        "chart_daily": chart_daily,
         "chart_trend": chart_trend,
         "chart_split": chart_split,
         "chart_ranked": chart_ranked,

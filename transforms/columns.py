@@ -364,8 +364,9 @@ COLUMNS |= {
     "days_insufficient": "Days with readings but too few valid hours to judge.",
     "max_daily": "Highest daily average of the month.",
     "max_ratio": "Highest daily average over the maximum.",
-    "verdict": "exceeded, limit_unknown, incomplete (none over, but not every day judged), "
-    "compliant (every day judged, none over), no_limit.",
+    "verdict": "exceeded (a day or a laboratory sample over), limit_unknown, incomplete (none "
+    "over, but not every day judged), compliant (every day judged, none over), lab_within "
+    "(tested only by a laboratory, every sample within), no_limit.",
     "parameters_exceeded": "Parameters with an exceedance in the month, comma-separated.",
     "episodes": "Episodes of consecutive exceedance days starting in the month.",
     "lowest_valid_share": "Lowest share of valid intervals among the parameters with a limit.",
@@ -398,6 +399,25 @@ COLUMNS |= {
     "limit_min": "Lowest value permitted (pH); null: no minimum.",
     "limit_max": "Highest value permitted, before Kq × Kf; null: no maximum.",
     "multiplied": "True when the permitted maximum is C × Kq × Kf (not pH, not coliforms).",
+    # laboratory results (contract lab-1) and what the reports read of them
+    "sample_id": "The laboratory's sample identifier.",
+    "sampled_at": "When the sample was taken (UTC).",
+    "laboratory": "The laboratory that analysed the sample.",
+    "method": "The analysis method the laboratory names (null: none given).",
+    "on_station": "True when the outlet's station must report the parameter; false: only a "
+    "laboratory may test it.",
+    "lab_samples": "Laboratory results of the month.",
+    "lab_exceeded": "Laboratory results of the month above the permitted limit (or outside "
+    "pH's range).",
+    "lab_max_value": "Highest laboratory result of the month.",
+    "lab_max_ratio": "Highest laboratory result over the permitted maximum.",
+    "enterprise_vi": "The exempted enterprise's name, Vietnamese (null: a park's central plant).",
+    "enterprise_en": "The exempted enterprise's name, English.",
+    "in_park": "The park the outlet is in: its own (a central plant) or its exempted enterprise's.",
+    "starts": "When the event starts (UTC): an episode's first day at 00:00 in Viet Nam, a "
+    "sample's time, a gap's last valid reading.",
+    "ends": "When a gap ends (UTC): the next valid reading, or the period's end.",
+    "hours": "Length of the gap, hours.",
     "kind": "What the parameter measures: concentration, range (pH), measure, count, flow.",
     "field_label_vi": "The field as the submission template labels it, Vietnamese (null: "
     "the whole file).",

@@ -95,6 +95,24 @@ TABLE_COLUMNS: dict[str, str] = {
     "Kq × Kf (C for pH and coliforms); null: no maximum, or unknown (limit_unknown_reason).",
     "marts.fct_wastewater_limits.limit_min": "The permitted minimum (pH); null: none.",
     "marts.fct_wastewater_limits.source": "The permit (its number) or the standard's table.",
+    "reports.rpt_wastewater_events.kind": "episode (consecutive exceedance days), "
+    "lab_exceedance (a laboratory sample over the limit) or gap (no valid reading).",
+    "reports.rpt_wastewater_events.value": "An episode's daily average furthest beyond the "
+    "limit, or the sample's result; null for a gap.",
+    "reports.rpt_wastewater_events.ratio": "That value over the permitted maximum (null: no "
+    "maximum, or pH below its minimum).",
+    "reports.rpt_wastewater_events.parameters": "The parameter, or for a gap every parameter "
+    "silent over the same stretch, comma-separated.",
+    "reports.rpt_wastewater_events.label_vi": "The parameters' names, Vietnamese.",
+    "reports.rpt_wastewater_events.label_en": "The parameters' names, English.",
+    "marts.fct_wastewater_lab_results.value": "The laboratory's result, in the parameter's unit.",
+    "marts.fct_wastewater_lab_results.status": "exceeded, compliant (this sample), "
+    "limit_unknown, no_limit.",
+    "marts.fct_wastewater_lab_results.ratio": "The result over the permitted maximum (null: no "
+    "maximum).",
+    "raw.lab_results.value": "The laboratory's result, in the parameter's unit.",
+    "raw.lab_results.unit": "The parameter's unit (reference.ref_wastewater_parameters), "
+    "whatever spelling the laboratory used.",
     "reports.rpt_method_factors.source": "Where the factor comes from (cited).",
     "reports.rpt_method_factors.not_verified": "The parts of the factor not yet verified "
     "against the original text (all: the whole factor; null: verified).",

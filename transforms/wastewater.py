@@ -622,8 +622,9 @@ def rpt_wastewater_parameters(
     and fault intervals, the month's load (COD, TSS, NH4+), the laboratory's samples and
     those over the limit, and a ``verdict``: exceeded (a day or a lab sample over),
     compliant (every day of the month judged and none over), incomplete (no day over, but
-    days not judged), limit_unknown, no_limit. A parameter only the laboratory tested has a
-    row too, never "compliant": its station did not report it."""
+    days not judged), limit_unknown, no_limit, and for a parameter only the laboratory tested
+    (its station does not report it) lab_within: every sample within the limit, which says
+    nothing of the days between them, so never "compliant"."""
     days = fct_wastewater_daily.group_by("period", "outlet_id", "parameter").agg(
         days_judged=(pl.col("judged") & pl.col("status").is_in(["exceeded", "compliant"])).sum(),
         days_exceeded=(pl.col("status") == "exceeded").sum(),
@@ -645,7 +646,7 @@ def rpt_wastewater_parameters(
     base = pl.concat([fct_wastewater_completeness, lab_only], how="diagonal_relaxed").join(
         fct_wastewater_limits.select(
             "outlet_id", "parameter", "limit_min", "limit_max", "basis", "source",
-            "not_verified", "limit_unknown_reason",
+            "not_verified", "limit_unknown_reason", "on_station",
         ),
         on=["outlet_id", "parameter"],
         how="left",
@@ -658,6 +659,8 @@ def rpt_wastewater_parameters(
         .then(pl.lit("limit_unknown"))
         .when((pl.col("days_exceeded") > 0) | (pl.col("lab_exceeded") > 0))
         .then(pl.lit("exceeded"))
+        .when(~pl.col("on_station"))
+        .then(pl.lit("lab_within"))
         .when(pl.col("days_judged") == days_in)
         .then(pl.lit("compliant"))
         .otherwise(pl.lit("incomplete"))
@@ -690,7 +693,7 @@ def rpt_wastewater_parameters(
     )
 
 
-VERDICT_ORDER = ("exceeded", "limit_unknown", "incomplete", "compliant", "no_limit")
+VERDICT_ORDER = ("exceeded", "limit_unknown", "incomplete", "compliant", "lab_within", "no_limit")
 
 
 def rpt_wastewater_outlets(
@@ -699,6 +702,7 @@ def rpt_wastewater_outlets(
     ref_monitoring_outlets: pl.LazyFrame,
     fct_wastewater_episodes: pl.LazyFrame,
     ref_enterprises: pl.LazyFrame,
+    ref_industrial_parks: pl.LazyFrame,
 ) -> pl.LazyFrame:
     """One row per period and outlet: whose outlet (park or exempted enterprise), its permit
     and standard, the worst verdict over its parameters (exceeded, limit unknown,
@@ -752,6 +756,13 @@ def rpt_wastewater_outlets(
         .join(enterprise_park, on="tax_code", how="left")
         .with_columns(in_park=pl.coalesce("park_code", "enterprise_park"))
         .drop("enterprise_park")
+        .join(
+            ref_industrial_parks.select(
+                in_park="park_code", park_name_vi="name_vi", park_name_en="name_en"
+            ),
+            on="in_park",
+            how="left",
+        )
     )
     return (
         per_outlet.join(counted, on=["period", "outlet_id"], how="left")

@@ -3,6 +3,7 @@ charts, the attached CSV rows and the method. Pure: rows in, dicts out."""
 
 from __future__ import annotations
 
+import calendar
 import copy
 from datetime import datetime
 from typing import Any
@@ -25,6 +26,7 @@ from report_templates.contexts.labels import (
     TOE_GAP_NOTE,
     UNKNOWN_FIGURES,
     WARNING_MSGIDS,
+    WASTEWATER_ACTIONS,
     WASTEWATER_BASIS,
     WASTEWATER_VERDICTS,
     reason_msgid,
@@ -346,17 +348,31 @@ def action_groups(items: list[Row]) -> list[Row]:
     return groups
 
 
-def wastewater_outlets(outlets: list[Row], parameters: list[Row]) -> list[Row]:
-    """Each outlet with its verdict's words and its parameters, those with a limit first
-    (reports.rpt_wastewater_outlets, rpt_wastewater_parameters)."""
+def wastewater_outlets(
+    outlets: list[Row],
+    parameters: list[Row],
+    events: list[Row] = (),  # type: ignore[assignment]
+    daily: list[Row] = (),  # type: ignore[assignment]
+) -> list[Row]:
+    """Each outlet with its verdict's words and the action it asks for, its parameters
+    (those with a limit first), the month's events in time order (episodes, lab samples over
+    the limit, gaps) and a chart for each parameter exceeded (reports.rpt_wastewater_outlets,
+    _parameters, _events, _daily). The worst outlets first: exceeded, limit unknown,
+    incomplete, then within their limits."""
     rows = []
-    for outlet in outlets:
+    order = ("exceeded", "limit_unknown", "incomplete", "compliant", "lab_within", "no_limit")
+    for outlet in sorted(outlets, key=lambda o: (order.index(o["verdict"]), o["outlet_id"])):
         mine = [p for p in parameters if p["outlet_id"] == outlet["outlet_id"]]
-        mine.sort(key=lambda p: (p["basis"] == "none", p["parameter"]))
+        # the station's parameters with a limit, then those only a laboratory tested, then
+        # those reported without a limit
+        mine.sort(
+            key=lambda p: (p["basis"] == "none", not p.get("on_station", True), p["parameter"])
+        )
         rows.append(
             outlet
             | {
                 "verdict_msgid": WASTEWATER_VERDICTS[outlet["verdict"]],
+                "action_msgid": WASTEWATER_ACTIONS.get(outlet["verdict"]),
                 "parameters": [
                     p
                     | {
@@ -365,6 +381,41 @@ def wastewater_outlets(outlets: list[Row], parameters: list[Row]) -> list[Row]:
                     }
                     for p in mine
                 ],
+                "exceeded_vi": ", ".join(p["label_vi"] for p in mine if p["verdict"] == "exceeded"),
+                "exceeded_en": ", ".join(p["label_en"] for p in mine if p["verdict"] == "exceeded"),
+                "events": [e for e in events if e["outlet_id"] == outlet["outlet_id"]],
+                "charts": _daily_charts(
+                    [d for d in daily if d["outlet_id"] == outlet["outlet_id"]]
+                ),
             }
         )
     return rows
+
+
+def _daily_charts(days: list[Row]) -> list[Row]:
+    """One chart per parameter: every day of the month, the daily average where the day
+    was judged (None otherwise), exceeded or not, and the limit."""
+    charts = []
+    for parameter in sorted({d["parameter"] for d in days}):
+        mine = {d["day"]: d for d in days if d["parameter"] == parameter}
+        first = min(mine)
+        last = calendar.monthrange(first.year, first.month)[1]
+        month_days = [first.replace(day=n) for n in range(1, last + 1)]
+        any_row = next(iter(mine.values()))
+        charts.append(
+            {
+                "parameter": parameter,
+                "label_vi": any_row["label_vi"],
+                "label_en": any_row["label_en"],
+                "unit": any_row["unit"],
+                "limit_min": any_row["limit_min"],
+                "limit_max": any_row["limit_max"],
+                "days": [f"{d.day:02d}" for d in month_days],
+                "values": [
+                    mine[d]["value"] if d in mine and mine[d]["judged"] else None
+                    for d in month_days
+                ],
+                "exceeded": [d in mine and mine[d]["status"] == "exceeded" for d in month_days],
+            }
+        )
+    return charts

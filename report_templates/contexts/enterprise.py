@@ -30,8 +30,10 @@ def enterprise_context(
     restatements: list[Row],
     warnings: list[Row] = (),  # type: ignore[assignment]
     actions: list[Row] = (),  # type: ignore[assignment]
+    wastewater: list[Row] = (),  # type: ignore[assignment]
 ) -> Row:
-    """Context of one enterprise's monthly report."""
+    """Context of one enterprise's monthly report; ``wastewater``: its own monitoring
+    outlet, when it is exempted from connecting to its park's central plant."""
     items = metrics(row, with_year_ago=True)
     table = [with_status(t) for t in trend[-TREND_TABLE_MONTHS:]]
     return common | {
@@ -43,6 +45,7 @@ def enterprise_context(
             "name_en": f"{row.get('name_en') or row['name_vi']} ({row['tax_code']})",
         },
         "enterprise": row,
+        "wastewater": list(wastewater),
         # the enterprise receives its report first, to act on it
         "recipients": [
             words.pair("{name} (to act on it)", name=words.Each(row["name_vi"], row["name_en"])),

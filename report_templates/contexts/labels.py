@@ -304,7 +304,23 @@ WASTEWATER_VERDICTS = {
     "limit_unknown": N_("Limit unknown: the register lacks what it rests on (Kq, Kf)"),
     "incomplete": N_("Not every day could be judged: too few valid readings"),
     "compliant": N_("Within its limit every day of the month"),
+    "lab_within": N_("Laboratory samples within the limit (not monitored continuously)"),
     "no_limit": N_("No limit: reported only"),
+}
+# What the agency is asked to do about an outlet, by its month's verdict (none when within
+# its limit every day).
+WASTEWATER_ACTIONS = {
+    "exceeded": N_(
+        "Ask the operator for the cause of each exceedance and the measures taken to correct it"
+    ),
+    "incomplete": N_(
+        "Ask the operator to restore the station's transmission and explain the days without "
+        "enough valid readings"
+    ),
+    "limit_unknown": N_(
+        "Complete the outlet's permit in the register (Kq, Kf or its own limits): until then "
+        "its discharge cannot be judged"
+    ),
 }
 WASTEWATER_BASIS = {
     "permit": N_("the permit's own limit"),

@@ -49,6 +49,7 @@ def province_context(
     pathway: list[Row] = (),  # type: ignore[assignment]
     annual: list[Row] = (),  # type: ignore[assignment]
     actions: list[Row] = (),  # type: ignore[assignment]
+    wastewater: list[Row] = (),  # type: ignore[assignment]
 ) -> Row:
     """Context of the provincial summary."""
     items = metrics(province)
@@ -64,6 +65,7 @@ def province_context(
         "metrics": items,
         "headline": headline(items),
         "actions": action_groups(list(actions)),
+        "wastewater": list(wastewater),
         "members": member_rows(enterprises),
         "parts_differ": parts_differ(province),
         "parks": parks,

@@ -29,6 +29,7 @@ ENV = {k: v for k, v in ENV.items() if k not in ("PREFECT_API_URL", "PREFECT_HOM
 KILLS: dict[str, str] = {
     "mid_landing_reading": "ingest.read:5",  # files being read, nothing committed yet
     "mid_landing_moving": "ingest.moved:5",  # committed; 4 files out of the inbox, the rest in
+    "mid_station_moving": "stations.moved:3",  # a batch committed, 2 files out, the rest in
     "after_landing": "cycle.landed",
     "mid_build": "build.table:12",  # some marts rebuilt, others from the last build
     "after_build": "cycle.built",
@@ -127,6 +128,7 @@ def test_killed_run_then_rerun_equals_an_uninterrupted_run(  # type: ignore[no-u
         landed = con.execute("select count(*), count(distinct sha256) from raw.submission_files")
         assert landed.fetchall() == [(files - 1, files - 1)]  # the demo's duplicate file once
     assert not any((data / "inbox").iterdir()), "no file left behind in the inbox"
+    assert not any((data / "stations").iterdir()), "no station file left behind"
     # Every file seen is answered, though the killed run wrote no receipt: the rerun writes
     # what the ledger says is owed, and closes the killed run as interrupted.
     assert len(list((data / "outbox" / "receipts").rglob("*.html"))) == files

@@ -124,6 +124,14 @@ def test_station_files_land_once_and_every_rejected_line_says_why(settings: Sett
     assert rows(settings, "select rule from ops.station_quarantine where run_id = 'run-2'") == [
         ("duplicate_reading",)
     ]
+    # a batch of nothing but files landed before (a rerun after a crash) lands nothing
+    drop(
+        settings,
+        "again-2.csv",
+        (settings.archive / "stations").glob("*.csv").__next__().read_text(),
+    )
+    third = land_station_files.fn(settings, "run-3")
+    assert (third.files_skipped, third.readings, third.lines_rejected) == (1, 0, 0)
 
 
 def test_a_built_warehouse_judges_the_days_and_names_the_episode(settings: Settings) -> None:
@@ -266,9 +274,9 @@ def test_a_laboratory_s_results_land_are_judged_alone_and_make_an_exceedance(
         )
     }
     # the station sent nothing: COD is exceeded on the lab's word alone; BOD5, tested only
-    # by the lab, is never "compliant" for a month its station did not report
+    # by the lab, is within its limit in the samples, never "compliant" for the month
     assert per_parameter["COD"] == ("exceeded", 1, 1, 0)
-    assert per_parameter["BOD5"] == ("incomplete", 1, 0, 0)
+    assert per_parameter["BOD5"] == ("lab_within", 1, 0, 0)
     assert per_parameter["pH"][:2] == ("incomplete", 0)
     outlet = rows(
         settings,
@@ -276,3 +284,35 @@ def test_a_laboratory_s_results_land_are_judged_alone_and_make_an_exceedance(
         "from reports.rpt_wastewater_outlets where period = '2026-10'",
     )
     assert outlet == [("exceeded", "COD", 2, 1)]
+
+
+@pytest.mark.e2e
+def test_the_monthly_run_names_the_exceedance_in_the_park_and_province_pdfs(province) -> None:  # type: ignore[no-untyped-def]
+    """The session's demo run (tests/flows/conftest.py: a station with two days of readings,
+    COD over its limit on the second, and a lab sample over it): the park report's PDF names
+    the outlet, the parameter and the episode, and the province's page one names the outlet
+    with what to do."""
+    import subprocess
+
+    outbox = province.reference / "outbox" / "2026-10"
+    parks = (province.reference / "register" / "industrial_parks.csv").read_text(encoding="utf-8")
+    park_pdf = outbox / "parks" / f"{parks.splitlines()[1].split(',')[0]}_2026-10.pdf"
+
+    def text(pdf: Path, pages: str = "") -> str:
+        args = ["pdftotext", "-layout", *(["-f", pages, "-l", pages] if pages else [])]
+        out = subprocess.run([*args, str(pdf), "-"], capture_output=True, check=True).stdout
+        return " ".join(out.decode().split())
+
+    park = text(park_pdf)
+    assert "Trạm xử lý nước thải tập trung thử nghiệm" in park
+    assert "Vượt giới hạn cho phép" in park and "Exceeded its permitted limit" in park
+    # the episode, its day and peak against the limit, and the lab sample
+    assert "02/10/2026 (1 ngày / days)" in park
+    assert "81,0 mg/L = 1,20 × giới hạn / the limit 67,5" in park
+    assert "S-02 · 02/10/2026 09:30 (UTC+7): 88,0 mg/L" in park
+    first_page = text(outbox / "province_2026-10.pdf", "1") + text(
+        outbox / "province_2026-10.pdf", "2"
+    )
+    assert "Điểm xả nước thải cần xử lý Wastewater outlets to act on (1)" in first_page
+    assert "Wastewater outlets: Vượt giới hạn cho phép / Exceeded its permitted limit 1" in first_page
+    assert "Trạm xử lý nước thải tập trung thử nghiệm" in first_page

@@ -6,7 +6,7 @@ an unreported figure would.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flows.report_data import frame
@@ -26,6 +26,7 @@ COMMON: dict[str, Any] = {
     "previous_period": "2026-09",
     "frame": frame(AGENCY, PERIOD),
     "recipients": list(AGENCY.recipients),
+    "wastewater_rule": {"min_valid_hours": 18, "gap_minutes": 60},
     "as_of_date": date(2026, 11, 15),
     "due_day": 15,
     "demo": True,
@@ -347,7 +348,9 @@ def park() -> dict[str, Any]:
         [ENTERPRISE, LATE],
         _trend("VSIP1"),
         actions=[a for a in ACTIONS if a["park_code"] == PARK["park_code"]],
-        wastewater=contexts.wastewater_outlets([OUTLET], OUTLET_PARAMETERS),
+        wastewater=contexts.wastewater_outlets(
+            [OUTLET], OUTLET_PARAMETERS, OUTLET_EVENTS, OUTLET_DAILY
+        ),
     )
 
 
@@ -359,11 +362,40 @@ OUTLET = Row(
     permit_number="101/GPMT-UBND (demo)",
     standard="QCVN 40:2011/BTNMT",
     column_code="A",
+    tax_code=None,
+    in_park="VSIP1",
+    park_name_vi="KCN Việt Nam – Singapore (VSIP I)",
+    park_name_en="VSIP I",
+    enterprise_vi=None,
+    enterprise_en=None,
     verdict="exceeded",
     parameters_exceeded="COD",
     days_exceeded=3,
     episodes=1,
+    lab_samples=4,
+    lab_exceeded=1,
     lowest_valid_share=0.926,
+    volume_m3=None,
+    volume_lower_bound_m3=104_512.0,
+)
+# an exempted enterprise's own station, within its limits every day (the province's table)
+OUTLET_2 = OUTLET | Row(
+    outlet_id="WW-3700000001",
+    name_vi="Trạm xử lý nước thải của Công ty TNHH Dệt may Minh Phát",
+    name_en="Wastewater treatment plant of Minh Phat Textile Co., Ltd.",
+    park_code=None,
+    tax_code="3700000001",
+    permit_number="215/GPMT-UBND (demo)",
+    column_code="B",
+    verdict="compliant",
+    parameters_exceeded=None,
+    days_exceeded=0,
+    episodes=0,
+    lab_samples=0,
+    lab_exceeded=0,
+    lowest_valid_share=0.994,
+    volume_m3=13_212.5,
+    volume_lower_bound_m3=13_212.5,
 )
 
 
@@ -375,13 +407,35 @@ def _parameter(parameter: str, label: str, unit: str, **values: Any) -> Row:
 OUTLET_PARAMETERS = [
     _parameter("COD", "COD", "mg/L", limit_min=None, limit_max=67.5, basis="standard_kq_kf",
                days_judged=31, days_exceeded=3, max_daily=97.4, max_ratio=1.443,
-               valid_share=0.926, verdict="exceeded"),
+               valid_share=0.926, verdict="exceeded", lab_samples=2, lab_exceeded=1,
+               load_kg=None, load_lower_bound_kg=4_310.2),
     _parameter("pH", "pH", "pH", limit_min=6.0, limit_max=9.0, basis="standard",
                days_judged=29, days_exceeded=0, max_daily=7.5, max_ratio=0.83,
-               valid_share=0.926, verdict="incomplete"),
+               valid_share=0.926, verdict="incomplete", lab_samples=2, lab_exceeded=0,
+               load_kg=None, load_lower_bound_kg=None),
     _parameter("FLOW_OUT", "Lưu lượng nước thải ra", "m³/h", limit_min=None, limit_max=None,
                basis="none", days_judged=0, days_exceeded=0, max_daily=160.2, max_ratio=None,
-               valid_share=1.0, verdict="no_limit"),
+               valid_share=1.0, verdict="no_limit", lab_samples=0, lab_exceeded=0,
+               load_kg=None, load_lower_bound_kg=None),
+]  # fmt: skip
+OUTLET_EVENTS = [
+    Row(outlet_id="WW-VSIP1", kind="episode", starts=datetime(2026, 10, 7, 17),
+        first_day=date(2026, 10, 8), last_day=date(2026, 10, 10), label_vi="COD",
+        label_en="COD", unit="mg/L", days=3, value=97.4, ratio=1.443, limit_min=None,
+        limit_max=67.5),
+    Row(outlet_id="WW-VSIP1", kind="lab_exceedance", starts=datetime(2026, 10, 9, 2, 30),
+        label_vi="COD", label_en="COD", unit="mg/L", value=88.0, ratio=1.304, limit_min=None,
+        limit_max=67.5, sample_id="VSIP1-20261009", laboratory="Phòng thí nghiệm (demo)",
+        method="SMEWW 5220C:2017"),
+    Row(outlet_id="WW-VSIP1", kind="gap", starts=datetime(2026, 10, 19, 17),
+        ends=datetime(2026, 10, 21, 17), label_vi="pH, COD", label_en="pH, COD", hours=48.0),
+]  # fmt: skip
+OUTLET_DAILY = [
+    Row(outlet_id="WW-VSIP1", parameter="COD", label_vi="COD", label_en="COD", unit="mg/L",
+        day=date(2026, 10, d), value=97.4 if 8 <= d <= 10 else 40.0 + d,
+        judged=d not in (20, 21), status="exceeded" if 8 <= d <= 10 else "compliant",
+        limit_min=None, limit_max=67.5)
+    for d in range(1, 32)
 ]  # fmt: skip
 
 
@@ -408,6 +462,7 @@ def province() -> dict[str, Any]:
         pathway,
         annual,
         actions=ACTIONS,
+        wastewater=contexts.wastewater_outlets([OUTLET, OUTLET_2], OUTLET_PARAMETERS),
     )
 
 
