@@ -33,11 +33,12 @@ run: demo  ## run the monthly cycle for the latest month past its due day (PERIO
 test: setup-dev  ## set up (with chromium for the HTML tests) and run the test suite
 	@$(PY) -m pytest
 
-bench: setup  ## benchmarks (ratios against floors measured in the same run) → bench/results/ (~15 min)
+bench: setup  ## benchmarks (ratios against floors measured in the same run) → bench/results/ (~22 min)
 	@$(PY) -m bench.validation --lines 1000000
 	@$(PY) -m bench.render --enterprises 40
 	@$(PY) -m bench.province --enterprises 1000 10000
 	@$(PY) -m bench.cycle --enterprises 1000
+	@$(PY) -m bench.stations --outlets 50
 
 fuzz: setup-dev  ## fuzz the intake: FUZZ_EXAMPLES (default 1000) random hostile files (~10 min)
 	@NETZERO_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),1000) NETZERO_FUZZ_RANDOM=1 \

@@ -94,17 +94,22 @@ def run_suite(frame: pl.DataFrame, suite: Any, key: str = "row_key") -> SuiteRun
     context = _context()
     source = context.data_sources.add_or_update_pandas(f"frames_{suite.name}")
     asset = source.add_dataframe_asset(f"asset_{len(source.assets)}")
-    batch = asset.add_batch_definition_whole_dataframe("all_rows").get_batch(
-        batch_parameters={"dataframe": frame.to_arrow().to_pandas()}
-    )
-    outcome = batch.validate(
-        suite,
-        result_format={
-            "result_format": "COMPLETE",
-            "unexpected_index_column_names": [key],
-            "return_unexpected_index_query": False,
-        },
-    )
+    try:
+        batch = asset.add_batch_definition_whole_dataframe("all_rows").get_batch(
+            batch_parameters={"dataframe": frame.to_arrow().to_pandas()}
+        )
+        outcome = batch.validate(
+            suite,
+            result_format={
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": [key],
+                "return_unexpected_index_query": False,
+            },
+        )
+    finally:
+        # The context would keep every asset, and with it every frame validated: a run
+        # that validates batch after batch (the stations) would hold them all.
+        source.delete_asset(asset.name)
     errors = [
         f"{(r.expectation_config.meta or {}).get('rule', r.expectation_config.type)}: {message}"
         for r in outcome.results

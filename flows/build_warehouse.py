@@ -28,14 +28,29 @@ def build_warehouse(settings: Settings, phase: Phase | None = None) -> list[str]
     warehouse holds data for (marts.dim_periods)."""
     chosen = [m for m in MODELS if phase is None or m.phase == phase]
     given = _options(settings)
+    last_use = _last_use(chosen)
     with wh.connect(settings.warehouse) as con:
         tables: dict[str, pl.LazyFrame] = {}  # what this build read or made, by table
-        for model in chosen:
+        for position, model in enumerate(chosen):
             _build(con, model, tables, given)
+            # A table no later model reads leaves memory now, not at the end of the build:
+            # a month of station readings would otherwise be held twice over (raw, staging).
+            for table in [t for t in tables if last_use.get(t, -1) <= position]:
+                del tables[table]
             failpoint("build.table")
         wh.comment_columns(con, COMMENTED, dictionary.describe)
         periods = wh.read_table(con, "marts.dim_periods")["period"]
     return periods.to_list()
+
+
+def _last_use(models: list[Model]) -> dict[str, int]:
+    """Each table's position of the last model (of ``models``) that reads it."""
+    last: dict[str, int] = {}
+    for position, model in enumerate(models):
+        if model.transform is not None:
+            for table in inputs(model).values():
+                last[table] = position
+    return last
 
 
 def _options(settings: Settings) -> Options:
@@ -64,6 +79,9 @@ def _build(
     if model.transform is None:
         wh.build_sql_model(con, schema, name)
         return
+    if model.partition:
+        _build_partitioned(con, model, tables, settings, model.partition)
+        return
     frames = {}
     for parameter, table in inputs(model).items():
         if table not in tables:
@@ -74,3 +92,60 @@ def _build(
     result = model.transform(**frames, **options(model, settings)).collect()
     wh.replace_table(con, result, model.table, comment=model.grain())
     tables[model.table] = result.lazy()
+
+
+def _build_partitioned(
+    con: duckdb.DuckDBPyConnection,
+    model: Model,
+    tables: dict[str, pl.LazyFrame],
+    settings: Options,
+    column: str,
+) -> None:
+    """Build a model one value of ``column`` at a time (Model.partition): each input holding
+    the column read for that value only (from this build's frames, or from the warehouse),
+    the others whole; each part's rows appended. Memory holds one value's rows, not all."""
+    sources = inputs(model)
+    holding = {
+        parameter: table
+        for parameter, table in sources.items()
+        if column in (tables[table].collect_schema() if table in tables else _columns(con, table))
+    }
+    values = sorted(
+        {
+            value
+            for table in holding.values()
+            for value in (
+                tables[table].select(column).unique().collect()[column]
+                if table in tables
+                else wh.query(con, f"select distinct {column} from {table}")[column]
+            )
+            if value is not None
+        }
+    )
+    for position, value in enumerate(values or [None]):
+        frames = {}
+        for parameter, table in sources.items():
+            if parameter not in holding:
+                if table not in tables:
+                    tables[table] = wh.read_table(con, table).lazy()
+                frames[parameter] = tables[table]
+            elif table in tables:
+                frames[parameter] = tables[table].filter(pl.col(column) == value)
+            else:
+                frames[parameter] = wh.query(
+                    con, f"select * from {table} where {column} = ? order by all", [value]
+                ).lazy()
+        part = model.transform(**frames, **options(model, settings)).collect()  # type: ignore[misc]
+        if position == 0:
+            wh.replace_table(con, part, model.table, comment=model.grain())
+        else:
+            wh.append_rows(con, part, model.table)
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    schema, name = table.split(".")
+    found = con.execute(
+        "select column_name from duckdb_columns() where schema_name = ? and table_name = ?",
+        [schema, name],
+    ).fetchall()
+    return {row[0] for row in found}

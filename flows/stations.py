@@ -14,11 +14,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import polars as pl
 from prefect import task
 
@@ -36,9 +36,12 @@ from transforms import station_contract as contract
 from transforms import wastewater
 
 log = logging.getLogger("netzero.stations")
-# Files per transaction: large enough that a month lands in a few commits, small enough
-# that a batch's lines stay well under a gigabyte.
-BATCH_FILES = 2000
+# A transaction takes files until it holds this many lines (or files): large enough that a
+# month of a province (≈ 450,000 files) lands in a few dozen commits and the GX suites' fixed
+# cost is paid a few dozen times, small enough that a batch stays a few hundred megabytes.
+BATCH_LINES = 60_000
+BATCH_FILES = 10_000
+DUCKDB_MEMORY_MB = 256
 
 
 @dataclass
@@ -56,34 +59,57 @@ class _Batch:
     run_id: str
     now: datetime
     files: list[dict[str, object]] = field(default_factory=list)
-    lines: list[pl.DataFrame] = field(default_factory=list)
-    lab_lines: list[pl.DataFrame] = field(default_factory=list)
+    # each line's cells, then its file's sha256 and its line number: one frame per batch
+    lines: list[list[object]] = field(default_factory=list)
+    lab_lines: list[list[object]] = field(default_factory=list)
     quarantine: list[dict[str, object]] = field(default_factory=list)
-    moves: list[tuple[Path, Path, Path, tuple[int, int, int]]] = field(default_factory=list)
+    moves: list[tuple[Path, Path, bytes, tuple[int, int, int]]] = field(default_factory=list)
     aside: list[tuple[Path, Path]] = field(default_factory=list)  # refused entries, moved whole
     names: dict[str, str] = field(default_factory=dict)  # sha256 → file name, this batch
 
 
 @task(**IO_RETRY)
 def land_station_files(settings: Settings, run_id: str) -> StationResult:
-    """Land every new file of the stations' drop folder, in batches of ``BATCH_FILES``."""
+    """Land every new file of the stations' drop folder, in batches (``BATCH_LINES``)."""
     result = StationResult()
     folder = settings.stations_inbox
     if not folder.is_dir():
         return result
+    # (arrival, name): files land in the order they arrived
     entries = sorted(
-        (e for e in os.scandir(folder) if not in_progress(Path(e.path))),
-        key=lambda e: (e.stat(follow_symlinks=False).st_mtime_ns, e.name),
+        (e.stat(follow_symlinks=False).st_mtime_ns, e.name)
+        for e in os.scandir(folder)
+        if not in_progress(Path(e.path))
     )
+    # One connection for the whole landing: opening the warehouse for each step of each
+    # batch costs time and leaves memory behind at every opening.
     with wh.connect(settings.warehouse) as con:
-        landed = set(wh.query(con, "select sha256 from raw.station_files")["sha256"].to_list())
-        register = wh.read_table(con, "reference.ref_monitoring_outlets")
-        parameters = wh.read_table(con, "reference.ref_wastewater_parameters")
+        # DuckDB would keep every page it reads or appends (up to 80 % of the machine's
+        # memory); a month of readings need not stay: pages beyond this go back to the file.
+        con.execute(f"set memory_limit = '{DUCKDB_MEMORY_MB}MB'")
+        _land(settings, con, folder, entries, run_id, result)
+    return result
+
+
+def _land(
+    settings: Settings,
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    entries: list[tuple[int, str]],
+    run_id: str,
+    result: StationResult,
+) -> None:
+    register = wh.read_table(con, "reference.ref_monitoring_outlets")
+    parameters = wh.read_table(con, "reference.ref_wastewater_parameters")
     outlet_parameters = wastewater.outlet_parameters(register.lazy()).collect()
-    for start in range(0, len(entries), BATCH_FILES):
+    start = 0
+    while start < len(entries):
         batch = _Batch(run_id, datetime.now(UTC).replace(tzinfo=None))
-        for entry in entries[start : start + BATCH_FILES]:
-            path = Path(entry.path)
+        reads: list[tuple[Path, Read, str]] = []
+        lines = 0
+        while start < len(entries) and lines < BATCH_LINES and len(reads) < BATCH_FILES:
+            path = folder / entries[start][1]
+            start += 1
             read = read_jailed(path)
             if isinstance(read, Refused):
                 _refuse(batch, path, read.reason_vi, read.reason_en, settings)
@@ -92,20 +118,24 @@ def land_station_files(settings: Settings, run_id: str) -> StationResult:
                 )
                 result.files_rejected += 1
             elif read is not None:
-                result_of = _add(batch, path, read, landed, settings)
-                setattr(result, result_of, getattr(result, result_of) + 1)
+                reads.append((path, read, hashlib.sha256(read.data).hexdigest()))
+                lines += read.data.count(b"\n")
             failpoint("stations.read")
+        landed = _landed(con, [sha for _, _, sha in reads])
+        for path, read, sha in reads:
+            result_of = _add(batch, path, read, sha, landed, settings)
+            setattr(result, result_of, getattr(result, result_of) + 1)
         readings, problems, results = _check(
             batch.lines,
             suites.known_stations(outlet_parameters, parameters, batch.now),
             parameters,
-            settings,
+            con,
         )
         lab, lab_problems, lab_checks = _check(
             batch.lab_lines,
             suites.known_stations(outlet_parameters, parameters, batch.now, lab=True),
             parameters,
-            settings,
+            con,
             lab=True,
         )
         problems = pl.concat([problems, lab_problems], how="diagonal_relaxed")
@@ -114,14 +144,24 @@ def land_station_files(settings: Settings, run_id: str) -> StationResult:
         if not problems.is_empty():  # a batch of files all landed before has no lines
             result.lines_rejected += problems.select("sha256", "line_no").n_unique()
         checks = pl.concat([results, lab_checks], how="diagonal_relaxed")
-        _commit(settings, batch, readings, lab, problems, checks)
+        _commit(con, batch, readings, lab, problems, checks)
         _place(batch)
-    return result
 
 
-def _add(batch: _Batch, path: Path, read: Read, landed: set[str], settings: Settings) -> str:
+def _landed(con: duckdb.DuckDBPyConnection, shas: list[str]) -> set[str]:
+    """Which of these files landed before (a rerun's, or the same bytes sent again)."""
+    if not shas:
+        return set()
+    con.register("_batch", pl.DataFrame({"sha256": shas}).to_arrow())
+    found = wh.query(con, "select sha256 from raw.station_files join _batch using (sha256)")
+    con.unregister("_batch")
+    return set(found["sha256"].to_list())
+
+
+def _add(
+    batch: _Batch, path: Path, read: Read, sha: str, landed: set[str], settings: Settings
+) -> str:
     """Parse one file into the batch; returns which count it adds to."""
-    sha = hashlib.sha256(read.data).hexdigest()
     target = settings.archive / "stations" / f"{sha}.csv"
     if sha in landed or sha in batch.names:
         _keep(batch, path, read, target)  # the same bytes again: nothing new to land
@@ -143,15 +183,14 @@ def _add(batch: _Batch, path: Path, read: Read, landed: set[str], settings: Sett
     except UnreadableFile as error:
         _refuse(batch, path, error.reason_vi, error.reason_en, settings, read, sha)
         return "files_rejected"
-    columns = header
-    width = len(columns)
-    body = [(row + [""] * width)[:width] for row in rows[1:] if any(c.strip() for c in row)]
-    lines = pl.DataFrame(body, schema=dict.fromkeys(columns, pl.String), orient="row")
-    lines = lines.with_columns(
-        sha256=pl.lit(sha), line_no=pl.int_range(2, len(body) + 2, dtype=pl.Int32)
-    )
-    lab = columns == contract.LAB_COLUMNS
-    (batch.lab_lines if lab else batch.lines).append(lines)
+    width = len(header)
+    lab = header == contract.LAB_COLUMNS
+    body = batch.lab_lines if lab else batch.lines
+    count = 0
+    for line_no, row in enumerate(rows[1:], start=2):
+        if any(cell.strip() for cell in row):
+            body.append([*(row + [""] * width)[:width], sha, line_no])
+            count += 1
     batch.names[sha] = path.name
     batch.files.append(
         {
@@ -159,7 +198,7 @@ def _add(batch: _Batch, path: Path, read: Read, landed: set[str], settings: Sett
             "file_name": path.name,
             "contract_version": contract.LAB_CONTRACT_VERSION if lab else contract.CONTRACT_VERSION,
             "size_bytes": len(read.data),
-            "line_count": len(body),
+            "line_count": count,
             "received_at": read.received_at,
             "landed_at": batch.now,
             "run_id": batch.run_id,
@@ -171,18 +210,20 @@ def _add(batch: _Batch, path: Path, read: Read, landed: set[str], settings: Sett
 
 
 def _check(
-    chunks: list[pl.DataFrame],
+    body: list[list[object]],
     known: suites.KnownStations,
     parameters: pl.DataFrame,
-    settings: Settings,
+    con: duckdb.DuckDBPyConnection,
     lab: bool = False,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The batch's readings (or, ``lab``, laboratory results) that pass both suites, one
     problem row per line and rule broken, and the suites' results (ops.validation_results)."""
-    if not chunks:
+    if not body:
         return pl.DataFrame(), pl.DataFrame(), pl.DataFrame()
+    columns = contract.LAB_COLUMNS if lab else contract.COLUMNS
+    schema = dict.fromkeys(columns, pl.String) | {"sha256": pl.String, "line_no": pl.Int32}
     prepare = suites.prepared_lab if lab else suites.prepared
-    lines = prepare(pl.concat(chunks), known, parameters)
+    lines = prepare(pl.DataFrame(body, schema=schema, orient="row"), known, parameters)
     shape = run_suite(
         lines.select(suites.LAB_CHECKED if lab else suites.CHECKED), suites.suite(known, lab)
     )
@@ -201,18 +242,14 @@ def _check(
     )
     key = contract.LAB_KEY if lab else contract.KEY
     table = "raw.lab_results" if lab else "raw.station_readings"
-    with wh.connect(settings.warehouse, read_only=True) as con:
-        if lab:
-            landed = wh.query(con, f"select {', '.join(key)} from {table}")
-        else:
-            bounds = passed.select(
-                low=pl.col("measured_at").min(), high=pl.col("measured_at").max()
-            ).row(0)
-            landed = wh.query(
-                con,
-                f"select {', '.join(key)} from {table} where measured_at between ? and ?",
-                list(bounds),
-            )
+    # Only the batch's own keys are looked up: what landed before for them, nothing more
+    # (a window of time would bring back every outlet's month when files arrive outlet by
+    # outlet).
+    con.register("_keys", passed.select(key).unique().to_arrow())
+    landed = wh.query(
+        con, f"select {', '.join(key)} from {table} semi join _keys using ({', '.join(key)})"
+    )
+    con.unregister("_keys")
     marked = suites.with_repeats(passed, landed, key)
     unique = run_suite(marked.select("row_key", "is_repeat"), suites.unique_suite(lab))
     repeats = unique.failures.select("row_key", "rule", "field")
@@ -259,7 +296,7 @@ def _reason(row: dict[str, object]) -> tuple[str, str]:
 
 
 def _commit(
-    settings: Settings,
+    con: duckdb.DuckDBPyConnection,
     batch: _Batch,
     readings: pl.DataFrame,
     lab: pl.DataFrame,
@@ -303,28 +340,27 @@ def _commit(
             for f in batch.files
         ]
     )
-    with wh.connect(settings.warehouse) as con:
-        con.begin()
-        wh.append_rows(con, files, "raw.station_files")
-        if not readings.is_empty():
-            wh.append_rows(
-                con,
-                readings.select(
-                    "sha256", "line_no", "outlet_id", "parameter", "measured_at", "value",
-                    "unit", "status",
-                ),
-                "raw.station_readings",
-            )  # fmt: skip
-        if not lab.is_empty():
-            wh.append_rows(con, lab, "raw.lab_results")
-        wh.append_rows(con, pl.DataFrame(batch.quarantine), "ops.station_quarantine")
-        if not results.is_empty():
-            wh.append_rows(
-                con,
-                results.with_columns(run_id=pl.lit(batch.run_id), validated_at=pl.lit(batch.now)),
-                "ops.validation_results",
-            )
-        con.commit()
+    con.begin()
+    wh.append_rows(con, files, "raw.station_files")
+    if not readings.is_empty():
+        wh.append_rows(
+            con,
+            readings.select(
+                "sha256", "line_no", "outlet_id", "parameter", "measured_at", "value",
+                "unit", "status",
+            ),
+            "raw.station_readings",
+        )  # fmt: skip
+    if not lab.is_empty():
+        wh.append_rows(con, lab, "raw.lab_results")
+    wh.append_rows(con, pl.DataFrame(batch.quarantine), "ops.station_quarantine")
+    if not results.is_empty():
+        wh.append_rows(
+            con,
+            results.with_columns(run_id=pl.lit(batch.run_id), validated_at=pl.lit(batch.now)),
+            "ops.validation_results",
+        )
+    con.commit()
     failpoint("stations.committed")
 
 
@@ -359,31 +395,52 @@ def _refuse(
 
 
 def _keep(batch: _Batch, path: Path, read: Read, target: Path) -> None:
-    """The bytes read, written beside ``target`` now; they take its place after the commit."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".incoming-", delete=False) as f:
-        f.write(read.data)
-    os.utime(f.name, ns=(read.signature[2], read.signature[2]))
-    batch.moves.append((path, target, Path(f.name), read.signature))
+    """The file goes to ``target`` after the commit: renamed there while it is still the
+    one that was read, else (it changed since) the bytes read are written there."""
+    batch.moves.append((path, target, read.data, read.signature))
 
 
 def _place(batch: _Batch) -> None:
-    """After the commit: each copy takes its place, each file leaves the drop folder if it
-    is still the one that was read; a refused entry (a link, a folder) is moved aside whole,
-    a link removed (it holds no data of its own)."""
+    """After the commit: each file leaves the drop folder for its place (renamed if it is
+    still the one that was read; if it changed, the bytes read are kept and the file is left
+    for the next run); a refused entry (a link, a folder) is moved aside whole, a link
+    removed (it holds no data of its own)."""
     for path, target in batch.aside:
         target.parent.mkdir(parents=True, exist_ok=True)
         if path.is_symlink():
             path.unlink(missing_ok=True)
         elif path.exists() and not target.exists():
             os.replace(path, target)
-    for path, target, copy, signature in batch.moves:
+    folders: set[Path] = set()
+    for path, target, data, signature in batch.moves:
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        still = unchanged(path, signature)
         if target.exists():
-            copy.unlink(missing_ok=True)
+            if still:
+                path.unlink(missing_ok=True)  # the same bytes are there already
+        elif still:
+            _rename_or_copy(path, target, data)
         else:
-            os.replace(copy, target)
-        if unchanged(path, signature):
-            path.unlink(missing_ok=True)
-        else:
+            _write(target, data, signature)
             log.warning("%s changed after it was read: left for the next run", path.name)
         failpoint("stations.moved")
+
+
+def _rename_or_copy(path: Path, target: Path, data: bytes) -> None:
+    try:
+        os.replace(path, target)
+    except OSError:  # another file system: write the bytes read, then let the file go
+        _write(target, data, None)
+        path.unlink(missing_ok=True)
+
+
+def _write(target: Path, data: bytes, signature: tuple[int, int, int] | None) -> None:
+    """The bytes, written whole beside ``target`` then renamed onto it."""
+    partial = target.with_name(f".incoming-{target.name}")
+    with partial.open("wb") as handle:
+        handle.write(data)
+    if signature is not None:
+        os.utime(partial, ns=(signature[2], signature[2]))
+    os.replace(partial, target)

@@ -76,6 +76,10 @@ class Model:
     fixed: Mapping[str, object] = field(default_factory=dict)  # options set by the model
     comment: str | None = None  # the table's comment, when not the docstring's grain
     phase: Phase = "warehouse"
+    # Built one value of this column at a time: every input holding the column is read for
+    # that value only. For what no memory should hold whole (a month of five-minute station
+    # readings); the transform must not look across values.
+    partition: str | None = None
 
     @property
     def name(self) -> str:
@@ -152,12 +156,17 @@ MODELS: tuple[Model, ...] = (
         "staging.stg_station_readings",
         wastewater.stg_station_readings,
         inputs={"raw_station_readings": "raw.station_readings"},
+        partition="outlet_id",
     ),
-    Model("marts.fct_wastewater_hourly", wastewater.fct_wastewater_hourly),
+    Model("marts.fct_wastewater_hourly", wastewater.fct_wastewater_hourly, partition="outlet_id"),
     Model("marts.fct_wastewater_daily", wastewater.fct_wastewater_daily),
     Model("marts.fct_wastewater_episodes", wastewater.fct_wastewater_episodes),
-    Model("marts.fct_wastewater_completeness", wastewater.fct_wastewater_completeness),
-    Model("marts.fct_wastewater_gaps", wastewater.fct_wastewater_gaps),
+    Model(
+        "marts.fct_wastewater_completeness",
+        wastewater.fct_wastewater_completeness,
+        partition="outlet_id",
+    ),
+    Model("marts.fct_wastewater_gaps", wastewater.fct_wastewater_gaps, partition="outlet_id"),
     Model("marts.fct_wastewater_loads", wastewater.fct_wastewater_loads),
     Model(
         "staging.stg_lab_results",

@@ -206,24 +206,33 @@ def daily_compliance(daily: pl.LazyFrame, limits: pl.LazyFrame) -> pl.LazyFrame:
         on=["outlet_id", "parameter"],
         how="left",
     )  # fmt: skip
+    return joined.with_columns(**against_limit(pl.col("judged"))).sort(
+        "outlet_id", "parameter", "day"
+    )
+
+
+def against_limit(judged: pl.Expr | None = None) -> dict[str, pl.Expr]:
+    """A ``value`` against its row's limit (``limit_min``, ``limit_max``, ``basis``,
+    ``limit_unknown_reason``), the one rule for a day and a lab sample: ``status`` no_limit,
+    limit_unknown, insufficient_data (when ``judged`` is false), exceeded (above the
+    maximum or below the minimum) or compliant; ``ratio``: value over the maximum."""
     above = pl.col("limit_max").is_not_null() & (pl.col("value") > pl.col("limit_max"))
     below = pl.col("limit_min").is_not_null() & (pl.col("value") < pl.col("limit_min"))
-    no_limit = pl.col("basis").is_null() | (pl.col("basis") == "none")
     status = (
-        pl.when(no_limit)
+        pl.when(pl.col("basis").is_null() | (pl.col("basis") == "none"))
         .then(pl.lit("no_limit"))
         .when(pl.col("limit_unknown_reason").is_not_null())
         .then(pl.lit("limit_unknown"))
-        .when(~pl.col("judged"))
+        .when(~judged if judged is not None else pl.lit(False))
         .then(pl.lit("insufficient_data"))
         .when(above | below)
         .then(pl.lit("exceeded"))
         .otherwise(pl.lit("compliant"))
     )
-    return joined.with_columns(
-        status=status,
-        ratio=pl.when(pl.col("limit_max") > 0).then(pl.col("value") / pl.col("limit_max")),
-    ).sort("outlet_id", "parameter", "day")
+    return {
+        "status": status,
+        "ratio": pl.when(pl.col("limit_max") > 0).then(pl.col("value") / pl.col("limit_max")),
+    }
 
 
 def episodes(compliance: pl.LazyFrame) -> pl.LazyFrame:
@@ -566,21 +575,7 @@ def lab_compliance(results: pl.LazyFrame, limits: pl.LazyFrame) -> pl.LazyFrame:
         on=["outlet_id", "parameter"],
         how="left",
     )  # fmt: skip
-    above = pl.col("limit_max").is_not_null() & (pl.col("value") > pl.col("limit_max"))
-    below = pl.col("limit_min").is_not_null() & (pl.col("value") < pl.col("limit_min"))
-    status = (
-        pl.when(pl.col("basis").is_null() | (pl.col("basis") == "none"))
-        .then(pl.lit("no_limit"))
-        .when(pl.col("limit_unknown_reason").is_not_null())
-        .then(pl.lit("limit_unknown"))
-        .when(above | below)
-        .then(pl.lit("exceeded"))
-        .otherwise(pl.lit("compliant"))
-    )
-    return joined.with_columns(
-        status=status,
-        ratio=pl.when(pl.col("limit_max") > 0).then(pl.col("value") / pl.col("limit_max")),
-    )
+    return joined.with_columns(**against_limit())
 
 
 def stg_lab_results(raw_lab_results: pl.LazyFrame) -> pl.LazyFrame:

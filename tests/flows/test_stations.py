@@ -314,5 +314,36 @@ def test_the_monthly_run_names_the_exceedance_in_the_park_and_province_pdfs(prov
         outbox / "province_2026-10.pdf", "2"
     )
     assert "Điểm xả nước thải cần xử lý Wastewater outlets to act on (1)" in first_page
-    assert "Wastewater outlets: Vượt giới hạn cho phép / Exceeded its permitted limit 1" in first_page
+    assert (
+        "Wastewater outlets: Vượt giới hạn cho phép / Exceeded its permitted limit 1" in first_page
+    )
     assert "Trạm xử lý nước thải tập trung thử nghiệm" in first_page
+
+
+@pytest.mark.e2e
+def test_the_analysts_copies_carry_the_wastewater_tables(province) -> None:  # type: ignore[no-untyped-def]
+    """The published snapshot holds every wastewater table, the readings included; the
+    Parquet export the marts and report tables, with their comments."""
+    published = province.reference / "published"
+    with duckdb.connect(str(published / "netzero.duckdb"), read_only=True) as con:
+        counts = dict(
+            con.execute(
+                "select 'readings', count(*) from raw.station_readings union all "
+                "select 'lab', count(*) from raw.lab_results union all "
+                "select 'episodes', count(*) from marts.fct_wastewater_episodes"
+            ).fetchall()
+        )
+        parquet = published / "parquet"
+        daily, comment = con.execute(
+            "select (select count(*) from read_parquet(?)), "
+            "(select value from parquet_kv_metadata(?) where key = 'comment')",
+            [str(parquet / "marts" / "fct_wastewater_daily.parquet")] * 2,
+        ).fetchone()  # type: ignore[misc]
+        outlets = con.execute(
+            "select outlet_id, verdict from read_parquet(?) where period = '2026-10'",
+            [str(parquet / "reports" / "rpt_wastewater_outlets.parquet")],
+        ).fetchall()
+    assert counts == {"readings": 48 * 12 * 3, "lab": 1, "episodes": 1}
+    assert daily == 3 * 2  # COD, pH and flow, two days
+    assert b"daily average" in comment
+    assert [verdict for _, verdict in outlets] == ["exceeded"]
