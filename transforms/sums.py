@@ -23,3 +23,10 @@ def known_sum(expr: pl.Expr) -> pl.Expr:
     """``stable_sum`` of the known values, null when none is known: adding up nothing known
     gives an unknown, not a zero (transforms/unknowns.py)."""
     return pl.when(expr.is_not_null().any()).then(stable_sum(expr))
+
+
+def stable_mean(expr: pl.Expr) -> pl.Expr:
+    """Like ``expr.mean()`` (nulls skipped, null when there is nothing), from ``stable_sum``:
+    a daily average of hourly averages gives the same bits on every rebuild."""
+    count = expr.is_not_null().sum()
+    return pl.when(count > 0).then(stable_sum(expr) / count)

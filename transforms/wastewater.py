@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from transforms.periods import month_start
+from transforms.sums import stable_mean, stable_sum
 
 VIETNAM = pl.duration(hours=7)
 VALID = "measuring"
@@ -177,7 +178,7 @@ def hourly_averages(readings: pl.LazyFrame) -> pl.LazyFrame:
     return (
         valid.with_columns(hour=local_time("measured_at").dt.truncate("1h"))
         .group_by("outlet_id", "parameter", "hour")
-        .agg(value=pl.col("value").mean(), readings=pl.len())
+        .agg(value=stable_mean(pl.col("value")), readings=pl.len())
         .sort("outlet_id", "parameter", "hour")
     )
 
@@ -187,7 +188,7 @@ def daily_averages(hourly: pl.LazyFrame, rules: Averaging = Averaging()) -> pl.L
     hourly averages, how many hours it rests on, and whether the day is judged."""
     return (
         hourly.group_by("outlet_id", "parameter", day=pl.col("hour").dt.date())
-        .agg(value=pl.col("value").mean(), valid_hours=pl.len(), peak=pl.col("value").max())
+        .agg(value=stable_mean(pl.col("value")), valid_hours=pl.len(), peak=pl.col("value").max())
         .with_columns(judged=pl.col("valid_hours") >= rules.min_valid_hours)
         .sort("outlet_id", "parameter", "day")
     )
@@ -382,7 +383,7 @@ def daily_volumes(hourly: pl.LazyFrame, flow_parameter: str = "FLOW_OUT") -> pl.
     return (
         hourly.filter(pl.col("parameter") == flow_parameter)
         .group_by("outlet_id", day=pl.col("hour").dt.date())
-        .agg(hours=pl.len(), known=pl.col("value").sum())
+        .agg(hours=pl.len(), known=stable_sum(pl.col("value")))
         .select(
             "outlet_id",
             "day",
@@ -412,7 +413,7 @@ def monthly_loads(
         day_loads.group_by("outlet_id", "parameter")
         .agg(
             days_known=(pl.col("value").is_not_null() & pl.col("volume_m3").is_not_null()).sum(),
-            known_kg=(pl.col("value") * pl.col("volume_m3") / 1000).sum(),
+            known_kg=stable_sum(pl.col("value") * pl.col("volume_m3") / 1000),
         )
         .select(
             "outlet_id",
@@ -529,14 +530,14 @@ def fct_wastewater_loads(
     )
     volume = volumes.group_by("outlet_id", "period").agg(
         volume_days=pl.col("volume_m3").is_not_null().sum(),
-        known_volume_m3=pl.col("volume_lower_bound_m3").sum(),
+        known_volume_m3=stable_sum(pl.col("volume_lower_bound_m3")),
     )
     day_loads = (
         fct_wastewater_daily.filter(pl.col("parameter").is_in(LOAD_PARAMETERS))
         .join(volumes.select("outlet_id", "day", "volume_m3"), on=["outlet_id", "day"])
         .filter(pl.col("value").is_not_null() & pl.col("volume_m3").is_not_null())
         .group_by("outlet_id", "period", "parameter")
-        .agg(days_known=pl.len(), known_kg=(pl.col("value") * pl.col("volume_m3") / 1000).sum())
+        .agg(days_known=pl.len(), known_kg=stable_sum(pl.col("value") * pl.col("volume_m3") / 1000))
     )
     return (
         keys.join(volume, on=["outlet_id", "period"], how="left")
