@@ -363,7 +363,10 @@ COLUMNS |= {
     "days_exceeded": "Days whose daily average exceeded the limit (or left pH's range).",
     "days_insufficient": "Days with readings but too few valid hours to judge.",
     "max_daily": "Highest daily average of the month.",
-    "max_ratio": "Highest daily average over the maximum.",
+    "min_daily": "Lowest daily average of the month (for a range such as pH's, a dip "
+    "below its minimum).",
+    "max_ratio": "Highest daily average over the maximum; empty for a range (pH) whose "
+    "highest day is inside it.",
     "verdict": "exceeded (a day or a laboratory sample over), limit_unknown, incomplete (none "
     "over, but not every day judged), compliant (every day judged, none over), lab_within "
     "(tested only by a laboratory, every sample within), no_limit.",

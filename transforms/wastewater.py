@@ -612,20 +612,22 @@ def rpt_wastewater_parameters(
     fct_wastewater_lab_results: pl.LazyFrame,
 ) -> pl.LazyFrame:
     """One row per period, outlet and parameter its station reports (with its label and
-    unit): the limit and where it
-    comes from, the days judged, exceeded and not judgeable, the highest daily average and
-    its ratio to the limit, the share of intervals with a valid reading, the calibrating
-    and fault intervals, the month's load (COD, TSS, NH4+), the laboratory's samples and
-    those over the limit, and a ``verdict``: exceeded (a day or a lab sample over),
-    compliant (every day of the month judged and none over), incomplete (no day over, but
-    days not judged), limit_unknown, no_limit, and for a parameter only the laboratory tested
-    (its station does not report it) lab_within: every sample within the limit, which says
-    nothing of the days between them, so never "compliant"."""
+    unit): the limit and where it comes from, the days judged, exceeded and not judgeable,
+    the highest and lowest daily averages and the highest's ratio to the maximum (none for
+    a range such as pH's when its highest is inside: a dip below the minimum is then the
+    lowest), the share of intervals with a valid reading, the calibrating and fault
+    intervals, the month's load (COD, TSS, NH4+), the laboratory's samples and those over
+    the limit, and a ``verdict``: exceeded (a day or a lab sample over), compliant (every
+    day of the month judged and none over), incomplete (no day over, but days not judged),
+    limit_unknown, no_limit, and for a parameter only the laboratory tested (its station
+    does not report it) lab_within: every sample within the limit, which says nothing of
+    the days between them, so never "compliant"."""
     days = fct_wastewater_daily.group_by("period", "outlet_id", "parameter").agg(
         days_judged=(pl.col("judged") & pl.col("status").is_in(["exceeded", "compliant"])).sum(),
         days_exceeded=(pl.col("status") == "exceeded").sum(),
         days_insufficient=(pl.col("status") == "insufficient_data").sum(),
         max_daily=pl.col("value").max(),
+        min_daily=pl.col("value").min(),
         max_ratio=pl.col("ratio").max(),
     )
     lab = fct_wastewater_lab_results.group_by("period", "outlet_id", "parameter").agg(
@@ -678,7 +680,12 @@ def rpt_wastewater_parameters(
             pl.col("lab_samples").fill_null(0).cast(pl.Int64),
             pl.col("lab_exceeded").fill_null(0).cast(pl.Int64),
         )
-        .with_columns(verdict=verdict)
+        .with_columns(
+            verdict=verdict,
+            max_ratio=pl.when(
+                pl.col("limit_min").is_null() | (pl.col("max_daily") > pl.col("limit_max"))
+            ).then(pl.col("max_ratio")),
+        )
         .join(
             ref_wastewater_parameters.select("parameter", "unit", "label_vi", "label_en"),
             on="parameter",

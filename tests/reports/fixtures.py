@@ -406,15 +406,16 @@ def _parameter(parameter: str, label: str, unit: str, **values: Any) -> Row:
 
 OUTLET_PARAMETERS = [
     _parameter("COD", "COD", "mg/L", limit_min=None, limit_max=67.5, basis="standard_kq_kf",
-               days_judged=31, days_exceeded=3, max_daily=97.4, max_ratio=1.443,
+               days_judged=31, days_exceeded=3, max_daily=97.4, min_daily=58.1, max_ratio=1.443,
                valid_share=0.926, verdict="exceeded", lab_samples=2, lab_exceeded=1,
                load_kg=None, load_lower_bound_kg=4_310.2),
     _parameter("pH", "pH", "pH", limit_min=6.0, limit_max=9.0, basis="standard",
-               days_judged=29, days_exceeded=0, max_daily=7.5, max_ratio=0.83,
+               days_judged=29, days_exceeded=0, max_daily=7.5, min_daily=6.8, max_ratio=None,
                valid_share=0.926, verdict="incomplete", lab_samples=2, lab_exceeded=0,
                load_kg=None, load_lower_bound_kg=None),
     _parameter("FLOW_OUT", "Lưu lượng nước thải ra", "m³/h", limit_min=None, limit_max=None,
-               basis="none", days_judged=0, days_exceeded=0, max_daily=160.2, max_ratio=None,
+               basis="none", days_judged=0, days_exceeded=0, max_daily=160.2, min_daily=95.0,
+               max_ratio=None,
                valid_share=1.0, verdict="no_limit", lab_samples=0, lab_exceeded=0,
                load_kg=None, load_lower_bound_kg=None),
 ]  # fmt: skip

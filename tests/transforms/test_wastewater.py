@@ -283,3 +283,50 @@ def test_the_register_list_of_parameters_becomes_one_limit_row_each() -> None:
     bod = got.filter(pl.col("parameter") == "BOD5").row(0, named=True)
     assert (bod["on_station"], bod["basis"]) == (False, "standard_kq_kf")
     assert bod["limit_max"] == pytest.approx(30 * 0.9 * 1.1)
+
+
+def test_the_report_row_of_a_ph_dip_shows_the_lowest_day_not_a_ratio_inside_the_range() -> None:
+    """pH 6–9 (QCVN 40:2011 column A): daily averages 5.0, 7.0, 7.2 → exceeded, shown as
+    lowest–highest 5.0–7.2 with no ratio (7.2 / 9 = 0.80 would read as within); COD limit
+    75 × 0.9 × 1.1 = 74.25 with days 60 and 89.1 → 89.1 / 74.25 = 1.2 × the limit."""
+    register = pl.LazyFrame(
+        {
+            "outlet_id": ["W"],
+            "standard": [QCVN_2011],
+            "column_code": ["A"],
+            "kq": [0.9],
+            "kf": [1.1],
+            "parameters": ["pH;COD"],
+            "interval_minutes": [5],
+        }
+    )
+    no_permit = pl.LazyFrame(
+        schema={"outlet_id": pl.String, "parameter": pl.String, "limit_min": pl.Float64,
+                "limit_max": pl.Float64, "source": pl.String}
+    )  # fmt: skip
+    limits = ww.fct_wastewater_limits(
+        register, no_permit, reference("ref_wastewater_limits"),
+        reference("ref_wastewater_parameters"),
+    )  # fmt: skip
+    daily = pl.concat(
+        [day_of({1: 5.0, 2: 7.0, 3: 7.2}, "pH", "W"), day_of({1: 60.0, 2: 89.1}, "COD", "W")]
+    )
+    compliance = ww.daily_compliance(daily, limits).with_columns(period=pl.lit("2026-10"))
+    keys = pl.LazyFrame({"period": ["2026-10"] * 2, "outlet_id": ["W"] * 2,
+                         "parameter": ["COD", "pH"], "valid_share": [1.0, 1.0]})  # fmt: skip
+    loads = keys.select("period", "outlet_id", "parameter").with_columns(
+        load_kg=pl.lit(None, pl.Float64), load_lower_bound_kg=pl.lit(None, pl.Float64)
+    )
+    lab = pl.LazyFrame(
+        schema={"period": pl.String, "outlet_id": pl.String, "parameter": pl.String,
+                "status": pl.String, "value": pl.Float64, "ratio": pl.Float64}
+    )  # fmt: skip
+    got = ww.rpt_wastewater_parameters(
+        limits, compliance, keys, loads, reference("ref_wastewater_parameters"), lab
+    ).collect()
+    rows = {r["parameter"]: r for r in got.iter_rows(named=True)}
+    ph, cod = rows["pH"], rows["COD"]
+    assert (ph["verdict"], ph["days_exceeded"]) == ("exceeded", 1)
+    assert (ph["min_daily"], ph["max_daily"], ph["max_ratio"]) == (5.0, 7.2, None)
+    assert (cod["verdict"], cod["days_exceeded"], cod["max_daily"]) == ("exceeded", 1, 89.1)
+    assert cod["max_ratio"] == pytest.approx(89.1 / (75 * 0.9 * 1.1))
