@@ -384,10 +384,12 @@ COLUMNS |= {
     "rejected_lines": "Lines of the file rejected (ops.station_quarantine says why).",
     "measured_at": "When the station measured the value (UTC).",
     "basis": "Where the limit comes from: permit (its own limit), standard_kq_kf (C × Kq × "
-    "Kf), standard (C: pH and coliforms), none (no limit: reported, never judged).",
+    "Kf), standard (C: pH and coliforms), standard_not_held (the permit's standard has no "
+    "table in the reference: limit unknown), none (no limit: reported, never judged).",
     "c_max": "The standard's maximum C before Kq × Kf.",
     "limit_unknown_reason": "Why a limit due is unknown (k_factors_missing: the register "
-    "lacks Kq or Kf); null when known.",
+    "lacks Kq or Kf; standard_not_held: the permit's standard, QCVN 40:2025, has no table in "
+    "the reference and the permit states no limit of its own); null when known.",
     "outlet_id": "Wastewater monitoring outlet (reference.ref_monitoring_outlets).",
     "permit_number": "Number of the outlet's environmental permit (giấy phép môi trường).",
     "permit_date": "Date of the permit (YYYY-MM-DD); after 01/09/2025 QCVN 40:2025 applies.",

@@ -97,31 +97,42 @@ def permitted_limits(
       C × Kq × Kf for a parameter the standard multiplies, C for pH and coliforms; a multiplied
       limit with Kq or Kf missing from the register is unknown (``limit_unknown_reason``
       ``k_factors_missing``), never the bare C;
+    - ``standard_not_held``: the permit names a standard whose table the reference does not
+      hold (QCVN 40:2025, not verified) for a parameter some standard limits: the limit is
+      unknown (``limit_unknown_reason`` ``standard_not_held``) until the permit's own limits
+      are registered, never "no limit";
     - ``none``: no limit for the parameter (flow, temperature where the reference data holds
       none): reported, never judged.
     """
+    reference = ref_wastewater_limits.select(
+        "standard",
+        "column_code",
+        "parameter",
+        pl.col("limit_min").cast(pl.Float64).alias("c_min"),
+        pl.col("limit_max").cast(pl.Float64).alias("c_max"),
+        "multiplied",
+        "source",
+        "not_verified",
+    )
+    held = reference.select("standard", "column_code").unique().with_columns(held=pl.lit(True))
+    limited = (
+        reference.filter(pl.col("c_min").is_not_null() | pl.col("c_max").is_not_null())
+        .select("parameter")
+        .unique()
+        .with_columns(limited=pl.lit(True))
+    )
     standard = (
         outlet_parameters.join(
             outlets.select("outlet_id", "standard", "column_code", "kq", "kf"),
             on="outlet_id",
             how="left",
         )
-        .join(
-            ref_wastewater_limits.select(
-                "standard",
-                "column_code",
-                "parameter",
-                pl.col("limit_min").cast(pl.Float64).alias("c_min"),
-                pl.col("limit_max").cast(pl.Float64).alias("c_max"),
-                "multiplied",
-                "source",
-                "not_verified",
-            ),
-            on=["standard", "column_code", "parameter"],
-            how="left",
-        )
+        .join(reference, on=["standard", "column_code", "parameter"], how="left")
+        .join(held, on=["standard", "column_code"], how="left")
+        .join(limited, on="parameter", how="left")
         .with_columns(
-            factor=pl.when(pl.col("multiplied")).then(pl.col("kq") * pl.col("kf")).otherwise(1.0)
+            factor=pl.when(pl.col("multiplied")).then(pl.col("kq") * pl.col("kf")).otherwise(1.0),
+            not_held=pl.col("held").is_null() & pl.col("limited").fill_null(False),
         )
     )
     permit = permit_limits.select(
@@ -143,6 +154,8 @@ def permitted_limits(
             .then(pl.lit("standard_kq_kf"))
             .when(has_standard)
             .then(pl.lit("standard"))
+            .when(pl.col("not_held"))
+            .then(pl.lit("standard_not_held"))
             .otherwise(pl.lit("none")),
         )
         .select(
@@ -160,6 +173,8 @@ def permitted_limits(
             not_verified=pl.when(has_permit).then(None).otherwise("not_verified"),
             limit_unknown_reason=pl.when(~has_permit & missing_k)
             .then(pl.lit("k_factors_missing"))
+            .when(~has_permit & pl.col("not_held"))
+            .then(pl.lit("standard_not_held"))
             .otherwise(None),
         )
         .sort("outlet_id", "parameter")

@@ -301,7 +301,9 @@ RECEIPT_TODO_MSGIDS = {
 # Wastewater (issue 17): what a month's verdict on an outlet or a parameter says.
 WASTEWATER_VERDICTS = {
     "exceeded": N_("Exceeded its permitted limit"),
-    "limit_unknown": N_("Limit unknown: the register lacks what it rests on (Kq, Kf)"),
+    "limit_unknown": N_(
+        "Limit unknown: the register lacks what it rests on (Kq, Kf or the permit's own limits)"
+    ),
     "incomplete": N_("Not every day could be judged: too few valid readings"),
     "compliant": N_("Within its limit every day of the month"),
     "lab_within": N_("Laboratory samples within the limit (not monitored continuously)"),
@@ -326,5 +328,6 @@ WASTEWATER_BASIS = {
     "permit": N_("the permit's own limit"),
     "standard_kq_kf": N_("the standard × Kq × Kf"),
     "standard": N_("the standard"),
+    "standard_not_held": N_("the standard, whose table netzero does not hold"),
     "none": N_("none"),
 }

@@ -330,3 +330,41 @@ def test_the_report_row_of_a_ph_dip_shows_the_lowest_day_not_a_ratio_inside_the_
     assert (ph["min_daily"], ph["max_daily"], ph["max_ratio"]) == (5.0, 7.2, None)
     assert (cod["verdict"], cod["days_exceeded"], cod["max_daily"]) == ("exceeded", 1, 89.1)
     assert cod["max_ratio"] == pytest.approx(89.1 / (75 * 0.9 * 1.1))
+
+
+def test_a_permit_under_a_standard_whose_table_is_not_held_leaves_its_limits_unknown() -> None:
+    """QCVN 40:2025's table is not in the reference (not verified): an outlet permitted
+    under it has COD and pH limits we do not know — unknown with their reason, judged
+    never, and never 'no limit'; flow has no limit under any standard; a limit its permit
+    states itself still applies."""
+    outlets = pl.LazyFrame(
+        {"outlet_id": ["N"], "standard": ["QCVN 40:2025/BTNMT"], "column_code": ["A"],
+         "kq": [0.9], "kf": [1.0]}
+    )  # fmt: skip
+    parameters = pl.LazyFrame(
+        {"outlet_id": ["N"] * 4, "parameter": ["COD", "pH", "FLOW_OUT", "TSS"],
+         "interval_minutes": [5] * 4}
+    )  # fmt: skip
+    permit = pl.LazyFrame(
+        {"outlet_id": ["N"], "parameter": ["TSS"], "limit_min": [None], "limit_max": [40.0],
+         "source": ["GPMT 9/2026"]},
+        schema_overrides={"limit_min": pl.Float64},
+    )  # fmt: skip
+    got = {
+        r["parameter"]: r
+        for r in ww.permitted_limits(
+            parameters, outlets, permit, reference("ref_wastewater_limits")
+        )
+        .collect()
+        .to_dicts()
+    }
+    for parameter in ("COD", "pH"):
+        assert got[parameter]["limit_min"] is None and got[parameter]["limit_max"] is None
+        assert got[parameter]["limit_unknown_reason"] == "standard_not_held"
+        assert got[parameter]["basis"] == "standard_not_held"
+    assert got["FLOW_OUT"]["basis"] == "none" and got["FLOW_OUT"]["limit_unknown_reason"] is None
+    assert (got["TSS"]["basis"], got["TSS"]["limit_max"]) == ("permit", 40.0)
+    daily = pl.concat([day_of({1: 500.0}, "COD", "N"), day_of({1: 7.0}, "pH", "N")])
+    limits = ww.permitted_limits(parameters, outlets, permit, reference("ref_wastewater_limits"))
+    statuses = ww.daily_compliance(daily, limits).collect()["status"].to_list()
+    assert statuses == ["limit_unknown", "limit_unknown"]
