@@ -82,6 +82,20 @@ def _write_register(
             writer.writerow([*(getattr(e, name) for name in fields), kwp, "true"])
 
 
+def _write_contacts(folder: Path, enterprises: list[Enterprise]) -> None:
+    """Who writes for each enterprise (issue 18): an environment officer's address at a
+    fictional domain under the reserved .example name, and for every third enterprise its
+    accountant's too; every address fictional."""
+    with (folder / "enterprise_contacts.csv").open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["tax_code", "email", "contact_name"])
+        for i, e in enumerate(enterprises):
+            domain = f"dn{e.tax_code}.example"
+            writer.writerow([e.tax_code, f"moitruong@{domain}", "Phòng Môi trường"])
+            if i % 3 == 0:
+                writer.writerow([e.tax_code, f"ketoan@{domain}", "Kế toán trưởng"])
+
+
 CONTRACT_FIELDS = (
     "contract_id",
     "tax_code",
@@ -258,6 +272,7 @@ def generate_demo(data_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[str, obje
                 files += 1
 
     _write_contracts(data_dir / "register", contracts)
+    _write_contacts(data_dir / "register", enterprises)
     defects = _defects(picks, periods)
     if spec.stations:
         outlets = stations.write_register(data_dir / "register", enterprises)

@@ -17,6 +17,7 @@ import polars as pl
 from prefect import task
 
 from expectations.submission_lines import SUITE_VERSION
+from flows import mail
 from flows import warehouse as wh
 from flows.runs import IO_RETRY
 from flows.settings import Settings
@@ -136,6 +137,8 @@ def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -
         )
     if not seen:
         return settings.outbox / "receipts"
+    contacts = _contacts(settings)
+    mails: list[mail.Queued] = []
     for file in seen:
         page = settings.outbox / receipt_path(file["sha256"], file["file_name"], file["seen_at"])
         folder = page.parent
@@ -162,12 +165,65 @@ def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -
                 "notices": notices(file, settings.due_day),
             }
         }
-        (folder / f"{stem}.html").write_text(render_html("receipt", context), encoding="utf-8")
+        html = render_html("receipt", context)
+        (folder / f"{stem}.html").write_text(html, encoding="utf-8")
+        rejected_csv = None
         if not mine.is_empty():
-            rows = mine.select(CSV_COLUMNS).to_dicts()
-            (folder / f"{stem}.rejected.csv").write_text(csv_text(rows), encoding="utf-8")
+            rejected_csv = csv_text(mine.select(CSV_COLUMNS).to_dicts())
+            (folder / f"{stem}.rejected.csv").write_text(rejected_csv, encoding="utf-8")
+        to = contacts.get(str(file["tax_code"]), [])
+        if to:
+            mails.append(_receipt_mail(settings, file, result, to, html, rejected_csv))
+    mail.queue(settings.warehouse, settings.outbox, mails, run_id)
     _written(settings, seen)
     return Path(folder)
+
+
+def _contacts(settings: Settings) -> dict[str, list[str]]:
+    """Each enterprise's registered addresses (register/enterprise_contacts.csv)."""
+    with wh.connect(settings.warehouse, read_only=True) as con:
+        if not wh.table_exists(con, "reference.ref_enterprise_contacts"):
+            return {}
+        rows = con.execute(
+            "select tax_code, list(email order by email) from reference.ref_enterprise_contacts "
+            "group by tax_code"
+        ).fetchall()
+    return {tax_code: emails for tax_code, emails in rows}
+
+
+def _receipt_mail(
+    settings: Settings,
+    file: dict[str, object],
+    result: str,
+    to: list[str],
+    html: str,
+    rejected_csv: str | None,
+) -> mail.Queued:
+    """The receipt to the enterprise's registered addresses: the page as the body, its
+    rejected lines attached; written to the outbox first, sent when SMTP is configured."""
+    # a file and its name: the same bytes sent under two names get a receipt each
+    about = f"{file['sha256']}/{file['file_name']}"
+    subject_vi, subject_en = words.pair(
+        "Receipt for the file {file_name}", file_name=file["file_name"]
+    )
+    outcome_vi, outcome_en = words.pair(RECEIPT_OUTCOME_MSGIDS[result])
+    todo_vi, todo_en = words.pair(RECEIPT_TODO_MSGIDS[result])
+    text = f"{outcome_vi}\n{todo_vi}\n\n{outcome_en}\n{todo_en}\n"
+    attachments = []
+    if rejected_csv is not None:
+        name = f"{Path(str(file['file_name'])).stem}.rejected.csv"
+        attachments.append(mail.Attachment(name, rejected_csv.encode("utf-8"), "text/csv"))
+    message = mail.compose(
+        settings.mail,
+        kind="receipt",
+        about=about,
+        recipients=to,
+        subject=f"{subject_vi} / {subject_en}",
+        text=text,
+        html=html,
+        attachments=attachments,
+    )
+    return mail.Queued(message, "receipt", about)
 
 
 def _written(settings: Settings, seen: list[dict[str, object]]) -> None:

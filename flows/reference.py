@@ -94,12 +94,16 @@ def read_register(settings: Settings) -> dict[str, pl.DataFrame]:
         "electricity_contracts": ("tax_code",),
         "monitoring_outlets": ("park_code", "tax_code", "parameter"),
         "outlet_permit_limits": ("outlet_id", "parameter"),
+        "enterprise_contacts": ("tax_code",),
     }
     for name, text in texts.items():
         known = {column: keys[column] for column in refers.get(name, ())}
         found += register.problems(name, text, known)
     if found:
         raise RegisterInvalid(found)
+    if "enterprise_contacts" in texts:  # one address, however it was typed
+        contacts = texts["enterprise_contacts"]
+        texts["enterprise_contacts"] = contacts.with_columns(pl.col("email").str.to_lowercase())
     return texts
 
 

@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.mail import MailSettings, mail_settings
 from flows.refusals import IntakeLimits
 from report_templates import words
 
@@ -158,6 +159,9 @@ class Settings:
     wastewater_min_valid_hours: int = 18
     wastewater_gap_minutes: int = 60
     signing: Signing = field(default_factory=Signing)
+    # Outgoing mail (issue 18, NETZERO_MAIL_FROM, NETZERO_SMTP_*): without an SMTP host the
+    # messages stay as .eml files in the outbox.
+    mail: MailSettings = field(default_factory=MailSettings)
     sign_on_close: bool = False
 
     def __post_init__(self) -> None:
@@ -261,6 +265,7 @@ def settings_from_env(data_dir: Path | None = None) -> Settings:
         dask_address=os.environ.get("NETZERO_DASK_ADDRESS", ""),
         agency=agency,
         signing=signing_from_env(),
+        mail=mail_settings(),
         sign_on_close=os.environ.get("NETZERO_SIGN_ON_CLOSE") == "1",
         wastewater_min_valid_hours=int(os.environ.get("NETZERO_WW_MIN_VALID_HOURS", "18")),
         wastewater_gap_minutes=int(os.environ.get("NETZERO_WW_GAP_MINUTES", "60")),

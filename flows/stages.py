@@ -14,6 +14,7 @@ from flows import rebuild, runs, summaries
 from flows.build_warehouse import build_warehouse
 from flows.failpoints import failpoint
 from flows.ingest import IngestResult, ingest_inbox
+from flows.mail import send_queued
 from flows.receipts import receipt_common, write_receipts
 from flows.reference import load_reference
 from flows.settings import Settings
@@ -64,4 +65,6 @@ def intake(settings: Settings, run_id: str, clock: summaries.StageClock) -> Inta
     failpoint("cycle.built")
     with clock("receipts"):
         receipts = write_receipts(settings, run_id, receipt_common(settings, run_id))
+        # what is queued goes out now when SMTP is configured (issue 18)
+        send_queued(settings.warehouse, settings.outbox, settings.mail)
     return Intake(landed, quarantined, periods, warnings, receipts)

@@ -44,6 +44,8 @@ REFERENCE_TABLES: dict[str, str] = {
     "ref_enterprises": "The register: one row per enterprise expected to submit, with its "
     "park, sector, baseline and target.",
     "ref_industrial_parks": "The register: one row per industrial park.",
+    "ref_enterprise_contacts": "The register: one row per enterprise and e-mail address that "
+    "may submit for it and receives its receipts, report and reminders.",
     "ref_quality_thresholds": "One row per warning rule and activity: the threshold, its "
     "unit and why (project choices, stated as such).",
     "ref_electricity_contracts": "The register: one row per DPPA contract on file, with the "
@@ -56,6 +58,11 @@ TABLE_COLUMNS: dict[str, str] = {
     "interrupted (a run that never closed, killed or ended by an error, as the next run "
     "found it).",
     "ops.file_ledger.status": "landed, rejected, duplicate or already_landed.",
+    "ops.outgoing_mail.kind": "What the message is: receipt (a file's receipt, to the "
+    "enterprise's registered addresses).",
+    "ops.outgoing_mail.status": "queued (not sent yet: no SMTP configured, or the server "
+    "refused or was down; retried by the next run), sending (an attempt began), sent, or "
+    "uncertain (a run stopped mid-send: it may have gone, so it is never sent again).",
     "ops.quarantine.value": "The value as received (text) that broke the rule.",
     "ops.validation_results.column_name": "Column the expectation checks (null: the table).",
     "reference.ref_activities.measure_column": "Column of marts.fct_enterprise_monthly that "

@@ -65,15 +65,29 @@ OUTLET_PERMIT_LIMITS: dict[str, type[pl.DataType]] = {
     "limit_max": pl.Float64,
     "source": pl.String,
 }
+# Issue 18: who writes for an enterprise. Only these addresses may submit for its tax code
+# by e-mail; its receipts, report and reminders go to them. One row per address, compared
+# in lower case.
+ENTERPRISE_CONTACTS: dict[str, type[pl.DataType]] = {
+    "tax_code": pl.String,
+    "email": pl.String,
+    "contact_name": pl.String,
+}
 FILES: dict[str, dict[str, type[pl.DataType]]] = {
     "enterprises": ENTERPRISES,
     "industrial_parks": INDUSTRIAL_PARKS,
     "electricity_contracts": ELECTRICITY_CONTRACTS,
     "monitoring_outlets": MONITORING_OUTLETS,
     "outlet_permit_limits": OUTLET_PERMIT_LIMITS,
+    "enterprise_contacts": ENTERPRISE_CONTACTS,
 }
-# A register may have no contracts, outlets or permit limits at all: those are optional.
-OPTIONAL = {"electricity_contracts", "monitoring_outlets", "outlet_permit_limits"}
+# A register may have no contracts, outlets, permit limits or contacts at all: optional.
+OPTIONAL = {
+    "electricity_contracts",
+    "monitoring_outlets",
+    "outlet_permit_limits",
+    "enterprise_contacts",
+}
 
 # What each register file must have, beyond its typed columns.
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -90,6 +104,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
         "interval_minutes",
     ),
     "outlet_permit_limits": ("outlet_id", "parameter", "source"),
+    "enterprise_contacts": ("tax_code", "email"),
 }
 # The key of each file: present and unique.
 KEYS: dict[str, str | tuple[str, ...]] = {
@@ -98,9 +113,16 @@ KEYS: dict[str, str | tuple[str, ...]] = {
     "electricity_contracts": "contract_id",
     "monitoring_outlets": "outlet_id",
     "outlet_permit_limits": ("outlet_id", "parameter"),
+    "enterprise_contacts": ("tax_code", "email"),
 }
 TAX_CODE = r"^[0-9]{10}(?:-[0-9]{3})?$"  # Law on Tax Administration: 10 digits, branch -NNN
 TARGET_TYPES = ("absolute", "intensity")
+# An address alone (no display name), as HTML's e-mail input accepts it, with a dot in the
+# domain so that mail can reach it: what a form would take from an enterprise.
+EMAIL = (
+    r"(?i)^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+    r"(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$"
+)
 # The effluent standards a permit may name. QCVN 40:2025's limit table is not held
 # (not verified): an outlet under it takes its limits from its permit (outlet_permit_limits).
 STANDARDS = ("QCVN 40:2011/BTNMT", "QCVN 40:2025/BTNMT")
@@ -144,9 +166,11 @@ def problems(name: str, text: pl.DataFrame, known: dict[str, set[str]]) -> list[
     key = KEYS[name]
     columns = [key] if isinstance(key, str) else list(key)
     shown = pl.concat_str([pl.col(c) for c in columns], separator=" · ")
-    first = rows.group_by(columns).agg(pl.col("row").min().alias("first_row"))
+    # an address is one address whatever its case (the value shown is then lower case)
+    keyed = rows.with_columns(pl.col("email").str.to_lowercase()) if "email" in columns else rows
+    first = keyed.group_by(columns).agg(pl.col("row").min().alias("first_row"))
     for row, value, first_row in (
-        rows.join(first, on=columns)
+        keyed.join(first, on=columns)
         .filter(shown.is_not_null() & (pl.col("row") > pl.col("first_row")))
         .select("row", shown.alias("key"), "first_row")
         .sort("row")
@@ -176,6 +200,14 @@ def problems(name: str, text: pl.DataFrame, known: dict[str, set[str]]) -> list[
             found += _known(file, rows, column, keys)
     if name == "enterprises":
         found += _known(file, rows, "target_type", set(TARGET_TYPES))
+    if name == "enterprise_contacts":
+        found += _matching(
+            file,
+            rows,
+            "email",
+            EMAIL,
+            *words.pair("not an e-mail address: write name@domain alone"),
+        )
     if name == "monitoring_outlets":
         found += _one_owner(file, rows)
         found += _known(file, rows, "standard", set(STANDARDS))

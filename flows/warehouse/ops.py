@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -126,8 +127,88 @@ def mark_receipts_written(warehouse: Path, seen: list[tuple[str, str, datetime]]
         con.unregister("_written")
 
 
+@dataclass(frozen=True)
+class MailRow:
+    """What ops.outgoing_mail records of a message when it is queued."""
+
+    message_id: str
+    kind: str
+    about: str
+    recipients: list[str]
+    subject: str
+    eml_path: str
+    files: list[str]
+    in_reply_to: str | None
+
+
+def mail_ids(warehouse: Path) -> set[str]:
+    """Every message already recorded."""
+    with connect(warehouse) as con:
+        return {
+            mid for (mid,) in con.execute("select message_id from ops.outgoing_mail").fetchall()
+        }
+
+
+def record_mail(warehouse: Path, rows: list[MailRow], run_id: str | None) -> None:
+    """Record messages just written to the outbox as queued."""
+    if not rows:
+        return
+    with connect(warehouse) as con:
+        con.executemany(
+            "insert into ops.outgoing_mail (message_id, kind, about, recipients, subject, "
+            "eml_path, files, in_reply_to, status, attempts, queued_at, run_id) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?) on conflict do nothing",
+            [
+                [r.message_id, r.kind, r.about, r.recipients, r.subject, r.eml_path, r.files,
+                 r.in_reply_to, _now(), run_id]
+                for r in rows
+            ],
+        )  # fmt: skip
+
+
+def mail_to_send(warehouse: Path) -> tuple[list[tuple[str, str, list[str]]], int]:
+    """Messages a crash left mid-send become uncertain (never sent again); returns the
+    queued ones (message id, .eml path, recipients) in order, and how many are uncertain."""
+    with connect(warehouse) as con:
+        con.execute(
+            "update ops.outgoing_mail set status = 'uncertain', last_error = "
+            "'a run stopped while sending: it may have been sent, so it is never sent again' "
+            "where status = 'sending'"
+        )
+        queued = con.execute(
+            "select message_id, eml_path, recipients from ops.outgoing_mail "
+            "where status = 'queued' order by queued_at, message_id"
+        ).fetchall()
+        (uncertain,) = con.execute(
+            "select count(*) from ops.outgoing_mail where status = 'uncertain'"
+        ).fetchone() or (0,)
+    return [(m, e, list(r)) for m, e, r in queued], int(uncertain)
+
+
+def mark_mail(warehouse: Path, message_id: str, status: str, error: str | None = None) -> None:
+    """sending (an attempt begins: counted), queued again with the error, or sent."""
+    with connect(warehouse) as con:
+        if status == "sending":
+            con.execute(
+                "update ops.outgoing_mail set status = 'sending', attempts = attempts + 1 "
+                "where message_id = ?",
+                [message_id],
+            )
+        else:
+            con.execute(
+                "update ops.outgoing_mail set status = ?, last_error = ?, "
+                "sent_at = case when ? = 'sent' then ? else sent_at end where message_id = ?",
+                [status, error, status, _now(), message_id],
+            )
+
+
 __all__ = [
     "RUN_FIGURES",
+    "MailRow",
+    "mail_ids",
+    "mail_to_send",
+    "mark_mail",
+    "record_mail",
     "add_run_stage",
     "complete_intake",
     "complete_run",

@@ -77,6 +77,8 @@ def test_each_register_mistake_is_named_by_file_row_and_field(data: Path) -> Non
         ("enterprises.csv", 4, "tax_code"),
         ("enterprises.csv", 5, "park_code"),
         ("enterprises.csv", 6, "baseline_year"),
+        # the contacts of the enterprise whose tax code row 4 overwrote now name no one
+        ("enterprise_contacts.csv", 5, "tax_code"),
     }
     said = raised.value.detail
     assert "enterprises.csv, dòng 4, cột tax_code" in said and "lặp lại (đã có ở dòng 2)" in said
@@ -95,14 +97,14 @@ def test_a_run_on_a_broken_register_stops_plainly_and_loses_nothing(
     result = CliRunner().invoke(app, ["run", "--data-dir", str(data)])
     assert result.exit_code == 1
     ours = result.output[result.output.rindex("netzero run:") :]
-    assert "Danh sách đăng ký có 3 lỗi" in ours and "The register has 3 mistakes" in ours
+    assert "Danh sách đăng ký có 4 lỗi" in ours and "The register has 4 mistakes" in ours
     assert "enterprises.csv, row 5, field park_code «NOWHERE»" in ours
     assert "Traceback" not in ours
     assert sorted(p.name for p in (data / "inbox").iterdir()) == inbox
     with duckdb.connect(str(data / "warehouse" / "netzero.duckdb"), read_only=True) as con:
         status, reason = con.execute("select status, stopped_reason from ops.runs").fetchone()
         assert con.execute("select count(*) from raw.submission_files").fetchone() == (0,)
-    assert status == "stopped" and "The register has 3 mistakes" in reason
+    assert status == "stopped" and "The register has 4 mistakes" in reason
 
     checked = CliRunner().invoke(
         app, ["check", str(data / "inbox" / inbox[0]), "--data-dir", str(data)]
@@ -184,3 +186,49 @@ def test_monitoring_outlets_and_their_permit_limits_are_checked_and_loaded(data:
         ).fetchall()
     assert outlet == [(f"WW-{park_code}", 0.9, 1.0, 5)]
     assert limit == [("COD", 60.0)]
+
+
+def test_enterprise_contacts_are_checked_and_loaded(data: Path) -> None:
+    """Issue 18: the addresses that may submit for a tax code and receive its receipts and
+    report (one or more per enterprise). A malformed address, an unknown tax code and a
+    repeated (tax code, address) are named by file, row and field; a Vietnamese contact
+    name reads as NFC; a good file loads, addresses compared in lower case."""
+    register = data / "register"
+    tax_code = (register / "enterprises.csv").read_text(encoding="utf-8").splitlines()[1]
+    tax_code = tax_code.split(",")[0]
+    header = "tax_code,email,contact_name\n"
+    good = (
+        f"{tax_code},KeToan@Hoa-My.example,Nguyễn Thị Hoa\n{tax_code},moitruong@hoa-my.example,\n"
+    )
+    (register / "enterprise_contacts.csv").write_text(
+        header
+        + good
+        + f"{tax_code},not-an-address,\n"
+        + "3700000000,a@b.example,\n"
+        + f"{tax_code},ketoan@hoa-my.example,again\n"
+        + f'{tax_code},"Hoa <x@y.example>",\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(RegisterInvalid) as raised:
+        read_register(Settings(data_dir=data))
+    said = str(raised.value) + "\n" + str(raised.value.detail)
+    for where in (
+        "enterprise_contacts.csv, dòng 4, cột email «not-an-address»",
+        "enterprise_contacts.csv, dòng 5, cột tax_code «3700000000»",
+        "enterprise_contacts.csv, dòng 6, cột tax_code + email",
+        "enterprise_contacts.csv, dòng 7, cột email «Hoa <x@y.example>»",
+    ):
+        assert where in said, (where, said)
+    assert "row 4, field email «not-an-address»: not an e-mail address" in said
+    (register / "enterprise_contacts.csv").write_text(header + good, encoding="utf-8")
+    settings = Settings(data_dir=data)
+    load_reference.fn(settings)
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        contacts = con.execute(
+            "select tax_code, email, contact_name from reference.ref_enterprise_contacts "
+            "order by email"
+        ).fetchall()
+    assert contacts == [
+        (tax_code, "ketoan@hoa-my.example", "Nguyễn Thị Hoa"),
+        (tax_code, "moitruong@hoa-my.example", None),
+    ]
