@@ -1,6 +1,7 @@
 """Outgoing mail (issue 18): every message is first an .eml in the outbox and a row in
 ops.outgoing_mail, then sent over SMTP when one is configured. With none — the embedded
-default — the .eml files are the output, ready to open in any mail client.
+default — the .eml files are the output, ready to open in any mail client, recorded as
+'written' (a server configured later sends only what is written after it).
 
 Sending is at most once: an attempt is recorded (status 'sending') before the SMTP
 transaction and 'sent' after it. A run killed in between leaves 'sending'; the next run
@@ -135,11 +136,17 @@ class Queued:
 
 
 def queue(
-    warehouse: Path, outbox: Path, messages: Iterable[Queued], run_id: str | None = None
+    warehouse: Path,
+    outbox: Path,
+    messages: Iterable[Queued],
+    run_id: str | None = None,
+    send: bool = True,
 ) -> int:
     """Write each message as outbox/mail/<day>/<id>.eml (whole or not at all), then record
-    it as queued. One already recorded (a rerun) is skipped: nothing is written twice.
-    Returns how many were new."""
+    it as queued to send, or as written when no SMTP server is configured (``send`` false:
+    the file is the output, and configuring a server later never sends old messages). One
+    already recorded (a rerun) is skipped: nothing is written twice. Returns how many were
+    new."""
     known = ops.mail_ids(warehouse)
     rows: list[ops.MailRow] = []
     for item in messages:
@@ -165,7 +172,7 @@ def queue(
             )
         )
         known.add(mid)
-    ops.record_mail(warehouse, rows, run_id)
+    ops.record_mail(warehouse, rows, run_id, "queued" if send else "written")
     return len(rows)
 
 

@@ -174,7 +174,9 @@ def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -
         to = contacts.get(str(file["tax_code"]), [])
         if to:
             mails.append(_receipt_mail(settings, file, result, to, html, rejected_csv))
-    mail.queue(settings.warehouse, settings.outbox, mails, run_id)
+    mail.queue(
+        settings.warehouse, settings.outbox, mails, run_id, send=bool(settings.mail.smtp_host)
+    )
     _written(settings, seen)
     return Path(folder)
 

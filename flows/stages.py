@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from prefect import get_run_logger
+
 from flows import rebuild, runs, summaries
 from flows.build_warehouse import build_warehouse
 from flows.failpoints import failpoint
@@ -21,6 +23,7 @@ from flows.settings import Settings
 from flows.stations import land_station_files
 from flows.validate import validate_submissions, validate_warnings
 from flows.warehouse import ops
+from report_templates import words
 
 
 @contextmanager
@@ -66,5 +69,16 @@ def intake(settings: Settings, run_id: str, clock: summaries.StageClock) -> Inta
     with clock("receipts"):
         receipts = write_receipts(settings, run_id, receipt_common(settings, run_id))
         # what is queued goes out now when SMTP is configured (issue 18)
-        send_queued(settings.warehouse, settings.outbox, settings.mail)
+        mailed = send_queued(settings.warehouse, settings.outbox, settings.mail)
+        if mailed.sent or mailed.queued or mailed.uncertain:
+            get_run_logger().info(
+                words.both(
+                    "mail: {sent} sent, {queued} waiting (the SMTP server failed: "
+                    "ops.outgoing_mail says why; the next run tries again), {uncertain} "
+                    "uncertain (a run stopped while sending them; never sent again)",
+                    sent=mailed.sent,
+                    queued=mailed.queued,
+                    uncertain=mailed.uncertain,
+                )
+            )
     return Intake(landed, quarantined, periods, warnings, receipts)

@@ -60,8 +60,9 @@ TABLE_COLUMNS: dict[str, str] = {
     "ops.file_ledger.status": "landed, rejected, duplicate or already_landed.",
     "ops.outgoing_mail.kind": "What the message is: receipt (a file's receipt, to the "
     "enterprise's registered addresses).",
-    "ops.outgoing_mail.status": "queued (not sent yet: no SMTP configured, or the server "
-    "refused or was down; retried by the next run), sending (an attempt began), sent, or "
+    "ops.outgoing_mail.status": "written (no SMTP server was configured: the .eml in the "
+    "outbox is the output, never sent), queued (not sent yet: the server refused or was "
+    "down; retried by the next run), sending (an attempt began), sent, or "
     "uncertain (a run stopped mid-send: it may have gone, so it is never sent again).",
     "ops.quarantine.value": "The value as received (text) that broke the rule.",
     "ops.validation_results.column_name": "Column the expectation checks (null: the table).",

@@ -149,18 +149,21 @@ def mail_ids(warehouse: Path) -> set[str]:
         }
 
 
-def record_mail(warehouse: Path, rows: list[MailRow], run_id: str | None) -> None:
-    """Record messages just written to the outbox as queued."""
+def record_mail(
+    warehouse: Path, rows: list[MailRow], run_id: str | None, status: str = "queued"
+) -> None:
+    """Record messages just written to the outbox: queued (to send) or written (no SMTP
+    server configured: the .eml file is the output)."""
     if not rows:
         return
     with connect(warehouse) as con:
         con.executemany(
             "insert into ops.outgoing_mail (message_id, kind, about, recipients, subject, "
             "eml_path, files, in_reply_to, status, attempts, queued_at, run_id) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?) on conflict do nothing",
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) on conflict do nothing",
             [
                 [r.message_id, r.kind, r.about, r.recipients, r.subject, r.eml_path, r.files,
-                 r.in_reply_to, _now(), run_id]
+                 r.in_reply_to, status, _now(), run_id]
                 for r in rows
             ],
         )  # fmt: skip

@@ -229,13 +229,22 @@ def test_a_message_a_crash_left_mid_send_is_never_sent_again(
     assert len(inbox.received) == 1
 
 
-def test_without_smtp_the_eml_files_are_the_output(tmp_path: Path) -> None:
-    settings = MailSettings()
+def test_without_smtp_the_eml_files_are_the_output_never_sent_later(
+    smtp: tuple[Inbox, MailSettings], tmp_path: Path
+) -> None:
+    """The embedded default: the .eml is the output, recorded as written; a server
+    configured later sends what is written after it, never the old messages."""
+    inbox, settings = smtp
     warehouse, outbox = tmp_path / "netzero.duckdb", tmp_path / "outbox"
-    queue(warehouse, outbox, [Queued(_message(settings), "receipt", "sha-1")])
-    result = send_queued(warehouse, outbox, settings)
-    assert (result.sent, result.queued) == (0, 1)
+    queue(warehouse, outbox, [Queued(_message(settings, "old"), "receipt", "old")], send=False)
+    assert send_queued(warehouse, outbox, MailSettings()).queued == 0
     assert len(list((outbox / "mail").rglob("*.eml"))) == 1
+    queue(warehouse, outbox, [Queued(_message(settings, "new"), "receipt", "new")])
+    assert send_queued(warehouse, outbox, settings).sent == 1
+    assert len(inbox.received) == 1
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        statuses = dict(con.execute("select about, status from ops.outgoing_mail").fetchall())
+    assert statuses == {"old": "written", "new": "sent"}
 
 
 def test_each_receipt_reaches_the_enterprise_s_registered_addresses(

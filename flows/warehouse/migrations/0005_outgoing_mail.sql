@@ -17,4 +17,4 @@ create table if not exists ops.outgoing_mail (
     sent_at timestamp,
     run_id varchar
 );
-comment on table ops.outgoing_mail is 'One row per message netzero wrote: its kind (receipt, …), what it is about, recipients, subject, the .eml in the outbox and the files attached, and its sending status: queued (not sent yet; retried by the next run), sending (an attempt began; a run that finds it so after a crash marks it uncertain and never sends it again), sent, uncertain.';
+comment on table ops.outgoing_mail is 'One row per message netzero wrote: its kind (receipt, …), what it is about, recipients, subject, the .eml in the outbox and the files attached, and its status: written (no SMTP server configured: the .eml is the output, never sent), queued (not sent yet; retried by the next run), sending (an attempt began; a run that finds it so after a crash marks it uncertain and never sends it again), sent, uncertain.';
