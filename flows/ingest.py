@@ -24,6 +24,7 @@ from flows.parsers import (
 from flows.refusals import IntakeLimits, UnreadableFile, failed_to_read
 from flows.runs import IO_RETRY
 from flows.settings import Settings
+from flows.warehouse import ops
 from report_templates import words
 
 log = logging.getLogger("netzero.intake")
@@ -64,6 +65,9 @@ def ingest_inbox(settings: Settings, run_id: str) -> IngestResult:
     with wh.connect(settings.warehouse) as con:
         landed_names = dict(wh.query(con, wh.sql("landed_files")).rows())
         batch = _Batch(run_id, now, settings.data_dir, settings.limits)
+        # files that came by mail: their sender may submit only for its registered tax codes
+        batch.senders = {sha: sender for sha, (sender, _, _) in ops.mail_origins(con).items()}
+        batch.registered = ops.registered_senders(settings.warehouse, con)
         for entry in entries:
             read = read_jailed(Path(entry.path))
             if isinstance(read, Refused):
@@ -124,6 +128,8 @@ class _Batch:
         self.moves: list[Move] = []
         self.landed = self.rejected = self.skipped = self.line_count = 0
         self.signature: tuple[int, int, int] | None = None  # of the file being added
+        self.senders: dict[str, str] = {}  # sha256 → the address that mailed it
+        self.registered: dict[str, set[str]] = {}  # address → the tax codes it may send for
 
     def add(self, path: Path, read: Read, landed_names: dict[str, str]) -> None:
         data, received_at, self.signature = read.data, read.received_at, read.signature
@@ -151,6 +157,9 @@ class _Batch:
             refusal = failed_to_read(error)
             self._reject(path, data, sha, refusal.reason_vi, refusal.reason_en)
             return
+        if not_theirs := self._not_theirs(sha, parsed.lines):
+            self._reject(path, data, sha, *not_theirs)
+            return
         landed_names[sha] = path.name
         self.rows["files"].append(
             {
@@ -170,6 +179,23 @@ class _Batch:
         self.landed += 1
         self.line_count += parsed.lines.height
         self._keep(path, data, archive / f"{sha}{path.suffix.lower()}")
+
+    def _not_theirs(self, sha: str, lines: pl.DataFrame) -> tuple[str, str] | None:
+        """A file that came by mail names only tax codes its sender is registered for."""
+        sender = self.senders.get(sha)
+        if sender is None or "tax_code" not in lines.columns:
+            return None
+        named = {str(t).strip() for t in lines["tax_code"].drop_nulls() if str(t).strip()}
+        foreign = sorted(named - self.registered.get(sender, set()))
+        if not foreign:
+            return None
+        return words.pair(
+            "The file was sent by {sender}, an address not registered for the tax code "
+            "{tax_code}: send it from an address registered for that enterprise, or ask the "
+            "agency to register this one",
+            sender=sender,
+            tax_code=", ".join(foreign),
+        )
 
     def _keep(self, path: Path, data: bytes, target: Path) -> None:
         """Write the bytes read beside ``target`` now; they replace it after the commit. The

@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP, SMTPUTF8
@@ -61,19 +62,77 @@ def mail_settings(environ: dict[str, str] | None = None) -> MailSettings:
     security = env.get("NETZERO_SMTP_SECURITY", "starttls")
     if security not in SECURITY:
         raise ValueError(f"NETZERO_SMTP_SECURITY must be one of {SECURITY}, not {security!r}")
-    password = env.get("NETZERO_SMTP_PASSWORD", "")
-    if not password and env.get("NETZERO_SMTP_PASSWORD_FILE"):
-        password = Path(env["NETZERO_SMTP_PASSWORD_FILE"]).read_text(encoding="utf-8").strip()
+    host = env.get("NETZERO_SMTP_HOST", "")
     default_port = {"starttls": 587, "tls": 465, "none": 25}[security]
     return MailSettings(
         sender=env.get("NETZERO_MAIL_FROM", MailSettings.sender),
         sender_name=env.get("NETZERO_MAIL_FROM_NAME", ""),
-        smtp_host=env.get("NETZERO_SMTP_HOST", ""),
+        smtp_host=host,
         smtp_port=int(env.get("NETZERO_SMTP_PORT") or default_port),
         security=security,
         user=env.get("NETZERO_SMTP_USER", ""),
-        password=password,
+        password=password(env, "NETZERO_SMTP") if host else "",
         ca_file=env.get("NETZERO_SMTP_CA_FILE", ""),
+    )
+
+
+def password(env: dict[str, str], prefix: str) -> str:
+    """A server's password, never from the repository: ``<prefix>_PASSWORD``, else the file
+    ``<prefix>_PASSWORD_FILE`` names (a mounted secret), else the Prefect Secret block
+    ``<prefix>_PASSWORD_BLOCK`` names (read from the Prefect server)."""
+    if env.get(f"{prefix}_PASSWORD"):
+        return env[f"{prefix}_PASSWORD"]
+    if env.get(f"{prefix}_PASSWORD_FILE"):
+        return Path(env[f"{prefix}_PASSWORD_FILE"]).read_text(encoding="utf-8").strip()
+    if env.get(f"{prefix}_PASSWORD_BLOCK"):
+        from prefect.blocks.system import Secret
+
+        return str(Secret.load(env[f"{prefix}_PASSWORD_BLOCK"]).get())  # type: ignore[union-attr]
+    return ""
+
+
+IMAP_SECURITY = ("tls", "starttls")
+
+
+@dataclass(frozen=True)
+class ImapSettings:
+    """The agency's mailbox (NETZERO_IMAP_*): host, port, security tls | starttls, user,
+    password (_PASSWORD, _PASSWORD_FILE or a Prefect Secret block named by
+    _PASSWORD_BLOCK), _CA_FILE for a private authority, the folder read (INBOX) and the
+    folders handled and refused messages are moved to. No host: no mail intake (the drop
+    folder alone, the embedded default)."""
+
+    host: str = ""
+    port: int = 993
+    security: str = "tls"
+    user: str = ""
+    password: str = ""
+    ca_file: str = ""
+    folder: str = "INBOX"
+    handled_folder: str = "netzero-handled"
+    refused_folder: str = "netzero-refused"
+    max_message_mb: float = 30  # a 20 MB file is ~27 MB once base64-encoded
+    timeout_seconds: float = 60
+
+
+def imap_settings(environ: dict[str, str] | None = None) -> ImapSettings:
+    env = dict(os.environ if environ is None else environ)
+    security = env.get("NETZERO_IMAP_SECURITY", "tls")
+    if security not in IMAP_SECURITY:
+        raise ValueError(f"NETZERO_IMAP_SECURITY must be one of {IMAP_SECURITY}, not {security!r}")
+    host = env.get("NETZERO_IMAP_HOST", "")
+    defaults = ImapSettings()
+    return ImapSettings(
+        host=host,
+        port=int(env.get("NETZERO_IMAP_PORT") or (993 if security == "tls" else 143)),
+        security=security,
+        user=env.get("NETZERO_IMAP_USER", ""),
+        password=password(env, "NETZERO_IMAP") if host else "",
+        ca_file=env.get("NETZERO_IMAP_CA_FILE", ""),
+        folder=env.get("NETZERO_IMAP_FOLDER") or defaults.folder,
+        handled_folder=env.get("NETZERO_IMAP_HANDLED_FOLDER") or defaults.handled_folder,
+        refused_folder=env.get("NETZERO_IMAP_REFUSED_FOLDER") or defaults.refused_folder,
+        max_message_mb=float(env.get("NETZERO_IMAP_MAX_MESSAGE_MB") or defaults.max_message_mb),
     )
 
 
@@ -237,5 +296,24 @@ def _bytes(message: EmailMessage) -> bytes:
     """ASCII headers where they can be (RFC 2047); an address that is not ASCII needs
     SMTPUTF8 (RFC 6532)."""
     addresses = [a.addr_spec for h in ("From", "To") for a in message[h].addresses]
-    policy = SMTP if all(a.isascii() for a in addresses) else SMTPUTF8
-    return message.as_bytes(policy=policy)
+    if not all(a.isascii() for a in addresses):
+        return message.as_bytes(policy=SMTPUTF8)
+    return _subject_encoded(message.as_bytes(policy=SMTP), str(message["Subject"] or ""))
+
+
+def _subject_encoded(raw: bytes, subject: str) -> bytes:
+    """The Subject as RFC 2047 encoded words that keep every space. Python 3.11's folder
+    drops the space between two encoded words it splits a long header into ("Công tyCổ
+    phần"); the older Header class encodes whole runs, spaces inside the words."""
+    if subject.isascii():
+        return raw
+    head, blank, body = raw.partition(b"\r\n\r\n")
+    encoded = Header(subject, "utf-8", header_name="Subject").encode(linesep="\r\n")
+    lines: list[bytes] = []
+    in_subject = False
+    for line in head.split(b"\r\n"):
+        if in_subject and line[:1] in (b" ", b"\t"):
+            continue  # the old subject's folded lines
+        in_subject = line.lower().startswith(b"subject:")
+        lines.append(b"Subject: " + encoded.encode("ascii") if in_subject else line)
+    return b"\r\n".join(lines) + blank + body

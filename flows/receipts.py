@@ -135,6 +135,7 @@ def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -
             if wh.table_exists(con, "marts.fct_data_quality_warnings")
             else pl.DataFrame(schema={"sha256": pl.String})
         )
+        origins = ops.mail_origins(con)  # the files that came by mail, and from whom
     if not seen:
         return settings.outbox / "receipts"
     contacts = _contacts(settings)
@@ -171,9 +172,12 @@ def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -
         if not mine.is_empty():
             rejected_csv = csv_text(mine.select(CSV_COLUMNS).to_dicts())
             (folder / f"{stem}.rejected.csv").write_text(rejected_csv, encoding="utf-8")
-        to = contacts.get(str(file["tax_code"]), [])
+        # a file that came by mail: the reply to its message, to its sender; any other: to
+        # the addresses registered for its tax code
+        origin = origins.get(str(file["sha256"]))
+        to = [origin[0]] if origin else contacts.get(str(file["tax_code"]), [])
         if to:
-            mails.append(_receipt_mail(settings, file, result, to, html, rejected_csv))
+            mails.append(_receipt_mail(settings, file, result, to, html, rejected_csv, origin))
     mail.queue(
         settings.warehouse, settings.outbox, mails, run_id, send=bool(settings.mail.smtp_host)
     )
@@ -200,9 +204,12 @@ def _receipt_mail(
     to: list[str],
     html: str,
     rejected_csv: str | None,
+    origin: tuple[str, str | None, str | None] | None = None,
 ) -> mail.Queued:
-    """The receipt to the enterprise's registered addresses: the page as the body, its
-    rejected lines attached; written to the outbox first, sent when SMTP is configured."""
+    """The receipt to the enterprise's registered addresses, or as the reply to the message
+    that brought the file (``origin``: sender, Message-ID, subject): the page as the body,
+    its rejected lines attached; written to the outbox first, sent when SMTP is
+    configured."""
     # a file and its name: the same bytes sent under two names get a receipt each
     about = f"{file['sha256']}/{file['file_name']}"
     subject_vi, subject_en = words.pair(
@@ -215,12 +222,16 @@ def _receipt_mail(
     if rejected_csv is not None:
         name = f"{Path(str(file['file_name'])).stem}.rejected.csv"
         attachments.append(mail.Attachment(name, rejected_csv.encode("utf-8"), "text/csv"))
+    subject = f"{subject_vi} / {subject_en}"
+    if origin is not None and origin[2]:
+        subject = f"Re: {origin[2]} – {subject}"  # threaded with what the sender sent
     message = mail.compose(
         settings.mail,
         kind="receipt",
         about=about,
         recipients=to,
-        subject=f"{subject_vi} / {subject_en}",
+        subject=subject,
+        in_reply_to=origin[1] if origin else None,
         text=text,
         html=html,
         attachments=attachments,

@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.mail import MailSettings, mail_settings
+from flows.mail import ImapSettings, MailSettings, imap_settings, mail_settings
 from flows.refusals import IntakeLimits
 from report_templates import words
 
@@ -162,6 +162,9 @@ class Settings:
     # Outgoing mail (issue 18, NETZERO_MAIL_FROM, NETZERO_SMTP_*): without an SMTP host the
     # messages stay as .eml files in the outbox.
     mail: MailSettings = field(default_factory=MailSettings)
+    # The agency's mailbox (NETZERO_IMAP_*): submissions taken from it into the inbox by
+    # every intake. No host (the default): the drop folder alone.
+    imap: ImapSettings = field(default_factory=ImapSettings)
     sign_on_close: bool = False
 
     def __post_init__(self) -> None:
@@ -266,6 +269,7 @@ def settings_from_env(data_dir: Path | None = None) -> Settings:
         agency=agency,
         signing=signing_from_env(),
         mail=mail_settings(),
+        imap=imap_settings(),
         sign_on_close=os.environ.get("NETZERO_SIGN_ON_CLOSE") == "1",
         wastewater_min_valid_hours=int(os.environ.get("NETZERO_WW_MIN_VALID_HOURS", "18")),
         wastewater_gap_minutes=int(os.environ.get("NETZERO_WW_GAP_MINUTES", "60")),

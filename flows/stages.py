@@ -17,6 +17,7 @@ from flows.build_warehouse import build_warehouse
 from flows.failpoints import failpoint
 from flows.ingest import IngestResult, ingest_inbox
 from flows.mail import send_queued
+from flows.mail_intake import take_mail
 from flows.receipts import receipt_common, write_receipts
 from flows.reference import load_reference
 from flows.settings import Settings
@@ -56,6 +57,19 @@ def intake(settings: Settings, run_id: str, clock: summaries.StageClock) -> Inta
     """Land what arrived, validate it, build every layer, and answer each file."""
     with clock("land"):
         load_reference(settings)
+        # the agency's mailbox, when there is one: attachments into the inbox (issue 18)
+        by_mail = take_mail(settings, run_id)
+        if by_mail.messages or by_mail.again:
+            get_run_logger().info(
+                words.both(
+                    "mailbox: {messages} messages taken ({files} files to the inbox, "
+                    "{refused} refused and answered), {again} seen again and moved",
+                    messages=by_mail.messages,
+                    files=by_mail.files,
+                    refused=by_mail.refused,
+                    again=by_mail.again,
+                )
+            )
         landed = ingest_inbox(settings, run_id)
         # the wastewater stations' drop folder, when there is one (issue 17)
         land_station_files(settings, run_id)

@@ -394,7 +394,8 @@ COLUMNS |= {
     "email": "An e-mail address, in lower case.",
     "message_id": "The message's Message-ID, derived from its kind, what it is about and its "
     "recipients (the same message always has the same id).",
-    "about": "What the message is about (for a receipt, the file's sha256/file name).",
+    "about": "What the message is about (a receipt: the file's sha256/file name; an answer "
+    "to a refused message: that message's key).",
     "recipients": "The addresses the message is sent to.",
     "subject": "The message's subject, as the reader sees it.",
     "eml_path": "The message as written, relative to the outbox (mail/<day>/<id>.eml).",
@@ -405,6 +406,13 @@ COLUMNS |= {
     "queued_at": "When the message was written and queued (UTC).",
     "sent_at": "When the SMTP server accepted it (UTC).",
     "contact_name": "Who reads mail at that address (optional).",
+    "message_key": "The message's Message-ID, or sha256:<hash of the message> when it has none: "
+    "a message seen twice is taken once.",
+    "sender": "The address the message came from (its From), in lower case.",
+    "taken_at": "When the mail intake handled the message (UTC).",
+    "moved_to": "The mailbox folder the message was moved to; null until the move.",
+    "moved_at": "When it was moved there (UTC).",
+    "attachment_name": "The file's name as attached to the message.",
     "permit_number": "Number of the outlet's environmental permit (giấy phép môi trường).",
     "permit_date": "Date of the permit (YYYY-MM-DD); after 01/09/2025 QCVN 40:2025 applies.",
     "kq": "Kq of the permit: factor for the receiving water's flow or volume (QCVN 40).",

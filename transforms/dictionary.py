@@ -59,11 +59,28 @@ TABLE_COLUMNS: dict[str, str] = {
     "found it).",
     "ops.file_ledger.status": "landed, rejected, duplicate or already_landed.",
     "ops.outgoing_mail.kind": "What the message is: receipt (a file's receipt, to the "
-    "enterprise's registered addresses).",
+    "enterprise's registered addresses, or the reply to the message that brought the file), "
+    "mail_refused (the answer to a message the mail intake did not take).",
     "ops.outgoing_mail.status": "written (no SMTP server was configured: the .eml in the "
     "outbox is the output, never sent), queued (not sent yet: the server refused or was "
     "down; retried by the next run), sending (an attempt began), sent, or "
     "uncertain (a run stopped mid-send: it may have gone, so it is never sent again).",
+    "ops.incoming_mail.sent_at": "When the sender's Date header says it was sent (UTC).",
+    "ops.incoming_mail.received_at": "When the agency's mail server received it (IMAP "
+    "INTERNALDATE, UTC): the arrival time of the files it brought.",
+    "ops.incoming_mail.size_bytes": "The message's size on the server.",
+    "ops.incoming_mail.eml_path": "The message kept whole, relative to the data folder "
+    "(mail/<yyyy-mm>/<sha256>.eml); null for one too large to read.",
+    "ops.incoming_mail.status": "taken (its attachments went to the inbox) or refused.",
+    "ops.incoming_mail.rule": "Why it was refused: sender_not_registered, no_attachment, "
+    "too_large, unreadable_attachment or automatic (never answered).",
+    "ops.incoming_mail.files": "The names its attachments were given in the inbox.",
+    "ops.incoming_mail.message_id": "The message's Message-ID header, as sent.",
+    "ops.incoming_mail.subject": "The message's subject, as sent.",
+    "ops.incoming_mail_files.file_name": "The name the attachment was given in the inbox (and "
+    "so in the file ledger).",
+    "ops.incoming_mail_files.received_at": "When the agency's mail server received the "
+    "message (UTC).",
     "ops.quarantine.value": "The value as received (text) that broke the rule.",
     "ops.validation_results.column_name": "Column the expectation checks (null: the table).",
     "reference.ref_activities.measure_column": "Column of marts.fct_enterprise_monthly that "

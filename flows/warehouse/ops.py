@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from flows.warehouse.core import connect
@@ -205,9 +206,116 @@ def mark_mail(warehouse: Path, message_id: str, status: str, error: str | None =
             )
 
 
+@dataclass(frozen=True)
+class IncomingRow:
+    """A message the mail intake handled (ops.incoming_mail)."""
+
+    message_key: str
+    message_id: str | None
+    sender: str | None
+    subject: str | None
+    sent_at: datetime | None
+    received_at: datetime | None
+    size_bytes: int
+    eml_path: str | None
+    status: str  # taken | refused
+    rule: str | None
+    reason_vi: str | None
+    reason_en: str | None
+    files: list[str]
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """An attachment a message brought into the inbox (ops.incoming_mail_files)."""
+
+    file_name: str
+    attachment_name: str
+    sha256: str
+
+
+def incoming_handled(warehouse: Path) -> dict[str, tuple[str, str | None]]:
+    """Every message already handled: its status, and the folder it was moved to (None
+    until the move)."""
+    with connect(warehouse) as con:
+        rows = con.execute("select message_key, status, moved_to from ops.incoming_mail").fetchall()
+    return {key: (status, moved) for key, status, moved in rows}
+
+
+def record_incoming(
+    warehouse: Path, row: IncomingRow, files: list[IncomingFile], run_id: str
+) -> None:
+    """Record a handled message and the files it brought, together (one transaction)."""
+    with connect(warehouse) as con:
+        con.begin()
+        con.execute(
+            "insert into ops.incoming_mail (message_key, message_id, sender, subject, sent_at, "
+            "received_at, size_bytes, eml_path, status, rule, reason_vi, reason_en, files, "
+            "taken_at, run_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "on conflict do nothing",
+            [row.message_key, row.message_id, row.sender, row.subject, row.sent_at,
+             row.received_at, row.size_bytes, row.eml_path, row.status, row.rule, row.reason_vi,
+             row.reason_en, row.files, _now(), run_id],
+        )  # fmt: skip
+        if files:
+            con.executemany(
+                "insert into ops.incoming_mail_files (message_key, file_name, attachment_name, "
+                "sha256, sender, received_at) values (?, ?, ?, ?, ?, ?) on conflict do nothing",
+                [[row.message_key, f.file_name, f.attachment_name, f.sha256, row.sender,
+                  row.received_at] for f in files],
+            )  # fmt: skip
+        con.commit()
+
+
+def mark_moved(warehouse: Path, message_key: str, folder: str) -> None:
+    with connect(warehouse) as con:
+        con.execute(
+            "update ops.incoming_mail set moved_to = ?, moved_at = ? where message_key = ?",
+            [folder, _now(), message_key],
+        )
+
+
+def registered_senders(
+    warehouse: Path, con: duckdb.DuckDBPyConnection | None = None
+) -> dict[str, set[str]]:
+    """Each registered address and the tax codes it may submit for
+    (register/enterprise_contacts.csv, loaded as reference.ref_enterprise_contacts)."""
+    if con is None:
+        with connect(warehouse, read_only=True) as own:
+            return registered_senders(warehouse, own)
+    exists = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'reference' "
+        "and table_name = 'ref_enterprise_contacts'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return {}
+    rows = con.execute(
+        "select email, list(tax_code) from reference.ref_enterprise_contacts group by email"
+    ).fetchall()
+    return {email: set(codes) for email, codes in rows}
+
+
+def mail_origins(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str | None, str | None]]:
+    """For each file that came by mail (sha256): its sender, the message's Message-ID and
+    subject; the earliest message when the same bytes came twice."""
+    rows = con.execute(
+        "select f.sha256, arg_min(f.sender, m.taken_at), arg_min(m.message_id, m.taken_at), "
+        "arg_min(m.subject, m.taken_at) from ops.incoming_mail_files f "
+        "join ops.incoming_mail m using (message_key) group by f.sha256"
+    ).fetchall()
+    return {sha: (sender, mid, subject) for sha, sender, mid, subject in rows}
+
+
 __all__ = [
     "RUN_FIGURES",
+    "IncomingFile",
+    "IncomingRow",
     "MailRow",
+    "incoming_handled",
+    "mail_origins",
+    "mark_moved",
+    "record_incoming",
+    "registered_senders",
     "mail_ids",
     "mail_to_send",
     "mark_mail",

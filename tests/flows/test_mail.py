@@ -4,10 +4,7 @@ Vietnamese subjects, names and attachment names survive the trip."""
 
 from __future__ import annotations
 
-import datetime as dt
 import email
-import socket
-import ssl
 from collections.abc import Iterator
 from email.message import EmailMessage
 from email.policy import default
@@ -15,111 +12,18 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from flows.mail import Attachment, MailSettings, Queued, compose, queue, send_queued
+from tests.flows.mailservers import Received, free_port, smtp_server
 
 SUBJECT = "Biên nhận tệp số liệu tháng 10/2026 / Receipt for the October 2026 file"
 PDF_NAME = "Báo cáo tháng 10-2026 – Công ty Hòa Mỹ Điền.pdf"
 
 
-class Inbox:
-    """What the server received: each envelope's recipients and the parsed message."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[list[str], EmailMessage]] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]  # noqa: N802
-        parsed = email.message_from_bytes(envelope.original_content, policy=default)
-        self.received.append((list(envelope.rcpt_tos), parsed))  # type: ignore[arg-type]
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _self_signed(folder: Path) -> tuple[Path, Path]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import NameOID
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=2))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = folder / "smtp.crt", folder / "smtp.key"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.TraditionalOpenSSL,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
-
-
-def _login(server, session, envelope, mechanism, auth_data) -> AuthResult:  # type: ignore[no-untyped-def]
-    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
-        b"so-nnmt",
-        b"mat-khau-thu",
-    )
-    return AuthResult(success=ok, handled=False)  # False: the server answers 535 itself
-
-
 @pytest.fixture
-def smtp(tmp_path: Path) -> Iterator[tuple[Inbox, MailSettings]]:
-    """A real SMTP server on loopback that demands STARTTLS before a login."""
-    cert, key = _self_signed(tmp_path)
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
-    inbox, port = Inbox(), _free_port()
-    controller = Controller(
-        inbox,
-        hostname="127.0.0.1",
-        port=port,
-        server_hostname="localhost",
-        tls_context=context,
-        require_starttls=True,
-        authenticator=_login,
-        auth_required=True,
-        enable_SMTPUTF8=True,
-    )
-    controller.start()
-    try:
-        yield (
-            inbox,
-            MailSettings(
-                sender="bao-cao@snnmt.example",
-                sender_name="Sở Nông nghiệp và Môi trường",
-                smtp_host="localhost",
-                smtp_port=port,
-                security="starttls",
-                user="so-nnmt",
-                password="mat-khau-thu",
-                ca_file=str(cert),
-                backoff_seconds=0.01,
-                timeout_seconds=5,
-            ),
-        )
-    finally:
-        controller.stop()
+def smtp(tmp_path: Path) -> Iterator[tuple[Received, MailSettings]]:
+    with smtp_server(tmp_path) as server:
+        yield server
 
 
 def _message(settings: MailSettings, about: str = "sha-1") -> EmailMessage:
@@ -145,7 +49,7 @@ def _rows(warehouse: Path) -> list[tuple[object, ...]]:
 
 
 def test_a_message_is_written_recorded_then_sent_once_with_vietnamese_intact(
-    smtp: tuple[Inbox, MailSettings], tmp_path: Path
+    smtp: tuple[Received, MailSettings], tmp_path: Path
 ) -> None:
     inbox, settings = smtp
     warehouse, outbox = tmp_path / "netzero.duckdb", tmp_path / "outbox"
@@ -179,12 +83,12 @@ def test_a_message_is_written_recorded_then_sent_once_with_vietnamese_intact(
 
 
 def test_smtp_down_keeps_messages_queued_and_the_next_run_sends_them(
-    smtp: tuple[Inbox, MailSettings], tmp_path: Path
+    smtp: tuple[Received, MailSettings], tmp_path: Path
 ) -> None:
     inbox, settings = smtp
     warehouse, outbox = tmp_path / "netzero.duckdb", tmp_path / "outbox"
     queue(warehouse, outbox, [Queued(_message(settings), "receipt", "sha-1")])
-    down = MailSettings(**{**settings.__dict__, "smtp_port": _free_port()})
+    down = MailSettings(**{**settings.__dict__, "smtp_port": free_port()})
     result = send_queued(warehouse, outbox, down)
     assert (result.sent, result.queued) == (0, 1)
     kind, status, attempts, *_, no_error = _rows(warehouse)[0]
@@ -195,7 +99,7 @@ def test_smtp_down_keeps_messages_queued_and_the_next_run_sends_them(
 
 
 def test_a_wrong_password_is_an_error_on_record_not_a_lost_message(
-    smtp: tuple[Inbox, MailSettings], tmp_path: Path
+    smtp: tuple[Received, MailSettings], tmp_path: Path
 ) -> None:
     inbox, settings = smtp
     warehouse, outbox = tmp_path / "netzero.duckdb", tmp_path / "outbox"
@@ -209,7 +113,7 @@ def test_a_wrong_password_is_an_error_on_record_not_a_lost_message(
 
 
 def test_a_message_a_crash_left_mid_send_is_never_sent_again(
-    smtp: tuple[Inbox, MailSettings], tmp_path: Path
+    smtp: tuple[Received, MailSettings], tmp_path: Path
 ) -> None:
     """A run killed between recording the attempt and the server's answer leaves 'sending':
     whether the server took it cannot be known, so it is marked uncertain and not resent."""
@@ -230,7 +134,7 @@ def test_a_message_a_crash_left_mid_send_is_never_sent_again(
 
 
 def test_without_smtp_the_eml_files_are_the_output_never_sent_later(
-    smtp: tuple[Inbox, MailSettings], tmp_path: Path
+    smtp: tuple[Received, MailSettings], tmp_path: Path
 ) -> None:
     """The embedded default: the .eml is the output, recorded as written; a server
     configured later sends what is written after it, never the old messages."""
@@ -248,7 +152,7 @@ def test_without_smtp_the_eml_files_are_the_output_never_sent_later(
 
 
 def test_each_receipt_reaches_the_enterprise_s_registered_addresses(
-    smtp: tuple[Inbox, MailSettings], tmp_path: Path
+    smtp: tuple[Received, MailSettings], tmp_path: Path
 ) -> None:
     """The intake over a small demo province whose register names each enterprise's
     addresses: every file of a registered enterprise gets its receipt by mail, to exactly
@@ -289,3 +193,22 @@ def test_each_receipt_reaches_the_enterprise_s_registered_addresses(
         assert str(message["Subject"]).startswith("Biên nhận tệp ")
         body = message.get_body(("html",))
         assert body is not None and "<html" in body.get_content()
+
+
+def test_a_long_vietnamese_subject_keeps_every_space(tmp_path: Path) -> None:
+    """Python 3.11 folds a long non-ASCII subject into encoded words and drops the space
+    between two of them ("Công tyCổ phần"); the subject written keeps every space."""
+    subject = (
+        "Re: Số liệu tháng 10/2026 – Công ty Cổ phần Hòa Mỹ Điền – Biên nhận tệp "
+        "3717315638_2026-10.xlsx / Receipt for the file 3717315638_2026-10.xlsx"
+    )
+    warehouse, outbox = tmp_path / "netzero.duckdb", tmp_path / "outbox"
+    message = compose(
+        MailSettings(), kind="receipt", about="a", recipients=["a@b.example"], subject=subject,
+        text="x",
+    )  # fmt: skip
+    queue(warehouse, outbox, [Queued(message, "receipt", "a")], send=False)
+    (eml,) = (outbox / "mail").rglob("*.eml")
+    raw = eml.read_bytes()
+    assert raw.isascii() and max(len(line) for line in raw.splitlines()) <= 78
+    assert email.message_from_bytes(raw, policy=default)["Subject"] == subject
