@@ -10,9 +10,11 @@ DEBIAN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-ut
 # `setup.sh --test` (make test): Debian's chromium too, for the HTML report tests (Playwright
 # drives it; no browser is ever downloaded), and libatomic1, which Playwright's bundled node
 # driver links against (absent from a bare Debian 12: "libatomic.so.1: cannot open").
-# softhsm2 stands for the agency's PKCS#11 signing token in the signing tests.
+# softhsm2 stands for the agency's PKCS#11 signing token in the signing tests, and
+# dovecot-imapd for the agency's mailbox in the mail tests (started on loopback by the tests,
+# never as a service).
 if [ "${1:-}" = "--test" ]; then
-  DEBIAN_PACKAGES+=(chromium libatomic1 softhsm2)
+  DEBIAN_PACKAGES+=(chromium libatomic1 softhsm2 dovecot-imapd)
 fi
 # uv is installed from PyPI into a venv when none is on PATH: a bare Debian 12 has python3
 # without venv/ensurepip ("ensurepip is not available").
@@ -31,6 +33,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing Debian packages: ${missing[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # the package starts a system IMAP service where systemd runs: the tests start their
+    # own on loopback, so the one just installed is stopped and disabled
+    if [[ " ${missing[*]} " == *" dovecot-imapd "* ]] && command -v systemctl >/dev/null 2>&1; then
+      systemctl disable --now dovecot.service >/dev/null 2>&1 || true
+    fi
   else
     echo "setup: these Debian packages are missing: ${missing[*]}" >&2
     echo "       cần cài các gói Debian sau (chạy với quyền root):" >&2
