@@ -13,7 +13,9 @@ from prefect.runtime import flow_run
 
 from flows import rebuild, summaries
 from flows.build_warehouse import build_warehouse
+from flows.delivery import deliver_reports
 from flows.failpoints import failpoint
+from flows.mail import send_queued
 from flows.publish import publish, publish_warehouse, recover_outbox, refuse_less_data
 from flows.receipts import receipt_common, write_validation_page
 from flows.render_reports import render_reports
@@ -76,6 +78,21 @@ def _cycle(
             signed = sign_folder(rendered.staging, settings.signing, settings.agency)
     with clock("publish"):
         outbox = publish(settings, period, rendered, run_id, signed)
+    with clock("mail"):
+        # each enterprise its report, the agency its pack: written, sent when SMTP is set
+        delivered = deliver_reports(settings, period, outbox, run_id)
+        mailed = send_queued(settings.warehouse, settings.outbox, settings.mail)
+        get_run_logger().info(
+            words.both(
+                "reports by mail: {enterprises} enterprise reports and {pack} agency pack "
+                "written ({without} enterprises have no registered address); {sent} messages "
+                "sent",
+                enterprises=delivered.enterprises,
+                pack=delivered.pack,
+                without=delivered.without_address,
+                sent=mailed.sent,
+            )
+        )
     summary = summaries.RunSummary(
         run_id=run_id,
         period=period,

@@ -138,7 +138,7 @@ def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -
         origins = ops.mail_origins(con)  # the files that came by mail, and from whom
     if not seen:
         return settings.outbox / "receipts"
-    contacts = _contacts(settings)
+    contacts = ops.enterprise_addresses(settings.warehouse)
     mails: list[mail.Queued] = []
     for file in seen:
         page = settings.outbox / receipt_path(file["sha256"], file["file_name"], file["seen_at"])
@@ -183,18 +183,6 @@ def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -
     )
     _written(settings, seen)
     return Path(folder)
-
-
-def _contacts(settings: Settings) -> dict[str, list[str]]:
-    """Each enterprise's registered addresses (register/enterprise_contacts.csv)."""
-    with wh.connect(settings.warehouse, read_only=True) as con:
-        if not wh.table_exists(con, "reference.ref_enterprise_contacts"):
-            return {}
-        rows = con.execute(
-            "select tax_code, list(email order by email) from reference.ref_enterprise_contacts "
-            "group by tax_code"
-        ).fetchall()
-    return {tax_code: emails for tax_code, emails in rows}
 
 
 def _receipt_mail(

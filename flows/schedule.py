@@ -1,6 +1,7 @@
-"""Scheduled operation against a Prefect server: the monthly close and the daily intake.
+"""Scheduled operation against a Prefect server: the monthly close, the daily intake and
+the reminders before and after the due day.
 
-``netzero serve`` serves both deployments from this process (Prefect's ``serve``): the
+``netzero serve`` serves the three deployments from this process (Prefect's ``serve``): the
 server schedules runs (cron in Asia/Ho_Chi_Minh), this process executes them. It needs a
 server (``PREFECT_API_URL``): the embedded mode cannot run schedules.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,12 +19,15 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from flows import rebuild, summaries
+from flows.mail import send_queued
 from flows.monthly_cycle import monthly_cycle
+from flows.reminders import write_reminders
 from flows.settings import Settings, settings_from_env
 from flows.stages import intake, run_context
 from flows.warehouse import ops
 from report_templates import words
 from transforms.periods import month_index, period_from_index
+from transforms.reminders import reminder_days
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 CRON = re.compile(r"^\S+ \S+ \S+ \S+ \S+$")
@@ -38,6 +42,16 @@ def close_cron(settings: Settings) -> str:
 def intake_cron() -> str:
     """NETZERO_INTAKE_CRON, else every day at 06:00."""
     return os.environ.get("NETZERO_INTAKE_CRON") or "0 6 * * *"
+
+
+def remind_cron(settings: Settings) -> str:
+    """NETZERO_REMIND_CRON, else 08:00 on the reminder days: NETZERO_REMIND_DAYS_BEFORE
+    before the due day, the due day, and NETZERO_SECOND_NOTICE_DAYS_AFTER after it (after
+    the daily intake, so a file that came in the morning is not reminded of)."""
+    days = reminder_days(
+        settings.due_day, settings.remind_days_before, settings.second_notice_days_after
+    )
+    return os.environ.get("NETZERO_REMIND_CRON") or f"0 8 {','.join(map(str, days))} * *"
 
 
 def month_to_close(now: datetime) -> str:
@@ -85,6 +99,38 @@ def daily_intake(data_dir: str | None = None) -> dict[str, int]:
     }
 
 
+@flow(name="reminders")
+def reminders(data_dir: str | None = None, today: str | None = None) -> dict[str, int]:
+    """Land what arrived (the daily intake), then write the day's reminders: to each
+    enterprise still owing last month, before and on its due day; a second notice after it,
+    with the list to the agency. ``today`` (YYYY-MM-DD, Asia/Ho_Chi_Minh) for a rerun."""
+    settings = settings_from_env(Path(data_dir) if data_dir else None)
+    day = date.fromisoformat(today) if today else datetime.now(ZoneInfo(TIMEZONE)).date()
+    run_id = str(flow_run.id or uuid.uuid4())
+    with run_context(settings, run_id, None) as clock:
+        received = intake(settings, run_id, clock)
+        with clock("reminders"):
+            reminded = write_reminders(settings, day, run_id)
+            mailed = send_queued(settings.warehouse, settings.outbox, settings.mail)
+        ops.complete_intake(
+            settings.warehouse, run_id, received.landed.landed, received.quarantined
+        )
+        rebuild.export_ledger(settings, run_id)
+    get_run_logger().info(
+        words.both(
+            "reminders for {period} ({stage}): {owing} enterprises owe the month, {written} "
+            "letters written, {sent} sent; no registered address: {without}",
+            period=reminded.period,
+            stage=reminded.stage,
+            owing=reminded.owing,
+            written=reminded.written,
+            sent=mailed.sent,
+            without=", ".join(reminded.without_address) or "–",
+        )
+    )
+    return {"owing": reminded.owing, "written": reminded.written, "sent": mailed.sent}
+
+
 def serve(data_dir: Path) -> None:
     """Serve both deployments until interrupted (Ctrl-C pauses their schedules)."""
     from prefect import serve as prefect_serve
@@ -92,8 +138,12 @@ def serve(data_dir: Path) -> None:
     from prefect.schedules import Cron
 
     settings = settings_from_env(data_dir)
-    close, intake = close_cron(settings), intake_cron()
-    for name, cron in (("NETZERO_CLOSE_CRON", close), ("NETZERO_INTAKE_CRON", intake)):
+    close, intake, remind = close_cron(settings), intake_cron(), remind_cron(settings)
+    for name, cron in (
+        ("NETZERO_CLOSE_CRON", close),
+        ("NETZERO_INTAKE_CRON", intake),
+        ("NETZERO_REMIND_CRON", remind),
+    ):
         if not CRON.match(cron):
             raise ValueError(words.both("must be a 5-field cron: {cron!r}", name=name, cron=cron))
     parameters = {"data_dir": str(settings.data_dir)}
@@ -109,7 +159,15 @@ def serve(data_dir: Path) -> None:
         parameters=parameters,
         description="Daily intake: land new files and write their receipts.",
     )
+    remind_deployment = reminders.to_deployment(
+        name="netzero-reminders",
+        schedule=Cron(remind, timezone=TIMEZONE),
+        parameters=parameters,
+        description="Reminders: land new files, then remind each enterprise still owing last "
+        "month (before and on the due day; a second notice and the agency's list after it).",
+    )
     # Called outside an event loop, to_deployment returns the deployment, not a coroutine.
     assert isinstance(close_deployment, RunnerDeployment)
     assert isinstance(intake_deployment, RunnerDeployment)
-    prefect_serve(close_deployment, intake_deployment, limit=1)
+    assert isinstance(remind_deployment, RunnerDeployment)
+    prefect_serve(close_deployment, intake_deployment, remind_deployment, limit=1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from pathlib import Path
 from flows.mail import ImapSettings, MailSettings, imap_settings, mail_settings
 from flows.refusals import IntakeLimits
 from report_templates import words
+from transforms.register import EMAIL
 
 GRID_FACTOR_POLICIES = ("provisional_latest", "leave_empty")
 EDITIONS = ("bilingual", "vi", "en")
@@ -38,6 +40,9 @@ class Agency:
     signer_position_en: tuple[str, ...]
     signer_name: str
     recipients: tuple[tuple[str, str], ...]
+    # [mail] recipients: who at the agency receives the month's province and park reports
+    # and the list of enterprises still owing a month after its due day (issue 18)
+    mail_recipients: tuple[str, ...] = ()
 
 
 def load_agency(path: Path = AGENCY_FILE) -> Agency:
@@ -54,6 +59,7 @@ def load_agency(path: Path = AGENCY_FILE) -> Agency:
             signer_position_en=tuple(_nfc(x) for x in signer["position_en"]),
             signer_name=_nfc(signer["name"]),
             recipients=tuple((_nfc(r["vi"]), _nfc(r["en"])) for r in data["recipients"]),
+            mail_recipients=tuple(_address(a) for a in data.get("mail", {}).get("recipients", [])),
         )
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ValueError(
@@ -121,6 +127,13 @@ def signing_from_env() -> Signing:
     )
 
 
+def _address(text: object) -> str:
+    address = _nfc(text).lower()
+    if not re.match(EMAIL, address):
+        raise TypeError(f"mail.recipients: {address!r} is not an e-mail address (name@domain)")
+    return address
+
+
 def _nfc(text: object) -> str:
     if not isinstance(text, str):
         raise TypeError(repr(text))
@@ -137,6 +150,11 @@ class Settings:
     progress_tolerance: float = 0.05
     # A month's file is due by this day of the following month (Asia/Ho_Chi_Minh).
     due_day: int = 15
+    # Reminders (issue 18): this many days before the due day and on it, to each enterprise
+    # whose month is missing or rejected; a second notice this many days after it, with the
+    # list to the agency (NETZERO_REMIND_DAYS_BEFORE, NETZERO_SECOND_NOTICE_DAYS_AFTER).
+    remind_days_before: int = 5
+    second_notice_days_after: int = 3
     # What one submitted file may weigh (NETZERO_MAX_FILE_MB, _MAX_LINES, _MAX_UNZIPPED_MB).
     max_file_mb: float = 20
     max_lines: int = 10_000
@@ -261,6 +279,8 @@ def settings_from_env(data_dir: Path | None = None) -> Settings:
         gwp_set=os.environ.get("NETZERO_GWP_SET", "AR5"),
         progress_tolerance=float(os.environ.get("NETZERO_PROGRESS_TOLERANCE", "0.05")),
         due_day=int(os.environ.get("NETZERO_DUE_DAY", "15")),
+        remind_days_before=int(os.environ.get("NETZERO_REMIND_DAYS_BEFORE", "5")),
+        second_notice_days_after=int(os.environ.get("NETZERO_SECOND_NOTICE_DAYS_AFTER", "3")),
         max_file_mb=float(os.environ.get("NETZERO_MAX_FILE_MB", "20")),
         max_lines=int(os.environ.get("NETZERO_MAX_LINES", "10000")),
         max_unzipped_mb=float(os.environ.get("NETZERO_MAX_UNZIPPED_MB", "200")),

@@ -170,6 +170,13 @@ def record_mail(
         )  # fmt: skip
 
 
+def mail_abouts(warehouse: Path, kind: str) -> set[str]:
+    """What the messages of one kind already written are about."""
+    with connect(warehouse) as con:
+        rows = con.execute("select about from ops.outgoing_mail where kind = ?", [kind])
+        return {about for (about,) in rows.fetchall()}
+
+
 def mail_to_send(warehouse: Path) -> tuple[list[tuple[str, str, list[str]]], int]:
     """Messages a crash left mid-send become uncertain (never sent again); returns the
     queued ones (message id, .eml path, recipients) in order, and how many are uncertain."""
@@ -295,6 +302,18 @@ def registered_senders(
     return {email: set(codes) for email, codes in rows}
 
 
+def enterprise_addresses(warehouse: Path) -> dict[str, list[str]]:
+    """Each enterprise's registered addresses, in order (register/enterprise_contacts.csv)."""
+    with connect(warehouse, read_only=True) as con:
+        if not registered_senders(warehouse, con):
+            return {}
+        rows = con.execute(
+            "select tax_code, list(email order by email) from reference.ref_enterprise_contacts "
+            "group by tax_code"
+        ).fetchall()
+    return {tax_code: list(emails) for tax_code, emails in rows}
+
+
 def mail_origins(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str | None, str | None]]:
     """For each file that came by mail (sha256): its sender, the message's Message-ID and
     subject; the earliest message when the same bytes came twice."""
@@ -311,11 +330,13 @@ __all__ = [
     "IncomingFile",
     "IncomingRow",
     "MailRow",
+    "enterprise_addresses",
     "incoming_handled",
     "mail_origins",
     "mark_moved",
     "record_incoming",
     "registered_senders",
+    "mail_abouts",
     "mail_ids",
     "mail_to_send",
     "mark_mail",

@@ -1,0 +1,141 @@
+"""The month's reports by mail after the close (issue 18): each enterprise its own report
+(the report's HTML as the body, its PDF attached) at its registered addresses; the agency's
+recipients (agency.toml [mail]) the province and park reports and the method annex.
+
+Written to the outbox first like every message, sent when SMTP is configured. A message's id
+is fixed by the report's bytes: a rerun that renders the same report writes nothing, a
+restated month (new bytes) writes a revised report."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from prefect import task
+
+from flows import letters, mail
+from flows import warehouse as wh
+from flows.runs import IO_RETRY
+from flows.settings import Settings
+from flows.warehouse import ops
+from report_templates import words
+
+PDF = "application/pdf"
+TITLES = {
+    False: words.N_("Net-zero progress report, {month}: {name}"),
+    True: words.N_("Revised net-zero progress report, {month}: {name}"),
+}
+
+
+@dataclass(frozen=True)
+class Delivered:
+    enterprises: int  # reports written as mail (new or revised)
+    without_address: int  # enterprise reports with no registered address to go to
+    pack: int  # 1 when the agency's pack was written
+
+
+@task(**IO_RETRY)
+def deliver_reports(settings: Settings, period: str, folder: Path, run_id: str) -> Delivered:
+    """Write the mail for the published reports of ``period`` in ``folder``."""
+    addresses = ops.enterprise_addresses(settings.warehouse)
+    with wh.connect(settings.warehouse, read_only=True) as con:
+        names = {
+            tax: (vi, en)
+            for tax, vi, en in con.execute(
+                "select tax_code, name_vi, name_en from marts.dim_enterprises"
+            ).fetchall()
+        }
+    sent_before = ops.mail_abouts(settings.warehouse, "report")
+    month = f"{period[5:7]}/{period[:4]}"
+    messages: list[mail.Queued] = []
+    without = 0
+    for pdf in sorted((folder / "enterprises").glob(f"*_{period}.pdf")):
+        tax_code = pdf.name.split("_")[0]
+        to = addresses.get(tax_code, [])
+        if not to:
+            without += 1
+            continue
+        content = pdf.read_bytes()
+        about = f"{period}/{tax_code}/{hashlib.sha256(content).hexdigest()[:16]}"
+        revised = any(a.startswith(f"{period}/{tax_code}/") for a in sent_before - {about})
+        name_vi, name_en = names.get(tax_code, (tax_code, tax_code))
+        title = words.pair(TITLES[revised], month=month, name=name_vi)
+        paragraphs = [
+            words.pair(
+                "{agency} sends the enterprise its net-zero progress report for {month} (PDF "
+                "attached; the same report is this message's HTML body). Its first page says "
+                "what the month means for the enterprise and what to do.",
+                agency=settings.agency_vi,
+                month=month,
+            )
+        ]
+        if revised:
+            paragraphs.append(
+                words.pair(
+                    "It replaces the report sent earlier for the same month: figures changed "
+                    "since (a file or the reference data)."
+                )
+            )
+        letter = letters.Letter(
+            title, paragraphs, attachments=(mail.Attachment(pdf.name, content, PDF),)
+        )
+        html_page = pdf.with_suffix(".html")
+        message = mail.compose(
+            settings.mail,
+            kind="report",
+            about=about,
+            recipients=to,
+            subject=f"{title[0]} / {title[1]}",
+            text=letters.text(letter),
+            html=html_page.read_text(encoding="utf-8") if html_page.exists() else None,
+            attachments=letter.attachments,
+        )
+        messages.append(mail.Queued(message, "report", about))
+    send = bool(settings.mail.smtp_host)
+    written = mail.queue(settings.warehouse, settings.outbox, messages, run_id, send=send)
+    pack = _pack(settings, period, folder, run_id, len(messages), without)
+    packs = mail.queue(settings.warehouse, settings.outbox, [pack] if pack else [], run_id, send)
+    return Delivered(written, without, packs)
+
+
+def _pack(
+    settings: Settings, period: str, folder: Path, run_id: str, enterprises: int, without: int
+) -> mail.Queued | None:
+    """The agency's message: the province report, each park's, and the method annex."""
+    to = settings.agency.mail_recipients
+    if not to:
+        return None
+    parks = sorted((folder / "parks").glob(f"*_{period}.pdf"))
+    pdfs = [folder / f"province_{period}.pdf", *parks, folder / f"method_{period}.pdf"]
+    pdfs = [p for p in pdfs if p.exists()]
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in pdfs)).hexdigest()[:16]
+    month = f"{period[5:7]}/{period[:4]}"
+    title = words.pair(
+        "Reports for {month}: the province and {parks} parks", month=month, parks=len(parks)
+    )
+    paragraphs = [
+        words.pair(
+            "Attached: the province report, each industrial park's report and the method "
+            "annex for {month}, as published; their first pages list what to act on.",
+            month=month,
+        ),
+        words.pair(
+            "Each enterprise's own report went to its registered addresses ({sent} this run); "
+            "{without} enterprises have no registered address and received nothing.",
+            sent=enterprises,
+            without=without,
+        ),
+        words.pair(
+            "Every report, in PDF and HTML, with its index and checksums: {folder}",
+            folder=folder,
+        ),
+    ]
+    letter = letters.Letter(
+        title,
+        paragraphs,
+        attachments=tuple(mail.Attachment(p.name, p.read_bytes(), PDF) for p in pdfs),
+    )
+    return letters.queued(
+        settings, letter, kind="pack", about=f"{period}/{digest}", to=to, run_id=run_id
+    )
