@@ -257,6 +257,10 @@ def write_validation_page(settings: Settings, run_id: str, common: dict[str, obj
     outbox/validation/<run id>.html (every suite, rule, rows checked and flagged)."""
     with wh.connect(settings.warehouse, read_only=True) as con:
         results = wh.query(con, wh.sql("validation_results_of_run"), [run_id])
+        # mail for the agency to look at: messages refused by this run's intake, and every
+        # message not delivered yet (a server error) or perhaps not (uncertain)
+        refused_mail = wh.query(con, wh.sql("mail_refused_of_run"), [run_id]).to_dicts()
+        undelivered_mail = wh.query(con, wh.sql("mail_undelivered")).to_dicts()
     suites = [
         {
             "suite_name": name,
@@ -273,6 +277,8 @@ def write_validation_page(settings: Settings, run_id: str, common: dict[str, obj
     context = common | {
         "suites": suites,
         "validated_at": validated.strftime("%Y-%m-%d %H:%M") if validated else "–",  # type: ignore[union-attr]
+        "refused_mail": refused_mail,
+        "undelivered_mail": undelivered_mail,
     }
     target.write_text(render_html("validation", context), encoding="utf-8")
     return target

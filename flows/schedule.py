@@ -21,6 +21,7 @@ from prefect.runtime import flow_run
 from flows import rebuild, summaries
 from flows.mail import send_queued
 from flows.monthly_cycle import monthly_cycle
+from flows.receipts import receipt_common, write_validation_page
 from flows.reminders import write_reminders
 from flows.settings import Settings, settings_from_env
 from flows.stages import intake, run_context
@@ -75,6 +76,8 @@ def daily_intake(data_dir: str | None = None) -> dict[str, int]:
     run_id = str(flow_run.id or uuid.uuid4())
     with run_context(settings, run_id, None) as clock:
         received = intake(settings, run_id, clock)
+        # the agency's page of the run: the suites, and the mail to look at
+        write_validation_page(settings, run_id, receipt_common(settings, run_id))
         ops.complete_intake(
             settings.warehouse, run_id, received.landed.landed, received.quarantined
         )

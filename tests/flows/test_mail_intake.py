@@ -24,7 +24,7 @@ from flows.build_warehouse import build_warehouse
 from flows.ingest import ingest_inbox
 from flows.mail import send_queued
 from flows.mail_intake import MailTaken, take_mail
-from flows.receipts import receipt_common, write_receipts
+from flows.receipts import receipt_common, write_receipts, write_validation_page
 from flows.reference import load_reference
 from flows.settings import Settings
 from flows.validate import validate_submissions
@@ -159,6 +159,10 @@ def test_an_unregistered_sender_is_refused_and_told_why(room: Mailroom) -> None:
     text = reply.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert f"Địa chỉ {stranger} chưa được đăng ký" in text  # Vietnamese first
     assert f"The address {stranger} is not registered" in text
+    # and a line for the agency, on the run's page
+    page = write_validation_page.fn(room.settings, "run-1", receipt_common(room.settings, "run-1"))
+    listed = page.read_text(encoding="utf-8")
+    assert "Thư cần xem" in listed and stranger in listed and "not registered" in listed
 
 
 def test_a_registered_sender_cannot_submit_for_another_enterprise(room: Mailroom) -> None:

@@ -907,3 +907,49 @@ def test_the_index_and_the_reports_read_on_a_phone(province) -> None:
                     smallest = view.evaluate(smallest_text)
                     assert smallest >= 9, (html.name, width, smallest)
         browser.close()
+
+
+def test_the_close_writes_each_enterprise_its_report_and_the_agency_its_pack(province) -> None:
+    """No SMTP (the embedded default): every enterprise report with a registered address is
+    an .eml in the outbox (the report's HTML as the body, its PDF attached, byte for byte);
+    the agency's recipients get one message with the province, park and method PDFs."""
+    import email
+    from email.policy import default
+
+    from flows.settings import load_agency
+
+    data, _, summary = province
+    folder = data / "outbox" / summary.period
+    addresses = dict(
+        sql(
+            data,
+            "select tax_code, list(email order by email) from "
+            "reference.ref_enterprise_contacts group by tax_code",
+        )
+    )
+    pdfs = {p.name.split("_")[0]: p for p in (folder / "enterprises").glob("*.pdf")}
+    expected = {tax for tax in pdfs if tax in addresses}
+    assert expected, "the demo registers addresses for its enterprises"
+    rows = sql(
+        data,
+        "select about, recipients, status, eml_path from ops.outgoing_mail "
+        "where kind = 'report' order by about",
+    )
+    assert {about.split("/")[1] for about, *_ in rows} == expected
+    for about, recipients, status, eml in rows:
+        tax = about.split("/")[1]
+        assert (sorted(recipients), status) == (addresses[tax], "written")
+        message = email.message_from_bytes((data / "outbox" / eml).read_bytes(), policy=default)
+        (pdf,) = message.iter_attachments()
+        assert pdf.get_filename() == pdfs[tax].name
+        assert pdf.get_content() == pdfs[tax].read_bytes()
+        html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+        assert html == pdfs[tax].with_suffix(".html").read_text(encoding="utf-8")
+    ((recipients, eml),) = sql(
+        data, "select recipients, eml_path from ops.outgoing_mail where kind = 'pack'"
+    )
+    assert tuple(recipients) == load_agency().mail_recipients
+    pack = email.message_from_bytes((data / "outbox" / eml).read_bytes(), policy=default)
+    parks = sorted(p.name for p in (folder / "parks").glob("*.pdf"))
+    names = [a.get_filename() for a in pack.iter_attachments()]
+    assert names == [f"province_{summary.period}.pdf", *parks, f"method_{summary.period}.pdf"]

@@ -190,12 +190,61 @@ def artifact(api: httpx.Client, key: str) -> str:
     return str(summary["data"])
 
 
+def assert_second_notices(data: Path) -> None:
+    """A second notice to each enterprise the warehouse says owes October, and the list."""
+    with duckdb.connect(str(data / "warehouse" / "netzero.duckdb"), read_only=True) as con:
+        owing = con.execute(
+            "select list(tax_code order by tax_code) from marts.fct_submission_status "
+            "where period = '2026-10' and submission_status in ('missing', 'rejected')"
+        ).fetchone()[0]  # type: ignore[index]
+        reminded = con.execute(
+            "select list(split_part(about, '/', 3) order by about) from ops.outgoing_mail "
+            "where kind = 'reminder'"
+        ).fetchone()[0]  # type: ignore[index]
+        lists = con.execute(
+            "select count(*) from ops.outgoing_mail where kind = 'owing_list'"
+        ).fetchone()[0]  # type: ignore[index]
+    assert owing and reminded == owing and lists == 1
+
+
+def trigger(api: httpx.Client, deployment_id: str, parameters: dict) -> dict:
+    """A run of a deployment, created through the API as the UI's "Run" does."""
+    response = post(
+        api, f"/deployments/{deployment_id}/create_flow_run", {"parameters": parameters}
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def served_deployments(api: httpx.Client) -> tuple[dict, dict, dict]:
+    """The three deployments `netzero serve` registers, once they are there, with their
+    schedules (cron from the due day, Asia/Ho_Chi_Minh)."""
+
+    def deployment(name: str) -> dict | None:
+        response = api.get(f"/deployments/name/{name}")
+        return response.json() if response.status_code == 200 else None
+
+    close = wait_for(
+        lambda: deployment("monthly-close/netzero-monthly-close"), 120, "the deployment"
+    )
+    intake = wait_for(lambda: deployment("daily-intake/netzero-daily-intake"), 60, "the intake")
+    remind = wait_for(lambda: deployment("reminders/netzero-reminders"), 60, "the reminders")
+    schedules = {d["name"]: d["schedules"][0]["schedule"] for d in (close, intake, remind)}
+    assert schedules["netzero-monthly-close"]["cron"] == "0 7 16 * *"
+    assert schedules["netzero-daily-intake"]["cron"] == "0 6 * * *"
+    # 5 days before the due day, on it, and 3 days after it (the defaults)
+    assert schedules["netzero-reminders"]["cron"] == "0 8 10,15,18 * *"
+    assert {s["timezone"] for s in schedules.values()} == {"Asia/Ho_Chi_Minh"}
+    return close, intake, remind
+
+
 def test_the_readme_commands_serve_both_schedules_and_run_a_close(
     checkout: Checkout, tmp_path: Path
 ) -> None:
     """The README's commands, as printed: `netzero serve` registers netzero-monthly-close
-    (cron from the due day, Asia/Ho_Chi_Minh) and netzero-daily-intake; `prefect deployment
-    run … -p period=2026-10` closes October, and the close publishes."""
+    (cron from the due day, Asia/Ho_Chi_Minh), netzero-daily-intake and netzero-reminders;
+    `prefect deployment run … -p period=2026-10` closes October, and the close publishes;
+    an intake and the reminders triggered through the API complete."""
     url, env = checkout.url, checkout.env
     data = checkout.root / "data"
     generate_demo(data, DemoSpec(enterprises=9, months=2, last_period="2026-10"))
@@ -210,21 +259,7 @@ def test_the_readme_commands_serve_both_schedules_and_run_a_close(
     )
     try:
         with httpx.Client(base_url=url, timeout=30) as api:
-
-            def deployment(name: str) -> dict | None:
-                response = api.get(f"/deployments/name/{name}")
-                return response.json() if response.status_code == 200 else None
-
-            close = wait_for(
-                lambda: deployment("monthly-close/netzero-monthly-close"), 120, "the deployment"
-            )
-            intake = wait_for(
-                lambda: deployment("daily-intake/netzero-daily-intake"), 60, "the intake"
-            )
-            schedules = {d["name"]: d["schedules"][0]["schedule"] for d in (close, intake)}
-            assert schedules["netzero-monthly-close"]["cron"] == "0 7 16 * *"
-            assert schedules["netzero-daily-intake"]["cron"] == "0 6 * * *"
-            assert {s["timezone"] for s in schedules.values()} == {"Asia/Ho_Chi_Minh"}
+            close, intake, remind = served_deployments(api)
 
             run = run_close_as_printed(checkout, api, close["id"])
 
@@ -243,20 +278,19 @@ def test_the_readme_commands_serve_both_schedules_and_run_a_close(
 
             # The daily intake: a file that arrives after the close is landed and answered.
             tax = late_file(data)
-            response = post(
-                api,
-                f"/deployments/{intake['id']}/create_flow_run",
-                {"parameters": {"data_dir": str(data)}},
-            )
-            assert response.status_code == 201, response.text
-            run = response.json()
+            run = trigger(api, intake["id"], {"data_dir": str(data)})
             intake_state = wait_for(finished, 300, "the triggered daily intake")
             intake_summary = artifact(api, "netzero-intake-summary")
+
+            # The reminders, as their schedule would run them three days after the due day.
+            run = trigger(api, remind["id"], {"data_dir": str(data), "today": "2026-11-18"})
+            remind_state = wait_for(finished, 300, "the triggered reminders")
     finally:
         serving.terminate()
         serving.wait(timeout=60)
         log.close()
     assert intake_state["type"] == "COMPLETED", (tmp_path / "serve.log").read_text()[-3000:]
+    assert remind_state["type"] == "COMPLETED", (tmp_path / "serve.log").read_text()[-3000:]
     # The intake's own summary, as the operator sees it in the UI.
     assert "| Tệp đã nhận / files landed | 1 |" in intake_summary, intake_summary
     assert "| Dòng đã nhận / lines landed | 1 |" in intake_summary
@@ -271,3 +305,4 @@ def test_the_readme_commands_serve_both_schedules_and_run_a_close(
         assert con.execute("select status, period from ops.runs").fetchall() == [
             ("completed", "2026-10")
         ]
+    assert_second_notices(data)
