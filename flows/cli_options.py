@@ -38,10 +38,11 @@ REBUILD_DETAIL = (
 
 
 SERVE_DETAIL = (
-    "Two deployments: netzero-monthly-close (NETZERO_CLOSE_CRON, default 07:00 the day "
-    "after the due day) and netzero-daily-intake (NETZERO_INTAKE_CRON, default 06:00), "
-    "both in Asia/Ho_Chi_Minh. Needs PREFECT_API_URL (start a server with `prefect server "
-    "start`)."
+    "Three deployments: netzero-monthly-close (NETZERO_CLOSE_CRON, default 07:00 the day "
+    "after the due day), netzero-daily-intake (NETZERO_INTAKE_CRON, default 06:00) and "
+    "netzero-reminders (NETZERO_REMIND_CRON, default 08:00 five days before the due day, on "
+    "it and three days after it), all in Asia/Ho_Chi_Minh. Needs PREFECT_API_URL (start a "
+    "server with `prefect server start`)."
 )
 
 

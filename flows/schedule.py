@@ -135,7 +135,7 @@ def reminders(data_dir: str | None = None, today: str | None = None) -> dict[str
 
 
 def serve(data_dir: Path) -> None:
-    """Serve both deployments until interrupted (Ctrl-C pauses their schedules)."""
+    """Serve the three deployments until interrupted (Ctrl-C pauses their schedules)."""
     from prefect import serve as prefect_serve
     from prefect.deployments.runner import RunnerDeployment
     from prefect.schedules import Cron
