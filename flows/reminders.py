@@ -23,10 +23,11 @@ from flows.settings import Settings
 from flows.warehouse import ops
 from report_templates import words
 from report_templates.submission_template import Addressee, write_template
-from transforms.periods import due_label
+from transforms.periods import due_date, due_label
 from transforms.reminders import owed_month, period_due, stage
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ADDRESSEE = words.N_("To {name} (tax code {tax_code}), {park}.")
 TITLES = {
     "before": words.N_("Reminder: the data for {month} are due on {due}"),
     "due_day": words.N_("Today is the due day for the data of {month}"),
@@ -56,7 +57,10 @@ def write_reminders(settings: Settings, today: date, run_id: str) -> Reminded:
     owing = (
         owed_month(enterprises.lazy(), files.lazy(), period, settings.due_day)
         .collect()
-        .join(enterprises.select("tax_code", "name_vi", "name_en", "park_name_vi"), "tax_code")
+        .join(
+            enterprises.select("tax_code", "name_vi", "name_en", "park_name_vi", "park_name_en"),
+            "tax_code",
+        )
     )
     due = due_label(period, settings.due_day)
     messages: list[mail.Queued] = []
@@ -67,7 +71,7 @@ def write_reminders(settings: Settings, today: date, run_id: str) -> Reminded:
             if not to:
                 without.append(row["tax_code"])
                 continue
-            letter = _reminder(settings, row, period, due, when, Path(folder))
+            letter = _reminder(settings, row, period, today, when, Path(folder))
             about = f"{period}/{when}/{row['tax_code']}"
             messages.append(
                 letters.queued(settings, letter, kind="reminder", about=about, to=to, run_id=run_id)
@@ -95,10 +99,16 @@ def _month(period: str) -> str:
 
 
 def _reminder(
-    settings: Settings, row: dict[str, object], period: str, due: str, when: str, folder: Path
+    settings: Settings,
+    row: dict[str, object],
+    period: str,
+    today: date,
+    when: str,
+    folder: Path,
 ) -> letters.Letter:
     """The letter to one enterprise: what is owed and by when, what to do, its template."""
     tax_code, month = str(row["tax_code"]), _month(period)
+    due = due_label(period, settings.due_day)
     rejected = row["submission_status"] == "rejected"
     revision = int(row["revision"] or 0) + 1 if rejected else 1  # type: ignore[call-overload]
     title = words.pair(TITLES[when], month=month, due=due)
@@ -111,13 +121,17 @@ def _reminder(
         if rejected
         else words.pair("No file for {month} has been received.", month=month)
     )
+    to_vi, _ = words.pair(
+        ADDRESSEE, name=row["name_vi"], tax_code=tax_code, park=row["park_name_vi"] or "–"
+    )
+    _, to_en = words.pair(
+        ADDRESSEE,
+        name=row["name_en"] or row["name_vi"],
+        tax_code=tax_code,
+        park=row["park_name_en"] or row["park_name_vi"] or "–",
+    )
     paragraphs = [
-        words.pair(
-            "To {name} (tax code {tax_code}), {park}.",
-            name=row["name_vi"],
-            tax_code=tax_code,
-            park=row["park_name_vi"] or "–",
-        ),
+        (to_vi, to_en),
         state,
         words.pair(
             "Fill in the attached template (revision {revision}) and send it to {address}. "
@@ -150,7 +164,16 @@ def _reminder(
         ),
     )
     attachment = mail.Attachment(template.name, template.read_bytes(), XLSX)
-    key = words.pair("Due date: {due}", due=due)
+    days = (due_date(period, settings.due_day) - today).days
+    key = {
+        "before": words.pair(
+            "{days} days left: the file is due by the end of {due}.", days=days, due=due
+        ),
+        "due_day": words.pair("The file is due by the end of today, {due}.", due=due),
+        "second_notice": words.pair(
+            "{days} days late: the file was due on {due}.", days=-days, due=due
+        ),
+    }[when]
     return letters.Letter(title, paragraphs, key=key, attachments=(attachment,))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import polars as pl
 
@@ -56,6 +56,12 @@ def due_moment(period: str, due_day: int) -> datetime:
     column."""
     index = period_index(period) + 1
     return datetime(index // 12, index % 12 + 1, due_day, 17)
+
+
+def due_date(period: str, due_day: int) -> date:
+    """The due day: ``due_day`` of the month after ``period``."""
+    index = period_index(period) + 1
+    return date(index // 12, index % 12 + 1, due_day)
 
 
 def due_label(period: str, due_day: int) -> str:

@@ -135,6 +135,9 @@ def test_a_mailed_file_lands_and_its_receipt_arrives_as_the_reply(room: Mailroom
     assert str(reply["Subject"]).startswith(f"Re: {SUBJECT} – Biên nhận tệp {FILE}")
     body = reply.get_body(("html",))
     assert body is not None and FILE in body.get_content()
+    # received: when the agency's server took the message (09:30 in Vietnam), not when the
+    # intake ran
+    assert "10/11/2026 09:30 (UTC+7)" in body.get_content()
 
     # the next intake takes nothing and answers nothing again
     again = room.intake("run-2")
