@@ -99,6 +99,27 @@ def deliver_reports(settings: Settings, period: str, folder: Path, run_id: str) 
     return Delivered(written, without, packs)
 
 
+def _headline(settings: Settings, period: str) -> tuple[str, str]:
+    """What the agency acts on first: how many enterprises have not sent the month, and
+    how many sent it late (marts.fct_submission_status)."""
+    with wh.connect(settings.warehouse, read_only=True) as con:
+        row = con.execute(
+            "select count(*), count(*) filter (where submission_status in "
+            "('missing', 'rejected')), count(*) filter (where is_late) "
+            "from marts.fct_submission_status where period = ?",
+            [period],
+        ).fetchone()
+    expected, owing, late = row or (0, 0, 0)
+    return words.pair(
+        "Of {expected} enterprises, {owing} have not sent the data for {month} (missing or "
+        "rejected: their figures are unknown in these reports) and {late} sent them late.",
+        expected=expected,
+        owing=owing,
+        late=late,
+        month=f"{period[5:7]}/{period[:4]}",
+    )
+
+
 def _pack(
     settings: Settings, period: str, folder: Path, run_id: str, enterprises: int, without: int
 ) -> mail.Queued | None:
@@ -134,6 +155,7 @@ def _pack(
     letter = letters.Letter(
         title,
         paragraphs,
+        key=_headline(settings, period),
         attachments=tuple(mail.Attachment(p.name, p.read_bytes(), PDF) for p in pdfs),
     )
     return letters.queued(

@@ -102,7 +102,9 @@ def unchanged(path: Path, signature: tuple[int, int, int] | None) -> bool:
 IN_PROGRESS_PREFIXES = (".~lock.", "~$")
 
 
-IN_PROGRESS_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload")
+# WinSCP uploads over SFTP as <name>.filepart and renames it when whole: an SFTP drop or a
+# shared folder pointed at the inbox is the same code path as a local one.
+IN_PROGRESS_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".filepart")
 
 
 def in_progress(path: Path) -> bool:

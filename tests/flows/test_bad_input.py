@@ -326,8 +326,9 @@ def test_files_still_being_written_are_left_alone(intake: Intake) -> None:
     answers a hidden-looking submission like any other."""
     intake.put(".~lock.a.xlsx#", b"lock")
     intake.put("b.csv.part", b"half a fi")
+    intake.put("c.xlsx.filepart", b"PK\x03\x04 half")  # an SFTP upload (WinSCP) under way
     intake.put(".hidden.csv", csv_bytes(intake.tax, "ELEC_GRID,5,kWh,"))
-    intake.run(left=frozenset({".~lock.a.xlsx#", "b.csv.part"}))
+    intake.run(left=frozenset({".~lock.a.xlsx#", "b.csv.part", "c.xlsx.filepart"}))
     assert intake.ledger(".hidden.csv")[0] == "landed"
 
 

@@ -282,3 +282,42 @@ def test_a_mailbox_that_cannot_be_reached_leaves_the_drop_folder_working(
     taken = room.intake()
     assert taken.error is not None and "AUTHENTICATIONFAILED" in taken.error
     assert room.rows("select status from ops.file_ledger") == [("landed",)]
+
+
+def test_the_mailbox_password_can_come_from_a_prefect_secret_block(
+    room: Mailroom, prefect_server: None
+) -> None:
+    """The credentials never sit in the repository: here the password is a Secret block on
+    the Prefect server, named by NETZERO_IMAP_PASSWORD_BLOCK."""
+    from prefect.blocks.system import Secret
+
+    from flows.mail import imap_settings
+
+    Secret(value=IMAP_PASSWORD).save("netzero-imap-test", overwrite=True)
+    imap = room.settings.imap
+    from_block = imap_settings(
+        {
+            "NETZERO_IMAP_HOST": imap.host,
+            "NETZERO_IMAP_PORT": str(imap.port),
+            "NETZERO_IMAP_USER": imap.user,
+            "NETZERO_IMAP_PASSWORD_BLOCK": "netzero-imap-test",
+            "NETZERO_IMAP_CA_FILE": imap.ca_file,
+        }
+    )
+    assert from_block.password == IMAP_PASSWORD
+    room.settings = Settings(
+        data_dir=room.settings.data_dir, mail=room.settings.mail, imap=from_block
+    )
+    room.send(SENDER, [(FILE, room.files[FILE])])
+    assert room.intake().files == 1
+
+
+def test_an_attachment_named_in_vietnamese_lands_under_its_name(room: Mailroom) -> None:
+    """The name with diacritics (RFC 2231 in the message) is the file's name in the inbox,
+    the ledger and the receipt's subject, in NFC."""
+    name = "Số liệu tháng 9 – Vạn Lợi Hà.xlsx"
+    room.send(SENDER, [(name, room.files["3717315638_2026-09.xlsx"])])
+    assert room.intake().files == 1
+    assert room.rows("select file_name, status from ops.file_ledger") == [(name, "landed")]
+    (reply,) = room.imap.messages(SENDER)
+    assert f"Biên nhận tệp {name} / Receipt for the file {name}" in str(reply["Subject"])

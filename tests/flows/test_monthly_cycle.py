@@ -959,3 +959,12 @@ def test_the_close_writes_each_enterprise_its_report_and_the_agency_its_pack(pro
     parks = sorted(p.name for p in (folder / "parks").glob("*.pdf"))
     names = [a.get_filename() for a in pack.iter_attachments()]
     assert names == [f"province_{summary.period}.pdf", *parks, f"method_{summary.period}.pdf"]
+    # first, what the agency acts on: who has not sent the month, as the marts count it
+    ((expected_n, owing),) = sql(
+        data,
+        "select count(*), count(*) filter (where submission_status in ('missing', "
+        f"'rejected')) from marts.fct_submission_status where period = '{summary.period}'",
+    )
+    month = f"{summary.period[5:7]}/{summary.period[:4]}"
+    text = pack.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert f"Of {expected_n} enterprises, {owing} have not sent the data for {month}" in text
