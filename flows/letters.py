@@ -44,17 +44,11 @@ def html(settings: Settings, letter: Letter, run_id: str) -> str:
 
     context = receipt_common(settings, run_id) | {
         "letter": {
-            "title_vi": letter.title[0],
-            "title_en": letter.title[1],
-            "key_vi": letter.key[0] if letter.key else "",
-            "key_en": letter.key[1] if letter.key else "",
-            "paragraphs": [{"vi": vi, "en": en} for vi, en in letter.paragraphs],
-            "table": {
-                "columns": [{"vi": vi, "en": en} for vi, en in letter.columns],
-                "rows": letter.rows,
-            }
-            if letter.rows
-            else None,
+            "title": letter.title,
+            "key": letter.key,
+            "paragraphs": list(letter.paragraphs),
+            "columns": list(letter.columns),
+            "rows": list(letter.rows),
         }
     }
     return render_html("letter", context)
