@@ -149,7 +149,7 @@ def _take(settings: Settings, box: imaplib.IMAP4, run_id: str) -> MailTaken:
     found = _ok(box.uid("SEARCH", "ALL"), "SEARCH")[0]
     uids = bytes(found).decode().split() if isinstance(found, bytes) else []
     taken = files = refused = again = 0
-    replies: list[mail.Queued] = []
+    sending = bool(settings.mail.smtp_host)
     for uid in uids:
         size, received_at, header = _envelope(box, uid)
         key = _header_key(header)
@@ -168,10 +168,11 @@ def _take(settings: Settings, box: imaplib.IMAP4, run_id: str) -> MailTaken:
         message = message_from_bytes(raw or header, policy=default_policy)
         assert isinstance(message, EmailMessage)
         row, written, reply = _handle(settings, message, raw, size, received_at, key, contacts)
+        if reply is not None:  # queued before the record: a crash between cannot lose it
+            # (the next run composes the same reply, whose id is already queued)
+            mail.queue(settings.warehouse, settings.outbox, [reply], run_id, send=sending)
         failpoint("mail_intake.downloaded")  # killed here: the next run writes the same files
         ops.record_incoming(settings.warehouse, row, written, run_id)
-        if reply is not None:
-            replies.append(reply)
         failpoint("mail_intake.recorded")  # killed here: the next run only moves it
         _move(box, uid, _folder(imap, row.status))
         ops.mark_moved(settings.warehouse, key, _folder(imap, row.status))
@@ -179,9 +180,6 @@ def _take(settings: Settings, box: imaplib.IMAP4, run_id: str) -> MailTaken:
         taken += 1
         files += len(written)
         refused += row.status == "refused"
-    mail.queue(
-        settings.warehouse, settings.outbox, replies, run_id, send=bool(settings.mail.smtp_host)
-    )
     return MailTaken(taken, files, refused, again)
 
 

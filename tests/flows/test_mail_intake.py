@@ -229,9 +229,15 @@ def test_messages_the_intake_cannot_take_get_a_clear_reply(room: Mailroom) -> No
 
 def _take_in_a_process(room: Mailroom, failpoint: str | None) -> int:
     """take_mail in its own process, configured from the environment as `netzero` is."""
-    imap = room.settings.imap
+    imap, smtp = room.settings.imap, room.settings.mail
     env = os.environ | {
         "NETZERO_DATA_DIR": str(room.settings.data_dir),
+        "NETZERO_MAIL_FROM": smtp.sender,
+        "NETZERO_SMTP_HOST": smtp.smtp_host,
+        "NETZERO_SMTP_PORT": str(smtp.smtp_port),
+        "NETZERO_SMTP_USER": smtp.user,
+        "NETZERO_SMTP_PASSWORD": smtp.password,
+        "NETZERO_SMTP_CA_FILE": smtp.ca_file,
         "NETZERO_IMAP_HOST": imap.host,
         "NETZERO_IMAP_PORT": str(imap.port),
         "NETZERO_IMAP_USER": imap.user,
@@ -268,6 +274,22 @@ def test_a_crash_between_download_and_commit_loses_nothing_and_duplicates_nothin
     ]
     assert room.imap.messages(AGENCY) == []
     assert len(room.imap.messages(SENDER)) == 2  # one receipt each
+
+
+@pytest.mark.parametrize("point", ["mail_intake.downloaded", "mail_intake.recorded"])
+def test_a_crash_while_refusing_a_message_answers_it_once(room: Mailroom, point: str) -> None:
+    """The refusal is queued before the message is recorded: killed on either side of the
+    record, the next run neither loses the answer nor sends it twice."""
+    load_reference.fn(room.settings)
+    stranger = "ke-toan.hoamydien@gmail.example"
+    room.send(stranger, [(FILE, room.files[FILE])])
+    assert _take_in_a_process(room, point) == -9
+    taken = room.intake()
+    assert (taken.messages, taken.again) == ((0, 1) if point == "mail_intake.recorded" else (1, 0))
+    assert len(room.imap.messages(stranger)) == 1
+    assert room.rows("select status, rule from ops.incoming_mail") == [
+        ("refused", "sender_not_registered")
+    ]
 
 
 def test_a_mailbox_that_cannot_be_reached_leaves_the_drop_folder_working(
