@@ -76,8 +76,9 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
 class Imap:
     """A running dovecot: every address is a mailbox (password IMAP_PASSWORD)."""
 
-    port: int
+    port: int  # IMAP over TLS (imaps)
     ca_file: Path
+    starttls_port: int = 0  # plain IMAP that demands STARTTLS before a login
 
     def client(self, address: str) -> imaplib.IMAP4_SSL:
         context = ssl.create_default_context(cafile=str(self.ca_file))
@@ -128,7 +129,8 @@ class Imap:
 
 @contextmanager
 def dovecot() -> Iterator[Imap]:
-    """Dovecot on a free loopback port, IMAP over TLS only, maildirs in a throwaway folder.
+    """Dovecot on free loopback ports, IMAP over TLS and IMAP with STARTTLS required (no
+    login in clear: ssl = required), maildirs in a throwaway folder.
     As root its processes run as Debian's dovecot/dovenull users (dovecot refuses root);
     otherwise as the current user."""
     binary = shutil.which("dovecot") or "/usr/sbin/dovecot"
@@ -151,7 +153,7 @@ def dovecot() -> Iterator[Imap]:
         me = pwd.getpwuid(os.getuid())
         login_user = internal_user = me.pw_name
         uid, gid = me.pw_uid, me.pw_gid
-    port = free_port()
+    port, starttls_port = free_port(), free_port()
     config = root / "dovecot.conf"
     config.write_text(
         f"""protocols = imap
@@ -178,7 +180,8 @@ mail_location = maildir:~/Maildir
 service imap-login {{
   chroot =
   inet_listener imap {{
-    port = 0
+    address = 127.0.0.1
+    port = {starttls_port}
   }}
   inet_listener imaps {{
     port = {port}
@@ -204,7 +207,7 @@ service anvil {{
                     detail = log.read_text() if log.exists() else ""
                     raise RuntimeError(f"dovecot did not start:\n{detail}") from None
                 time.sleep(0.1)
-        yield Imap(port, cert)
+        yield Imap(port, cert, starttls_port)
     finally:
         server.terminate()
         server.wait(timeout=20)

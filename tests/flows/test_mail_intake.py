@@ -343,3 +343,15 @@ def test_an_attachment_named_in_vietnamese_lands_under_its_name(room: Mailroom) 
     assert room.rows("select file_name, status from ops.file_ledger") == [(name, "landed")]
     (reply,) = room.imap.messages(SENDER)
     assert f"Biên nhận tệp {name} / Receipt for the file {name}" in str(reply["Subject"])
+
+
+def test_a_mailbox_behind_starttls_is_read_the_same_way(room: Mailroom) -> None:
+    """Port 143 with STARTTLS (the server refuses a login in clear) instead of 993."""
+    room.settings = Settings(
+        data_dir=room.settings.data_dir,
+        mail=room.settings.mail,
+        imap=room.imap.settings(AGENCY, security="starttls", port=room.imap.starttls_port),
+    )
+    room.send(SENDER, [(FILE, room.files[FILE])])
+    assert room.intake().files == 1
+    assert len(room.imap.messages(SENDER)) == 1
