@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import imaplib
+import ipaddress
 import os
 import pwd
 import shutil
@@ -29,6 +30,9 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from flows.mail import ImapSettings, MailSettings
 
 SMTP_USER, SMTP_PASSWORD = "so-nnmt", "mat-khau-thu"
+# By address, not by name: a machine without /etc/hosts (a fresh debootstrap root) cannot
+# resolve "localhost"; the certificates name both.
+LOOPBACK = "127.0.0.1"
 IMAP_PASSWORD = "mat-khau-hop-thu"
 
 
@@ -39,7 +43,7 @@ def free_port() -> int:
 
 
 def self_signed(folder: Path) -> tuple[Path, Path]:
-    """A throwaway certificate for localhost (its own authority)."""
+    """A throwaway certificate for localhost and 127.0.0.1 (its own authority)."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -56,7 +60,12 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(days=1))
         .not_valid_after(now + dt.timedelta(days=2))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.IPv4Address(LOOPBACK))]
+            ),
+            critical=False,
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
@@ -82,7 +91,7 @@ class Imap:
 
     def client(self, address: str) -> imaplib.IMAP4_SSL:
         context = ssl.create_default_context(cafile=str(self.ca_file))
-        box = imaplib.IMAP4_SSL("localhost", self.port, ssl_context=context, timeout=10)
+        box = imaplib.IMAP4_SSL(LOOPBACK, self.port, ssl_context=context, timeout=10)
         box.login(address, IMAP_PASSWORD)
         return box
 
@@ -116,7 +125,7 @@ class Imap:
 
     def settings(self, address: str, **overrides: object) -> ImapSettings:
         values: dict[str, object] = {
-            "host": "localhost",
+            "host": LOOPBACK,
             "port": self.port,
             "security": "tls",
             "user": address,
@@ -264,7 +273,7 @@ def smtp_server(folder: Path, imap: Imap | None = None) -> Iterator[tuple[Receiv
             MailSettings(
                 sender="bao-cao@snnmt.example",
                 sender_name="Sở Nông nghiệp và Môi trường",
-                smtp_host="localhost",
+                smtp_host=LOOPBACK,
                 smtp_port=port,
                 security="starttls",
                 user=SMTP_USER,
