@@ -3,6 +3,10 @@ which, in what order and from what; this module only runs the list against the w
 
 from __future__ import annotations
 
+import hashlib
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
 from typing import cast
 
 import duckdb
@@ -25,11 +29,21 @@ COMMENTED = ("raw", "reference", "staging", "marts", "reports", "ops", "meta")
 @task
 def build_warehouse(settings: Settings, phase: Phase | None = None) -> list[str]:
     """Build every model (or only those of ``phase``), in order; returns the periods the
-    warehouse holds data for (marts.dim_periods)."""
+    warehouse holds data for (marts.dim_periods). The warehouse-phase models are skipped
+    when their inputs are those of the last complete build (``inputs_fingerprint``)."""
     chosen = [m for m in MODELS if phase is None or m.phase == phase]
     given = _options(settings)
-    last_use = _last_use(chosen)
     with wh.connect(settings.warehouse) as con:
+        # Nothing new since the last complete build (no file, no register or reference
+        # change, same options and code): its warehouse-phase tables stand as they are.
+        fingerprint = None
+        if any(m.phase == "warehouse" for m in chosen):
+            fingerprint = inputs_fingerprint(con, given)
+            if _built_from(con) == fingerprint and _all_exist(con, chosen):
+                chosen, fingerprint = [m for m in chosen if m.phase != "warehouse"], None
+            else:
+                con.execute("delete from meta.build_inputs")  # a crash mid-build: rebuilt
+        last_use = _last_use(chosen)
         tables: dict[str, pl.LazyFrame] = {}  # what this build read or made, by table
         for position, model in enumerate(chosen):
             _build(con, model, tables, given)
@@ -39,8 +53,65 @@ def build_warehouse(settings: Settings, phase: Phase | None = None) -> list[str]
                 del tables[table]
             failpoint("build.table")
         wh.comment_columns(con, COMMENTED, dictionary.describe)
+        if fingerprint is not None:
+            con.execute(
+                "insert into meta.build_inputs values (?, ?)",
+                [fingerprint, datetime.now(UTC).replace(tzinfo=None)],
+            )
         periods = wh.read_table(con, "marts.dim_periods")["period"]
     return periods.to_list()
+
+
+# What the warehouse-phase models are made from, besides their own tables.
+SOURCE_SCHEMAS = ("raw", "reference")
+# The ops tables models read, with the columns they read: the ledger's receipt_written_at
+# changes after every build (the receipts follow it) and feeds no model.
+SOURCE_TABLES = {
+    "ops.quarantine": "*",
+    "ops.file_ledger": "run_id, file_name, sha256, status, reason_vi, reason_en, seen_at",
+}
+CODE = (Path(__file__).parents[1] / "transforms", Path(__file__).parents[1] / "expectations")
+
+
+def inputs_fingerprint(con: duckdb.DuckDBPyConnection, given: Options) -> str:
+    """A digest of everything a build reads: each source table's rows (count and the sum of
+    their hashes: order does not matter, a duplicate does), the options, and the code."""
+    digest = hashlib.sha256(version("netzero").encode())
+    digest.update(repr(sorted((k, repr(v)) for k, v in given.items())).encode())
+    for root in CODE:
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".pyc"):
+            digest.update(path.relative_to(root.parent).as_posix().encode())
+            digest.update(path.read_bytes())
+    schemas = ", ".join(f"'{s}'" for s in SOURCE_SCHEMAS)
+    names = [
+        f"{schema}.{table}"
+        for schema, table in con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            f"where schema_name in ({schemas}) order by all"
+        ).fetchall()
+    ]
+    sources = {name: "*" for name in names} | SOURCE_TABLES
+    for name, columns in sources.items():
+        rows = con.execute(
+            f"select count(*), sum(hash(t)::hugeint) from (select {columns} from {name}) as t"
+        ).fetchone()
+        digest.update(f"{name}:{rows}".encode())
+    return digest.hexdigest()
+
+
+def _built_from(con: duckdb.DuckDBPyConnection) -> str | None:
+    row = con.execute("select max(fingerprint) from meta.build_inputs").fetchone()
+    return row[0] if row else None
+
+
+def _all_exist(con: duckdb.DuckDBPyConnection, models: list[Model]) -> bool:
+    present = {
+        f"{schema}.{table}"
+        for schema, table in con.execute(
+            "select schema_name, table_name from duckdb_tables()"
+        ).fetchall()
+    }
+    return all(m.table in present for m in models)
 
 
 def _last_use(models: list[Model]) -> dict[str, int]:

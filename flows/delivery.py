@@ -47,6 +47,7 @@ def deliver_reports(settings: Settings, period: str, folder: Path, run_id: str) 
             ).fetchall()
         }
     sent_before = ops.mail_abouts(settings.warehouse, "report")
+    known = ops.mail_ids(settings.warehouse)
     month = f"{period[5:7]}/{period[:4]}"
     messages: list[mail.Queued] = []
     without = 0
@@ -58,6 +59,8 @@ def deliver_reports(settings: Settings, period: str, folder: Path, run_id: str) 
             continue
         content = pdf.read_bytes()
         about = f"{period}/{tax_code}/{hashlib.sha256(content).hexdigest()[:16]}"
+        if mail.message_id("report", about, to, settings.mail.domain) in known:
+            continue  # this report, to these addresses, is already written
         revised = any(a.startswith(f"{period}/{tax_code}/") for a in sent_before - {about})
         name_vi, name_en = names.get(tax_code, (tax_code, tax_code))
         title = words.pair(TITLES[revised], month=month, name=name_vi)

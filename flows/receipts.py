@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import polars as pl
 from prefect import task
@@ -139,8 +140,14 @@ def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -
     if not seen:
         return settings.outbox / "receipts"
     contacts = ops.enterprise_addresses(settings.warehouse)
-    mails: list[mail.Queued] = []
-    for file in seen:
+
+    def pages() -> Iterator[mail.Queued]:
+        """Each receipt written, then its mail: handed to the queue one by one, so a run
+        of thousands of files never holds their messages all at once."""
+        for file in seen:
+            yield from _receipt(file)
+
+    def _receipt(file: dict[str, Any]) -> Iterator[mail.Queued]:
         page = settings.outbox / receipt_path(file["sha256"], file["file_name"], file["seen_at"])
         folder = page.parent
         folder.mkdir(parents=True, exist_ok=True)
@@ -177,12 +184,16 @@ def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -
         origin = origins.get(str(file["sha256"]))
         to = [origin[0]] if origin else contacts.get(str(file["tax_code"]), [])
         if to:
-            mails.append(_receipt_mail(settings, file, result, to, html, rejected_csv, origin))
+            yield _receipt_mail(settings, file, result, to, html, rejected_csv, origin)
+
     mail.queue(
-        settings.warehouse, settings.outbox, mails, run_id, send=bool(settings.mail.smtp_host)
+        settings.warehouse, settings.outbox, pages(), run_id, send=bool(settings.mail.smtp_host)
     )
     _written(settings, seen)
-    return Path(folder)
+    last = seen[-1]
+    return (
+        settings.outbox / receipt_path(last["sha256"], last["file_name"], last["seen_at"])
+    ).parent
 
 
 def _receipt_mail(

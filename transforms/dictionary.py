@@ -85,6 +85,9 @@ TABLE_COLUMNS: dict[str, str] = {
     "ops.validation_results.column_name": "Column the expectation checks (null: the table).",
     "reference.ref_activities.measure_column": "Column of marts.fct_enterprise_monthly that "
     "holds the activity's monthly quantity (transforms/measures.py reads it).",
+    "meta.build_inputs.fingerprint": "sha256 of the inputs of the last complete build "
+    "(flows/build_warehouse.inputs_fingerprint).",
+    "meta.build_inputs.built_at": "When that build completed (UTC).",
     "meta.schema_migrations.version": "Migration number (flows/warehouse/migrations/NNNN_*.sql).",
     "meta.schema_migrations.name": "Migration file name, without .sql.",
     "meta.schema_migrations.applied_at": "When it was applied to this warehouse (UTC).",
