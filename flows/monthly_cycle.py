@@ -51,7 +51,7 @@ def _cycle(
 ) -> summaries.RunSummary:
     """The steps, in order, once the run holds the warehouse and is recorded."""
     recover_outbox(settings)
-    received = intake(settings, run_id, clock)
+    received = intake(settings, run_id, clock, phase="warehouse")  # the period's: below
     period_note = ""
     if period is None:
         now = datetime.now(UTC).replace(tzinfo=None)

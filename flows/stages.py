@@ -25,6 +25,7 @@ from flows.stations import land_station_files
 from flows.validate import validate_submissions, validate_warnings
 from flows.warehouse import ops
 from report_templates import words
+from transforms.models import Phase
 
 
 @contextmanager
@@ -53,8 +54,12 @@ class Intake:
     receipts: Path
 
 
-def intake(settings: Settings, run_id: str, clock: summaries.StageClock) -> Intake:
-    """Land what arrived, validate it, build every layer, and answer each file."""
+def intake(
+    settings: Settings, run_id: str, clock: summaries.StageClock, phase: Phase | None = None
+) -> Intake:
+    """Land what arrived, validate it, build every layer (or only ``phase``: the monthly
+    cycle builds the period's models itself once it has chosen the period), and answer
+    each file."""
     with clock("land"):
         load_reference(settings)
         # the agency's mailbox, when there is one: attachments into the inbox (issue 18)
@@ -77,7 +82,7 @@ def intake(settings: Settings, run_id: str, clock: summaries.StageClock) -> Inta
     with clock("validate"):
         quarantined = validate_submissions(settings, run_id)
     with clock("build"):
-        periods = build_warehouse(settings)
+        periods = build_warehouse(settings, phase)
         warnings = validate_warnings(settings, run_id)
     failpoint("cycle.built")
     with clock("receipts"):
