@@ -20,6 +20,7 @@ from flows.runs import IO_RETRY
 from flows.settings import Settings
 from flows.warehouse import ops
 from report_templates import words
+from report_templates.render import period_label
 
 PDF = "application/pdf"
 TITLES = {
@@ -48,7 +49,7 @@ def deliver_reports(settings: Settings, period: str, folder: Path, run_id: str) 
         }
     sent_before = ops.mail_abouts(settings.warehouse, "report")
     known = ops.mail_ids(settings.warehouse)
-    month = f"{period[5:7]}/{period[:4]}"
+    month = period_label(period)
     messages: list[mail.Queued] = []
     without = 0
     for pdf in sorted((folder / "enterprises").glob(f"*_{period}.pdf")):
@@ -119,7 +120,7 @@ def _headline(settings: Settings, period: str) -> tuple[str, str]:
         expected=expected,
         owing=owing,
         late=late,
-        month=f"{period[5:7]}/{period[:4]}",
+        month=period_label(period),
     )
 
 
@@ -134,7 +135,7 @@ def _pack(
     pdfs = [folder / f"province_{period}.pdf", *parks, folder / f"method_{period}.pdf"]
     pdfs = [p for p in pdfs if p.exists()]
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in pdfs)).hexdigest()[:16]
-    month = f"{period[5:7]}/{period[:4]}"
+    month = period_label(period)
     title = words.pair(
         "Reports for {month}: the province and {parks} parks", month=month, parks=len(parks)
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, cast
@@ -141,13 +140,8 @@ def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -
         return settings.outbox / "receipts"
     contacts = ops.enterprise_addresses(settings.warehouse)
 
-    def pages() -> Iterator[mail.Queued]:
-        """Each receipt written, then its mail: handed to the queue one by one, so a run
-        of thousands of files never holds their messages all at once."""
-        for file in seen:
-            yield from _receipt(file)
-
-    def _receipt(file: dict[str, Any]) -> Iterator[mail.Queued]:
+    def receipt(file: dict[str, Any]) -> mail.Queued | None:
+        """Write one file's receipt; its mail, when someone is registered to get it."""
         page = settings.outbox / receipt_path(file["sha256"], file["file_name"], file["seen_at"])
         folder = page.parent
         folder.mkdir(parents=True, exist_ok=True)
@@ -183,11 +177,14 @@ def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -
         # the addresses registered for its tax code
         origin = origins.get(str(file["sha256"]))
         to = [origin[0]] if origin else contacts.get(str(file["tax_code"]), [])
-        if to:
-            yield _receipt_mail(settings, file, result, to, html, rejected_csv, origin)
+        if not to:
+            return None
+        return _receipt_mail(settings, file, result, to, html, rejected_csv, origin)
 
+    # handed to the queue one by one: thousands of files never hold their messages at once
+    mails = (m for m in map(receipt, seen) if m is not None)
     mail.queue(
-        settings.warehouse, settings.outbox, pages(), run_id, send=bool(settings.mail.smtp_host)
+        settings.warehouse, settings.outbox, mails, run_id, send=bool(settings.mail.smtp_host)
     )
     _written(settings, seen)
     last = seen[-1]

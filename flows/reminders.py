@@ -22,6 +22,7 @@ from flows.runs import IO_RETRY
 from flows.settings import Settings
 from flows.warehouse import ops
 from report_templates import words
+from report_templates.render import period_label
 from report_templates.submission_template import Addressee, write_template
 from transforms.periods import due_date, due_label
 from transforms.reminders import owed_month, period_due, stage
@@ -94,10 +95,6 @@ def write_reminders(settings: Settings, today: date, run_id: str) -> Reminded:
     return Reminded(period, when, owing.height, written, without)
 
 
-def _month(period: str) -> str:
-    return f"{period[5:7]}/{period[:4]}"
-
-
 def _reminder(
     settings: Settings,
     row: dict[str, object],
@@ -107,7 +104,7 @@ def _reminder(
     folder: Path,
 ) -> letters.Letter:
     """The letter to one enterprise: what is owed and by when, what to do, its template."""
-    tax_code, month = str(row["tax_code"]), _month(period)
+    tax_code, month = str(row["tax_code"]), period_label(period)
     due = due_label(period, settings.due_day)
     rejected = row["submission_status"] == "rejected"
     revision = int(row["revision"] or 0) + 1 if rejected else 1  # type: ignore[call-overload]
@@ -182,7 +179,7 @@ def _agency_list(
 ) -> letters.Letter:
     """The list for the agency after the due day: who still owes the month, and whether
     they could be written to."""
-    month = _month(period)
+    month = period_label(period)
     title = words.pair(
         "Enterprises that have not submitted the data for {month} (due {due}): {n}",
         month=month,

@@ -66,8 +66,7 @@ def due_date(period: str, due_day: int) -> date:
 
 def due_label(period: str, due_day: int) -> str:
     """The due day as a reader writes it: 15/11/2026."""
-    index = period_index(period) + 1
-    return f"{due_day:02d}/{index % 12 + 1:02d}/{index // 12}"
+    return f"{due_date(period, due_day):%d/%m/%Y}"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from flows.warehouse.core import connect
+from flows.warehouse.core import connect, table_exists
 
 # The figures a completed run records, in ops.runs' column names.
 RUN_FIGURES = (
@@ -290,11 +290,7 @@ def registered_senders(
     if con is None:
         with connect(warehouse, read_only=True) as own:
             return registered_senders(warehouse, own)
-    exists = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'reference' "
-        "and table_name = 'ref_enterprise_contacts'"
-    ).fetchone()
-    if not exists or not exists[0]:
+    if not table_exists(con, "reference.ref_enterprise_contacts"):
         return {}
     rows = con.execute(
         "select email, list(tax_code) from reference.ref_enterprise_contacts group by email"
@@ -305,7 +301,7 @@ def registered_senders(
 def enterprise_addresses(warehouse: Path) -> dict[str, list[str]]:
     """Each enterprise's registered addresses, in order (register/enterprise_contacts.csv)."""
     with connect(warehouse, read_only=True) as con:
-        if not registered_senders(warehouse, con):
+        if not table_exists(con, "reference.ref_enterprise_contacts"):
             return {}
         rows = con.execute(
             "select tax_code, list(email order by email) from reference.ref_enterprise_contacts "
