@@ -8,11 +8,14 @@ import hashlib
 import io
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from report_templates.pdf import render_to_files
+from report_templates.pdf import laid_out, render_to_files
+from report_templates.render import render_html
 from tests.reports.fixtures import CONTEXTS
 
 pytestmark = pytest.mark.skipif(
@@ -226,3 +229,30 @@ def test_monolingual_pdf_editions(tmp_path: Path) -> None:
     assert title_vi not in en and "CỘNG HÒA" not in en
     assert title_vi in vi and "1.001,3" in vi and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in vi
     assert title_en not in vi and "SOCIALIST" not in vi
+
+
+def boxes(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from boxes(child)
+
+
+@pytest.mark.parametrize("report", sorted(CONTEXTS))
+def test_every_table_fits_its_page(report: str) -> None:
+    """On paper the long and the repeated tables have set column widths (base.css, @media
+    print): set too wide, with each cell's padding on top, a table runs off the page's right
+    edge and its last column is cut. Every table and every cell ends inside the page's text
+    area; and a browser still reads the language of each bilingual span."""
+    html = render_html(report, CONTEXTS[report]())
+    assert '<span class="en" lang="en">' in html
+    tables = 0
+    for page in laid_out(html).pages:
+        area = page._page_box  # noqa: SLF001 - WeasyPrint's page box: where the text area ends
+        right = area.content_box_x() + area.width
+        for box in boxes(area):
+            if type(box).__name__ in ("TableBox", "TableCellBox"):
+                tables += box.element_tag == "table"
+                end = box.border_box_x() + box.border_width()
+                past = end - right
+                assert past <= 0.5, f"{report}: a {box.element_tag} ends {past:.1f} px too far"
+    assert tables
