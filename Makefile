@@ -13,10 +13,10 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 PY := .venv/bin/python
 NETZERO := .venv/bin/netzero
 
-.PHONY: help setup setup-dev run test lint demo bench fuzz clean
+.PHONY: help setup setup-dev run test lint demo bench bench-month fuzz clean
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 setup:  ## Debian libraries, uv, locked .venv with what running needs (skips what is done)
 	@scripts/setup.sh
@@ -35,12 +35,16 @@ run: demo  ## run the monthly cycle for the latest month past its due day (PERIO
 test: setup-dev  ## set up (with chromium for the HTML tests) and run the test suite on every core
 	@$(PY) -m pytest -n auto --dist loadscope
 
-bench: setup  ## benchmarks (ratios against floors measured in the same run) → bench/results/ (~22 min)
+bench: setup-dev  ## benchmarks (ratios against floors and Chromium, measured in the same run) → bench/results/
 	@$(PY) -m bench.validation --lines 1000000
 	@$(PY) -m bench.render --enterprises 40
 	@$(PY) -m bench.province --enterprises 1000 10000
 	@$(PY) -m bench.cycle --enterprises 1000
 	@$(PY) -m bench.stations --outlets 50
+
+# Not part of `make bench`: the whole month at N = 10,000 (ENTERPRISES to choose), once.
+bench-month: setup-dev  ## the whole `netzero run` for 10,000 enterprises: wall, stages, peak memory → bench/results/month.*
+	@$(PY) -m bench.cycle --enterprises $(or $(ENTERPRISES),10000) --months 24 --once --name month
 
 fuzz: setup-dev  ## fuzz the intake: FUZZ_EXAMPLES (default 1000) random hostile files (~10 min)
 	@NETZERO_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),1000) NETZERO_FUZZ_RANDOM=1 \

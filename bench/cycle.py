@@ -11,9 +11,17 @@ For N (default 1,000; one month plus the previous one, the demo's mix of formats
 3. ``netzero run`` again with nothing new (the no-change rerun).
 
 Prefect's share of the run = (wall − Σ stages − imports) ÷ wall: what is left is the embedded
-server's start-up and the flow and task bookkeeping. The no-change rerun's share = its wall ÷
-the full run's wall. Writes bench/results/cycle.json and .md.
-Usage: python -m bench.cycle [--enterprises 1000]
+server's start-up and the flow and task bookkeeping. The embedded server is a process of its
+own whose CPU runs alongside the stages, so its share is also given in CPU: the server's
+CPU-seconds ÷ the whole process tree's. The process tree is sampled every 0.25 s (psutil):
+its peak RSS (the sum over its processes, render workers included) and each process's CPU.
+The no-change rerun's share = its wall ÷ the full run's wall.
+Writes bench/results/cycle.json and .md.
+
+``make bench-month`` runs the same once, without the rerun, at N = 10,000 (24 months of
+history, as the demo): ``python -m bench.cycle --enterprises 10000 --months 24 --once
+--name month`` → bench/results/month.json and .md.
+Usage: python -m bench.cycle [--enterprises 1000] [--months 2] [--once] [--name cycle]
 """
 
 from __future__ import annotations
@@ -26,7 +34,9 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +46,69 @@ ROOT = Path(__file__).resolve().parent.parent
 NETZERO = [str(Path(sys.executable).parent / "netzero")]
 
 
-def timed_process(args: list[str], env: dict[str, str]) -> float:
+@dataclass
+class Tree:
+    """What a process tree used: wall, peak RSS of all its processes together, and the CPU of
+    each kind of process (the last sample of each process, so one that ended counts too)."""
+
+    wall_s: float = 0.0
+    peak_rss_mib: float = 0.0
+    cpu_s: dict[str, float] = field(default_factory=dict)
+
+
+def role(process: Any) -> str:
+    """Which part of the run a process is, from its command line."""
+    try:
+        line = " ".join(process.cmdline())
+    except Exception:  # noqa: BLE001 - a process that ended between two samples
+        return "other"
+    if "uvicorn" in line or "prefect.server" in line or "server start" in line:
+        return "prefect_server"
+    if "multiprocessing" in line:  # the render workers (spawned), and their resource tracker
+        return "render_workers"
+    return "main" if "netzero" in line else "other"
+
+
+def timed_process(args: list[str], env: dict[str, str]) -> Tree:
+    """Run ``args`` to the end, sampling its process tree every 0.25 s."""
+    import psutil
+
+    tree = Tree()
+    last: dict[int, tuple[str, float]] = {}
     start = time.perf_counter()
-    subprocess.run(args, cwd=ROOT, env=env, check=True, capture_output=True)
-    return time.perf_counter() - start
+    child = subprocess.Popen(  # noqa: S603 - our own CLI
+        args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    output: list[bytes] = []
+    reader = threading.Thread(target=lambda: output.append(child.stdout.read()))  # type: ignore[union-attr]
+    reader.start()
+    top = psutil.Process(child.pid)
+    while child.poll() is None:
+        try:
+            processes = [top, *top.children(recursive=True)]
+        except psutil.Error:
+            break
+        rss = 0
+        for process in processes:
+            try:
+                with process.oneshot():
+                    rss += process.memory_info().rss
+                    times = process.cpu_times()
+                    kind = last[process.pid][0] if process.pid in last else role(process)
+                    # its own CPU: a reaped child's is counted as that child
+                    last[process.pid] = (kind, times.user + times.system)
+            except psutil.Error:
+                continue
+        tree.peak_rss_mib = max(tree.peak_rss_mib, rss / 2**20)
+        time.sleep(0.25)
+    reader.join()
+    tree.wall_s = time.perf_counter() - start
+    if child.returncode:
+        sys.stderr.write(b"".join(output).decode(errors="replace")[-4000:])
+        raise subprocess.CalledProcessError(child.returncode, args)
+    for kind, seconds in last.values():
+        tree.cpu_s[kind] = round(tree.cpu_s.get(kind, 0.0) + seconds, 1)
+    return tree
 
 
 def last_run(data: Path) -> dict[str, Any]:
@@ -68,51 +137,67 @@ def last_run(data: Path) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--enterprises", type=int, default=1000)
+    parser.add_argument("--months", type=int, default=2, help="months of history generated")
+    parser.add_argument("--once", action="store_true", help="no no-change rerun")
+    parser.add_argument("--name", default="cycle", help="bench/results/<name>.json and .md")
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
     from demo.generate import DemoSpec, generate_demo
 
+    load_at_start = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
-        generate_demo(data, DemoSpec(enterprises=args.enterprises, months=2))
+        generate_demo(data, DemoSpec(enterprises=args.enterprises, months=args.months))
         env = {
             **os.environ,
             "NETZERO_DATA_DIR": str(data),
             "NETZERO_NO_PROGRESS": "1",
             "PREFECT_HOME": str(Path(tmp) / "prefect"),
         }
-        full_wall = timed_process([*NETZERO, "run"], env)
+        load_at_run = os.getloadavg()
+        run = timed_process([*NETZERO, "run"], env)
         full = last_run(data)
-        peak_rss_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        imports_s = timed_process(
-            [sys.executable, "-c", "import flows.cli, flows.monthly_cycle"], env
-        )
-        rerun_wall = timed_process([*NETZERO, "run"], env)
-        rerun = last_run(data)
+        importing = "import flows.cli, flows.monthly_cycle"
+        imports = timed_process([sys.executable, "-c", importing], env)
+        if not args.once:
+            rerun_tree = timed_process([*NETZERO, "run"], env)
+            rerun = last_run(data)
 
+    full_wall, imports_s = run.wall_s, imports.wall_s
     other = full_wall - full["stages_total_s"] - imports_s
-    result = {
+    tree_cpu = sum(run.cpu_s.values())
+    server_cpu = run.cpu_s.get("prefect_server", 0.0)
+    result: dict[str, Any] = {
         "enterprises": args.enterprises,
+        "months_of_history": args.months,
         "machine": {
             "cpus": len(os.sched_getaffinity(0)),
             "python": platform.python_version(),
             "platform": platform.platform(),
+            "load_average_at_start": [round(x, 2) for x in load_at_start],
+            "load_average_before_the_run": [round(x, 2) for x in load_at_run],
         },
         "full_run": {"wall_s": round(full_wall, 1), **full},
         "imports_s": round(imports_s, 2),
         "prefect_and_other_s": round(other, 1),
         "prefect_share": round(max(0.0, other) / full_wall, 3),
+        "cpu_s_by_process": run.cpu_s,
+        "prefect_server_cpu_share": round(server_cpu / tree_cpu, 3) if tree_cpu else None,
         "render_s_per_report_on_all_cores": round(
             full["stages_s"]["render"] / max(1, full["reports_rendered"]), 3
         ),
-        "peak_rss_mib_largest_process": round(peak_rss_mib),
-        "no_change_rerun": {"wall_s": round(rerun_wall, 1), **rerun},
-        "no_change_rerun_share": round(rerun_wall / full_wall, 3),
-        "no_change_rerun_share_of_stages": round(
-            rerun["stages_total_s"] / full["stages_total_s"], 3
+        "peak_rss_mib_process_tree": round(run.peak_rss_mib),
+        "peak_rss_mib_largest_process": round(
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         ),
     }
-    (RESULTS / "cycle.json").write_text(json.dumps(result, indent=2) + "\n")
+    if not args.once:
+        result["no_change_rerun"] = {"wall_s": round(rerun_tree.wall_s, 1), **rerun}
+        result["no_change_rerun_share"] = round(rerun_tree.wall_s / full_wall, 3)
+        result["no_change_rerun_share_of_stages"] = round(
+            rerun["stages_total_s"] / full["stages_total_s"], 3
+        )
+    (RESULTS / f"{args.name}.json").write_text(json.dumps(result, indent=2) + "\n")
     rows = [
         ("full run: wall s", result["full_run"]["wall_s"]),
         ("full run: Σ stages s", full["stages_total_s"]),
@@ -123,15 +208,22 @@ def main() -> None:
         ("interpreter start + imports s", result["imports_s"]),
         ("Prefect (embedded server start-up, bookkeeping) s", result["prefect_and_other_s"]),
         ("Prefect's share of the wall time", result["prefect_share"]),
+        *((f"CPU s: {k}", v) for k, v in sorted(run.cpu_s.items())),
+        ("the Prefect server's share of the CPU", result["prefect_server_cpu_share"]),
+        ("peak RSS, the whole process tree MiB", result["peak_rss_mib_process_tree"]),
         ("peak RSS, largest process MiB", result["peak_rss_mib_largest_process"]),
-        ("no-change rerun: wall s", result["no_change_rerun"]["wall_s"]),
-        ("no-change rerun: reports rendered", rerun["reports_rendered"]),
-        ("no-change rerun ÷ full run (wall)", result["no_change_rerun_share"]),
-        ("no-change rerun ÷ full run (Σ stages)", result["no_change_rerun_share_of_stages"]),
     ]  # fmt: skip
-    (RESULTS / "cycle.md").write_text(
-        f"# Monthly cycle, {args.enterprises} enterprises (`netzero run`, then again with "
-        f"nothing new)\n\n{result['machine']}\n\n| measure | value |\n|---|---|\n"
+    if not args.once:
+        rows += [
+            ("no-change rerun: wall s", result["no_change_rerun"]["wall_s"]),
+            ("no-change rerun: reports rendered", rerun["reports_rendered"]),
+            ("no-change rerun ÷ full run (wall)", result["no_change_rerun_share"]),
+            ("no-change rerun ÷ full run (Σ stages)", result["no_change_rerun_share_of_stages"]),
+        ]
+    (RESULTS / f"{args.name}.md").write_text(
+        f"# Monthly cycle, {args.enterprises} enterprises, {args.months} months of history "
+        f"(`netzero run`{'' if args.once else ', then again with nothing new'})\n\n"
+        f"{result['machine']}\n\n| measure | value |\n|---|---|\n"
         + "\n".join(f"| {k} | {v} |" for k, v in rows)
         + "\n"
     )

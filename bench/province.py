@@ -10,8 +10,12 @@ deliberate defects) and then, on separate copies of the same inbox,
 3. the same data path as a Prefect flow of the same tasks (embedded Prefect): Prefect's share
    of the wall time = (flow − plain) ÷ flow.
 
-Rendering is measured by bench/render.py (per report; the data path here stops at the report
-rows). Writes bench/results/province.json and .md.
+4. the two longest reports of the month, each rendered (HTML + PDF/A-3b) in a fresh spawned
+   worker on one core after the data path: the park with the most enterprises and the
+   province (wall and CPU seconds, pages).
+
+The enterprise report is measured by bench/render.py. Writes bench/results/province.json and
+.md.
 Usage: python -m bench.province [--enterprises 1000 10000]
 """
 
@@ -20,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import platform
 import shutil
 import tempfile
@@ -85,10 +90,46 @@ def plain_path(data: str, queue: Any) -> None:
             return len(report_data.load(con, settings, periods[-1]).enterprises)
 
     enterprises = timed("report_rows", rows)
+    peak = round(peak_rss_mib())
     queue.put(
         {"stages": stages, "lines": landed.lines, "files": landed.landed,
-         "enterprises": enterprises, "peak_rss_mib": round(peak_rss_mib())}
+         "enterprises": enterprises, "peak_rss_mib": peak,
+         "long_reports": render_long_reports(settings, periods[-1])}
     )  # fmt: skip
+
+
+def render_long_reports(settings: Any, period: str) -> dict[str, Any]:
+    """The largest park's report and the province's, each in a fresh spawned worker (one
+    core, as in the monthly cycle's pool): wall and CPU seconds, and pages."""
+    import subprocess
+    from concurrent.futures import ProcessPoolExecutor
+
+    from bench.render import timed_render
+    from flows import report_data
+    from flows import warehouse as wh
+    from flows.render_reports import report_jobs
+
+    with wh.connect(settings.warehouse, read_only=True) as con:
+        loaded = report_data.load(con, settings, period)
+    jobs = report_jobs(loaded, period, settings.outbox / "bench", ("bilingual",))
+    parks = [j for j in jobs if j[0] == "park_monthly"]
+    largest = max(parks, key=lambda j: len(j[1]["enterprises"]))
+    (province,) = [j for j in jobs if j[0] == "province_monthly"]
+    out = {}
+    for name, job, rows in (
+        ("largest_park", largest, len(largest[1]["enterprises"])),
+        ("province", province, len(province[1]["members"])),
+    ):
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+            _, wall, cpu = pool.submit(timed_render, job).result()
+        info = subprocess.run(
+            ["pdfinfo", str(job[3])], capture_output=True, text=True, check=True
+        ).stdout
+        pages = int(next(x for x in info.splitlines() if x.startswith("Pages:")).split()[1])
+        out[name] = {"enterprises_listed": rows, "wall_s": round(wall, 1),
+                     "cpu_s": round(cpu, 1), "pages": pages}  # fmt: skip
+    return out
 
 
 def prefect_path(data: str, queue: Any) -> None:
@@ -163,6 +204,10 @@ def measure(n: int, root: Path) -> dict[str, Any]:
         "data_path_s": total,
         "data_path_over_floor": round(total / floor_s, 2),
         "data_path_peak_rss_mib": plain["peak_rss_mib"],
+        "largest_park_report_s": plain["long_reports"]["largest_park"]["wall_s"],
+        "largest_park_report": plain["long_reports"]["largest_park"],
+        "province_report_s": plain["long_reports"]["province"]["wall_s"],
+        "province_report": plain["long_reports"]["province"],
         "prefect_flow_wall_s": runs["prefect"]["flow_wall_s"],
         # Share of the wall time Prefect adds, embedded server start-up included ...
         "prefect_share": round(
@@ -179,6 +224,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--enterprises", type=int, nargs="+", default=[1000, 10000])
     args = parser.parse_args()
+    load_at_start = os.getloadavg()
     RESULTS.mkdir(exist_ok=True)
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -186,9 +232,10 @@ def main() -> None:
             results.append(measure(n, Path(tmp)))
             print(json.dumps(results[-1], indent=2), flush=True)  # noqa: T201
     machine = {
-        "cpus": len(__import__("os").sched_getaffinity(0)),
+        "cpus": len(os.sched_getaffinity(0)),
         "python": platform.python_version(),
         "platform": platform.platform(),
+        "load_average_at_start": [round(x, 2) for x in load_at_start],
     }
     (RESULTS / "province.json").write_text(
         json.dumps({"machine": machine, "results": results}, indent=2) + "\n"
@@ -196,6 +243,7 @@ def main() -> None:
     keys = [
         "files", "lines_landed", "floor_read_s", "data_path_s", "data_path_over_floor",
         "data_path_peak_rss_mib", "prefect_flow_wall_s", "prefect_share", "prefect_share_in_flow",
+        "largest_park_report", "province_report",
     ]  # fmt: skip
     header = "| measure | " + " | ".join(f"N = {r['enterprises']}" for r in results) + " |"
     lines = [header, "|---|" + "---|" * len(results)]

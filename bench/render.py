@@ -8,7 +8,13 @@ path (reference → ingest → validate → build), then renders the period's re
    by kind;
 2. the enterprise reports through a pool of 1 worker process and of one worker per core
    (spawned, as the monthly cycle's ``render_all``; warmed up, so start-up is not counted):
-   throughput and parallel efficiency = throughput(n) / (n × throughput(1)).
+   throughput and parallel efficiency = throughput(n) / (n × throughput(1));
+3. the peer: Debian's headless Chromium printing the same self-contained HTML of each
+   enterprise report to PDF (Playwright, one browser and one page kept open, warmed up), wall
+   and the CPU of Chromium's processes per report; and WeasyPrint's ratio to it.
+
+WeasyPrint's CPU per report is the worker's own (one core); Chromium's is the sum over its
+browser, renderer and GPU processes.
 
 Writes bench/results/render.json and .md. Usage: python -m bench.render [--enterprises 40]
 """
@@ -20,6 +26,7 @@ import json
 import multiprocessing
 import os
 import platform
+import shutil
 import statistics
 import tempfile
 import time
@@ -49,13 +56,56 @@ def land_demo(data: Path, enterprises: int) -> None:
     validate_warnings.fn(settings, run_id)
 
 
-def timed_render(job: tuple[Any, ...]) -> tuple[str, float]:
-    """One report rendered to its files, as the monthly cycle's workers do; its seconds."""
+def timed_render(job: tuple[Any, ...]) -> tuple[str, float, float]:
+    """One report rendered to its files, as the monthly cycle's workers do: its wall and CPU
+    seconds."""
     from report_templates.pdf import render_to_files
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     render_to_files(*job)
-    return job[0], time.perf_counter() - start
+    return job[0], time.perf_counter() - start, time.process_time() - cpu
+
+
+def chromium_peer(htmls: list[str], rounds: int = 3) -> dict[str, Any]:
+    """Headless Chromium printing each HTML to an A4 PDF: median and p90 per report of the
+    median over ``rounds``, wall and Chromium's CPU."""
+    import psutil
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("NETZERO_CHROMIUM") or shutil.which("chromium")
+    if executable is None:
+        raise SystemExit("chromium not found: `make bench` sets it up (apt-get install chromium)")
+
+    def chromium_cpu() -> float:
+        total = 0.0
+        for process in psutil.Process().children(recursive=True):
+            try:
+                if "chrom" in process.name():
+                    times = process.cpu_times()
+                    total += times.user + times.system
+            except psutil.Error:
+                continue
+        return total
+
+    walls: list[list[float]] = [[] for _ in htmls]
+    cpus: list[list[float]] = [[] for _ in htmls]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.set_content(htmls[0])
+        page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+        for _ in range(rounds):
+            for i, html in enumerate(htmls):
+                cpu, start = chromium_cpu(), time.perf_counter()
+                page.set_content(html)
+                page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+                walls[i].append(time.perf_counter() - start)
+                cpus[i].append(chromium_cpu() - cpu)
+        browser.close()
+    return {
+        "wall": quantiles([statistics.median(w) for w in walls]),
+        "cpu": quantiles([statistics.median(c) for c in cpus]),
+    }
 
 
 def quantiles(values: list[float]) -> dict[str, float]:
@@ -72,6 +122,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--enterprises", type=int, default=40)
     args = parser.parse_args()
+    load_at_start = os.getloadavg()
     RESULTS.mkdir(exist_ok=True)
 
     from flows import report_data
@@ -102,8 +153,10 @@ def main() -> None:
                     pool.submit(timed_render, job).result()
             timed = [pool.submit(timed_render, job).result() for job in jobs]
         times: dict[str, list[float]] = {}
-        for kind, seconds in timed:
+        cpu_times: dict[str, list[float]] = {}
+        for kind, seconds, cpu in timed:
             times.setdefault(kind, []).append(seconds)
+            cpu_times.setdefault(kind, []).append(cpu)
 
         # 2. The enterprise reports through a pool of 1 worker, then one per core, each
         #    worker warmed up first (start-up is paid once per run, not per report).
@@ -125,6 +178,11 @@ def main() -> None:
         one = throughput[1]["reports_per_s"]
         many = throughput[cores]["reports_per_s"]
 
+        # 3. The peer: Chromium on the same HTML as the files written above.
+        from report_templates.render import render_html
+
+        peer = chromium_peer([render_html(j[0], j[1], j[4]) for j in enterprise_jobs])
+
     result = {
         "enterprises": args.enterprises,
         "period": period,
@@ -132,10 +190,19 @@ def main() -> None:
             "cpus": cores,
             "python": platform.python_version(),
             "platform": platform.platform(),
+            "load_average_at_start": [round(x, 2) for x in load_at_start],
         },
         "land_and_build_s": round(land_s, 1),
         "reports": len(jobs),
         "enterprise_report_one_core": quantiles(times["enterprise_monthly"]),
+        "enterprise_report_cpu_one_core": quantiles(cpu_times["enterprise_monthly"]),
+        "chromium_peer_enterprise_report": peer,
+        "weasyprint_to_chromium_wall": round(
+            statistics.median(times["enterprise_monthly"]) / peer["wall"]["median_s"], 2
+        ),
+        "weasyprint_to_chromium_cpu": round(
+            statistics.median(cpu_times["enterprise_monthly"]) / peer["cpu"]["median_s"], 2
+        ),
         "park_report_one_core": quantiles(times["park_monthly"]),
         "province_report_one_core": quantiles(times["province_monthly"]),
         "pool_one_worker": throughput[1],
@@ -150,6 +217,12 @@ def main() -> None:
             result["enterprise_report_one_core"]["median_s"],
         ),
         ("enterprise report, p90 s (one core)", result["enterprise_report_one_core"]["p90_s"]),
+        ("enterprise report, CPU median s", result["enterprise_report_cpu_one_core"]["median_s"]),
+        ("Chromium, same HTML: median s", peer["wall"]["median_s"]),
+        ("Chromium, same HTML: p90 s", peer["wall"]["p90_s"]),
+        ("Chromium, same HTML: CPU median s", peer["cpu"]["median_s"]),
+        ("WeasyPrint ÷ Chromium (wall, median)", result["weasyprint_to_chromium_wall"]),
+        ("WeasyPrint ÷ Chromium (CPU, median)", result["weasyprint_to_chromium_cpu"]),
         ("park report, median s", result["park_report_one_core"]["median_s"]),
         ("province report, median s", result["province_report_one_core"]["median_s"]),
         ("1 worker: enterprise reports/s", one),

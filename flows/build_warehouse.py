@@ -201,7 +201,9 @@ def _build_partitioned(
                     tables[table] = wh.read_table(con, table).lazy()
                 frames[parameter] = tables[table]
             elif table in tables:
-                frames[parameter] = tables[table].filter(pl.col(column) == value)
+                # no value at all (an empty table): the model runs on no rows
+                match = pl.lit(False) if value is None else pl.col(column) == value
+                frames[parameter] = tables[table].filter(match)
             else:
                 frames[parameter] = wh.query(
                     con, f"select * from {table} where {column} = ? order by all", [value]
