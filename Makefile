@@ -42,9 +42,10 @@ bench: setup-dev  ## benchmarks (ratios against floors and Chromium, measured in
 	@$(PY) -m bench.cycle --enterprises 1000
 	@$(PY) -m bench.stations --outlets 50
 
-# Not part of `make bench`: the whole month at N = 10,000 (ENTERPRISES to choose), once.
+# Not part of `make bench`: one month at N = 10,000 (ENTERPRISES to choose), once, after its
+# 23 earlier months were landed by a first run that is not timed.
 bench-month: setup-dev  ## the whole `netzero run` for 10,000 enterprises: wall, stages, peak memory → bench/results/month.*
-	@$(PY) -m bench.cycle --enterprises $(or $(ENTERPRISES),10000) --months 24 --once --name month
+	@$(PY) -m bench.cycle --enterprises $(or $(ENTERPRISES),10000) --months 24 --steady --once --name month
 
 fuzz: setup-dev  ## fuzz the intake: FUZZ_EXAMPLES (default 1000) random hostile files (~10 min)
 	@NETZERO_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),1000) NETZERO_FUZZ_RANDOM=1 \
