@@ -129,7 +129,9 @@ def land_the_earlier_months(data: Path, last: str, env: dict[str, str]) -> float
     stations = data / "stations"
     if stations.exists():
         stations.rename(aside / "stations")
-    previous = f"{int(last[:4]) - (last[5:] == '01')}-{(int(last[5:]) - 2) % 12 + 1:02d}"
+    from transforms.periods import periods_ending
+
+    previous = periods_ending(last, 2)[0]
     start = time.perf_counter()
     subprocess.run(  # noqa: S603 - our own CLI
         [*NETZERO, "run", "--period", previous], cwd=ROOT, env=env, check=True,

@@ -83,10 +83,14 @@ def en(msgid: str) -> str:
     return catalog("en").get(msgid, msgid)
 
 
+# How a bilingual text opens each language (report_templates/pdf.py lays the PDF out without
+# the ``lang``, which only the HTML's readers use).
+SPAN_VI = '<span class="vi" lang="vi">'
+SPAN_EN = '<span class="en" lang="en">'
+
+
 def bilingual_html(vi_text: str, en_text: str) -> Markup:
-    return Markup(
-        '<span class="vi" lang="vi">{}</span><span class="en" lang="en">{}</span>'
-    ).format(vi_text, en_text)
+    return Markup(f"{SPAN_VI}{{}}</span>{SPAN_EN}{{}}</span>").format(vi_text, en_text)
 
 
 def translate(edition: Edition, msgid: str) -> Markup:
