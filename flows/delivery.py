@@ -156,6 +156,19 @@ def _pack(
             folder=folder,
         ),
     ]
+    # A long list of enterprises is issued in parts beside its report (member_list): named
+    # here, not attached (at 10,000 enterprises they are some 80 documents).
+    parts = [p for p in folder.rglob(f"*_{period}_enterprises-*.pdf") if p.name.count(".") == 1]
+    if parts:
+        paragraphs.insert(
+            1,
+            words.pair(
+                "The lists of enterprises too long for their report are documents of their "
+                "own beside it ({parts} parts, not attached; each report names and links its "
+                "parts, and its PDF carries the whole list as a data file).",
+                parts=len(parts),
+            ),
+        )
     letter = letters.Letter(
         title,
         paragraphs,

@@ -28,14 +28,9 @@ from flows.settings import Settings
 from report_templates import contexts, words
 from report_templates.pdf import render_to_bytes, render_to_files
 from report_templates.render import HERE as TEMPLATES
-from report_templates.render import render_html
+from report_templates.render import file_suffix, render_html
 
 Job = tuple[str, dict[str, Any], Path, Path, str]
-
-
-def suffix(edition: str) -> str:
-    """File name suffix: none for the standard bilingual edition, ".vi" / ".en" otherwise."""
-    return "" if edition == "bilingual" else f".{edition}"
 
 
 @dataclass(frozen=True)
@@ -60,7 +55,7 @@ def render_reports(settings: Settings, period: str) -> Rendered:
     shutil.rmtree(staging, ignore_errors=True)
     with wh.connect(settings.warehouse) as con:
         data = report_data.load(con, settings, period)
-    jobs = report_jobs(data, period, staging, settings.editions)
+    jobs = report_jobs(data, period, staging, settings.editions, settings.list_rows_per_part)
     published = settings.outbox / period
     before = previous_fingerprints(published)
     fingerprints: dict[str, str] = {}
@@ -142,47 +137,69 @@ def _link_or_copy(source: Path, target: Path) -> None:
 
 
 def report_jobs(
-    data: report_data.ReportData, period: str, folder: Path, editions: tuple[str, ...]
+    data: report_data.ReportData,
+    period: str,
+    folder: Path,
+    editions: tuple[str, ...],
+    rows_per_part: int = contexts.ROWS_PER_PART,
 ) -> list[Job]:
-    """Every report of the period, in every edition: (template, context, html, pdf, edition)."""
-    reports: list[tuple[str, dict[str, Any], str]] = [
-        (
-            "province_monthly",
-            contexts.province_context(
-                data.common,
-                data.province,
-                data.parks,
-                data.enterprises,
-                data.quality,
-                data.duplicates,
-                data.restatements,
-                data.warnings,
-                data.province_trend,
-                data.pathway,
-                data.annual,
-                actions=data.actions,
-                wastewater=data.wastewater(),
-            ),
-            f"province_{period}",
+    """Every report of the period, in every edition: (template, context, html, pdf, edition).
+    A park's or the province's list of enterprises longer than ``rows_per_part`` comes as
+    documents of its own, one job per part, next to its report."""
+    reports: list[tuple[str, dict[str, Any], str]] = []
+
+    def roll_up(report: str, common: dict[str, Any], context: dict[str, Any], name: str) -> None:
+        reports.append((report, context, name))
+        where, _, file = name.rpartition("/")
+        for part in context["member_parts"]:
+            part_context = contexts.member_list_context(common, context, part, file)
+            reports.append(("member_list", part_context, f"{where}/{part['file']}".lstrip("/")))
+
+    roll_up(
+        "province_monthly",
+        data.common,
+        contexts.province_context(
+            data.common,
+            data.province,
+            data.parks,
+            data.enterprises,
+            data.quality,
+            data.duplicates,
+            data.restatements,
+            data.warnings,
+            data.province_trend,
+            data.pathway,
+            data.annual,
+            actions=data.actions,
+            wastewater=data.wastewater(),
+            rows_per_part=rows_per_part,
         ),
-        ("method_annex", contexts.method_context(data.common), f"method_{period}"),
-    ]
+        contexts.report_file("province", period),
+    )
+    reports.append(
+        (
+            "method_annex",
+            contexts.method_context(data.common),
+            contexts.report_file("method", period),
+        )
+    )
     for park in data.parks:
         members = [e for e in data.enterprises if e["park_code"] == park["park_code"]]
         arrived = [data.arrivals[e["tax_code"]] for e in members if e["tax_code"] in data.arrivals]
-        reports.append(
-            (
-                "park_monthly",
-                contexts.park_context(
-                    contexts.dated(data.common, max(arrived, default=None)),
-                    park,
-                    members,
-                    data.park_trends.get(park["park_code"], []),
-                    actions=[a for a in data.actions if a["park_code"] == park["park_code"]],
-                    wastewater=data.wastewater(park_code=park["park_code"]),
-                ),
-                f"parks/{park['park_code']}_{period}",
-            )
+        common = contexts.dated(data.common, max(arrived, default=None))
+        roll_up(
+            "park_monthly",
+            common,
+            contexts.park_context(
+                common,
+                park,
+                members,
+                data.park_trends.get(park["park_code"], []),
+                actions=[a for a in data.actions if a["park_code"] == park["park_code"]],
+                wastewater=data.wastewater(park_code=park["park_code"]),
+                rows_per_part=rows_per_part,
+            ),
+            contexts.report_file("park", period, park["park_code"]),
         )
     exempted = {o["tax_code"] for o in data.ww_outlets if o["tax_code"]}
     for ent in data.enterprises:
@@ -199,13 +216,19 @@ def report_jobs(
             if ent["tax_code"] in exempted
             else [],
         )
-        reports.append(("enterprise_monthly", context, f"enterprises/{ent['tax_code']}_{period}"))
+        reports.append(
+            (
+                "enterprise_monthly",
+                context,
+                contexts.report_file("enterprise", period, ent["tax_code"]),
+            )
+        )
     return [
         (
             report,
             context,
-            folder / f"{name}{suffix(edition)}.html",
-            folder / f"{name}{suffix(edition)}.pdf",
+            folder / f"{name}{file_suffix(edition)}.html",
+            folder / f"{name}{file_suffix(edition)}.pdf",
             edition,
         )
         for report, context, name in reports

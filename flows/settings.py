@@ -13,6 +13,7 @@ from pathlib import Path
 from flows.mail import ImapSettings, MailSettings, imap_settings, mail_settings
 from flows.refusals import IntakeLimits
 from report_templates import words
+from report_templates.contexts.member_list import ROWS_PER_PART
 from transforms.register import EMAIL
 
 GRID_FACTOR_POLICIES = ("provisional_latest", "leave_empty")
@@ -167,6 +168,10 @@ class Settings:
     # Report editions to write (NETZERO_REPORT_EDITIONS, comma-separated): the bilingual
     # standard edition always; "vi" and "en" monolingual editions on request.
     editions: tuple[str, ...] = ("bilingual",)
+    # A park's or the province's list of enterprises longer than this is issued as documents
+    # of its own, in parts of at most this many rows (NETZERO_LIST_ROWS_PER_PART;
+    # report_templates/contexts/member_list.py says why).
+    list_rows_per_part: int = ROWS_PER_PART
     # An existing Dask scheduler (tcp://host:8786) to render on; empty: local processes.
     dask_address: str = ""
     # The agency's signing key (NETZERO_SIGN_*): `netzero sign`, and the monthly close when
@@ -208,6 +213,11 @@ class Settings:
             raise ValueError(
                 "NETZERO_DASK_ADDRESS is set but Dask is not installed: `uv sync --extra dask` "
                 "(or `make setup-dev`) / đã đặt NETZERO_DASK_ADDRESS nhưng chưa cài Dask"
+            )
+        if self.list_rows_per_part < 1:
+            raise ValueError(
+                "NETZERO_LIST_ROWS_PER_PART must be a number of rows, at least 1, not "
+                f"{self.list_rows_per_part!r}"
             )
         if not 0 <= self.progress_tolerance < 1:
             raise ValueError(
@@ -285,6 +295,7 @@ def settings_from_env(data_dir: Path | None = None) -> Settings:
         max_lines=int(os.environ.get("NETZERO_MAX_LINES", "10000")),
         max_unzipped_mb=float(os.environ.get("NETZERO_MAX_UNZIPPED_MB", "200")),
         editions=editions_from(os.environ.get("NETZERO_REPORT_EDITIONS", "bilingual")),
+        list_rows_per_part=int(os.environ.get("NETZERO_LIST_ROWS_PER_PART", ROWS_PER_PART)),
         dask_address=os.environ.get("NETZERO_DASK_ADDRESS", ""),
         agency=agency,
         signing=signing_from_env(),

@@ -47,6 +47,12 @@ DATE_FORMATS = {"bilingual": "dd/MM/yyyy", "vi": "dd/MM/yyyy", "en": "d MMM yyyy
 HTML_LANG = {"bilingual": "vi", "vi": "vi", "en": "en"}
 
 
+def file_suffix(edition: str) -> str:
+    """What an edition adds to a report's file name: nothing for the standard bilingual
+    edition, ".vi" / ".en" otherwise (``province_2026-10.en.pdf``)."""
+    return "" if edition == "bilingual" else f".{edition}"
+
+
 class MissingTranslation(KeyError):
     pass
 
@@ -231,6 +237,7 @@ def environment(edition: Edition = "bilingual") -> Environment:
         glossary=glossary(),
         edition=edition,
         html_lang=HTML_LANG[edition],
+        file_suffix=file_suffix(edition),
         plain=partial(plain, edition),
         pair=partial(pair, edition),
         local=partial(local, edition),

@@ -35,6 +35,19 @@ from transforms.periods import periods_ending
 
 Row = dict[str, Any]
 
+# Where each report of a period lives in the period's folder, without edition or extension.
+REPORT_FILES = {
+    "province": "province_{period}",
+    "method": "method_{period}",
+    "park": "parks/{code}_{period}",
+    "enterprise": "enterprises/{code}_{period}",
+}
+
+
+def report_file(kind: str, period: str, code: str = "") -> str:
+    """``report_file("park", "2026-10", "VSIP1")`` → ``parks/VSIP1_2026-10``."""
+    return REPORT_FILES[kind].format(period=period, code=code)
+
 
 def metrics(row: Row, with_year_ago: bool = False) -> list[Row]:
     """The indicator rows: this month, year to date and, for an enterprise, a year ago; an

@@ -132,12 +132,14 @@ SUMMARIES = {
         "Report summing up the industrial parks' monthly progress towards net zero"
     ),
     "method_annex": N_("Method, emission factors and terms of the month's reports"),
+    "member_list": N_("List of the enterprises of the month's report, in parts"),
 }
 TITLES = {
     "enterprise_monthly": N_("Monthly emission-reduction progress report"),
     "park_monthly": N_("Industrial park monthly report"),
     "province_monthly": N_("Provincial monthly net-zero summary"),
     "method_annex": N_("Method annex of the monthly net-zero reports"),
+    "member_list": N_("List of enterprises of the monthly net-zero report"),
     "period_index": N_("The period's reports"),
 }
 

@@ -12,9 +12,11 @@ from report_templates.contexts.common import (
     metrics,
     notes,
     parts_differ,
+    report_file,
     trend_chart,
 )
 from report_templates.contexts.labels import N_, SUMMARIES, TITLES
+from report_templates.contexts.member_list import ROWS_PER_PART, member_files, member_parts
 
 
 def park_context(
@@ -24,14 +26,18 @@ def park_context(
     trend: list[Row] = (),  # type: ignore[assignment]
     actions: list[Row] = (),  # type: ignore[assignment]
     wastewater: list[Row] = (),  # type: ignore[assignment]
+    rows_per_part: int = ROWS_PER_PART,
 ) -> Row:
-    """Context of one industrial park's monthly report."""
+    """Context of one industrial park's monthly report. Its list of enterprises is in its
+    annex, or in parts of its own (``member_parts``) beyond ``rows_per_part`` rows."""
     items = metrics(park)
     total = park.get("emissions_tco2e")
     members = member_rows(enterprises)
     for m in members:
         known = total and m.get("emissions_tco2e") is not None
         m["share"] = m["emissions_tco2e"] / total if known else None
+    name = report_file("park", common["period"], park["park_code"]).rsplit("/", 1)[-1]
+    parts = member_parts(members, rows_per_part, name)
     return common | {
         "title": TITLES["park_monthly"],
         "summary": SUMMARIES["park_monthly"],
@@ -40,7 +46,9 @@ def park_context(
         "park": park,
         "metrics": items,
         "parts_differ": parts_differ(park),
-        "enterprises": members,
+        "members": members,
+        "member_parts": parts,
+        "member_files": member_files(members, parts),
         "eco": green_initiatives(park)
         + [
             {

@@ -8,7 +8,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter, defaultdict
 
-from report_templates.contexts.common import Row, action_groups
+from report_templates.contexts.common import Row, action_groups, report_file
 from report_templates.contexts.labels import PROGRESS_MSGIDS, STATUS_MSGIDS, TITLES
 
 
@@ -58,8 +58,8 @@ def index_context(
             "lines_rejected": e.get("lines_quarantined") or 0,
             "figures_flagged": flagged.get(e["tax_code"], 0),
             "actions": acting.get(e["tax_code"], []),
-            "pdf": f"enterprises/{e['tax_code']}_{period}.pdf",
-            "html": f"enterprises/{e['tax_code']}_{period}.html",
+            "pdf": report_file("enterprise", period, e["tax_code"]) + ".pdf",
+            "html": report_file("enterprise", period, e["tax_code"]) + ".html",
             "receipts": by_enterprise.get(e["tax_code"], []),
             "search": folded(e["tax_code"], e["name_vi"], e.get("name_en"), e.get("park_name_vi")),
         }
@@ -75,8 +75,8 @@ def index_context(
     park_rows = [
         p
         | {
-            "pdf": f"parks/{p['park_code']}_{period}.pdf",
-            "html": f"parks/{p['park_code']}_{period}.html",
+            "pdf": report_file("park", period, p["park_code"]) + ".pdf",
+            "html": report_file("park", period, p["park_code"]) + ".html",
         }
         for p in parks
     ]
@@ -89,7 +89,7 @@ def index_context(
         "action_groups": action_groups(actions),
         "statuses": [(s, msgid) for s, msgid in STATUS_MSGIDS.items() if s in present],
         "documents": [
-            (TITLES["province_monthly"], f"province_{period}"),
-            (TITLES["method_annex"], f"method_{period}"),
+            (TITLES["province_monthly"], report_file("province", period)),
+            (TITLES["method_annex"], report_file("method", period)),
         ],
     }

@@ -12,10 +12,12 @@ from report_templates.contexts.common import (
     metrics,
     notes,
     parts_differ,
+    report_file,
     trend_chart,
     warning_rows,
 )
 from report_templates.contexts.labels import N_, SUMMARIES, TITLES
+from report_templates.contexts.member_list import ROWS_PER_PART, member_files, member_parts
 
 PARK_TABLE_COLUMNS = (
     "park_code",
@@ -50,9 +52,13 @@ def province_context(
     annual: list[Row] = (),  # type: ignore[assignment]
     actions: list[Row] = (),  # type: ignore[assignment]
     wastewater: list[Row] = (),  # type: ignore[assignment]
+    rows_per_part: int = ROWS_PER_PART,
 ) -> Row:
-    """Context of the provincial summary."""
+    """Context of the provincial summary. Its list of enterprises is in its annex, or in
+    parts of its own (``member_parts``) beyond ``rows_per_part`` rows."""
     items = metrics(province)
+    members = member_rows(enterprises)
+    parts = member_parts(members, rows_per_part, report_file("province", common["period"]))
     return common | {
         "title": TITLES["province_monthly"],
         "summary": SUMMARIES["province_monthly"],
@@ -66,7 +72,9 @@ def province_context(
         "headline": headline(items),
         "actions": action_groups(list(actions)),
         "wastewater": list(wastewater),
-        "members": member_rows(enterprises),
+        "members": members,
+        "member_parts": parts,
+        "member_files": member_files(members, parts),
         "parts_differ": parts_differ(province),
         "parks": parks,
         "park_chart": [

@@ -968,3 +968,67 @@ def test_the_close_writes_each_enterprise_its_report_and_the_agency_its_pack(pro
     month = f"{summary.period[5:7]}/{summary.period[:4]}"
     text = pack.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert f"Of {expected_n} enterprises, {owing} have not sent the data for {month}" in text
+
+
+def test_a_long_list_of_enterprises_is_issued_in_parts_beside_its_report(
+    province, tmp_path, monkeypatch
+) -> None:
+    """With at most 5 rows a list (NETZERO_LIST_ROWS_PER_PART), the province's 12
+    enterprises come as 3 documents of 4 beside its report: every enterprise in exactly one,
+    in the report's order (largest emitter first), every link of the report and the parts
+    landing on a published file; the pack names the parts; a rerun renders nothing again."""
+    import email
+    from email.policy import default
+
+    from flows.monthly_cycle import monthly_cycle
+
+    data = tmp_path / "data"
+    shutil.copytree(province[0], data, symlinks=True)  # published/parquet is a link
+    monkeypatch.setenv("NETZERO_LIST_ROWS_PER_PART", "5")
+    summary = monthly_cycle(data_dir=str(data))
+    folder = data / "outbox" / summary.period
+    manifest = json.loads((folder / "manifest.json").read_text())
+    stems = set(manifest["fingerprints"])
+    parts = sorted(s for s in stems if s.startswith("province_") and "_enterprises-" in s)
+    assert parts == [f"province_{summary.period}_enterprises-{n}" for n in (1, 2, 3)]
+    assert set(parts) <= set(manifest["rendered"])
+    report = (folder / f"province_{summary.period}.html").read_text(encoding="utf-8")
+    assert '<table class="members' not in report
+    listed = []
+    for stem in parts:
+        page = (folder / f"{stem}.html").read_text(encoding="utf-8")
+        rows = re.findall(r'<tr id="ent-(\d+)"', page)
+        assert len(rows) == 4
+        listed += rows
+        assert (folder / f"{stem}.pdf").exists()
+    order = sql(
+        data,
+        "select tax_code from reports.rpt_enterprise_monthly where period = "
+        f"'{summary.period}' order by emissions_tco2e is null, emissions_tco2e desc, name_vi, tax_code",
+    )
+    assert listed == [tax for (tax,) in order]
+    pages = [folder / f"province_{summary.period}.html"] + [folder / f"{s}.html" for s in parts]
+    pages += sorted((folder / "parks").glob(f"*_{summary.period}*.html"))
+    for page in pages:
+        for href in re.findall(r'href="([^"#]+)', page.read_text(encoding="utf-8")):
+            assert (page.parent / href).is_file(), f"{page.name}: {href}"
+    text = subprocess.run(
+        ["pdftotext", str(folder / f"{parts[1]}.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Danh sách doanh nghiệp" in " ".join(text.split()) and "2 / 3" in text
+    ((eml,),) = sql(
+        data,
+        "select eml_path from ops.outgoing_mail where kind = 'pack' "
+        "order by queued_at desc limit 1",
+    )
+    pack = email.message_from_bytes((data / "outbox" / eml).read_bytes(), policy=default)
+    names = [a.get_filename() for a in pack.iter_attachments()]
+    assert not [n for n in names if "_enterprises-" in n]
+    body = " ".join(pack.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+    every_part = [p for p in stems if "_enterprises-" in p]
+    assert f"({len(every_part)} parts, not attached;" in body
+    again = monthly_cycle(data_dir=str(data))
+    assert again.reports_rendered == 0

@@ -440,7 +440,7 @@ OUTLET_DAILY = [
 ]  # fmt: skip
 
 
-def province() -> dict[str, Any]:
+def province(rows_per_part: int = contexts.ROWS_PER_PART) -> dict[str, Any]:
     pathway = [
         Row(year=y, path_tco2e=46000.0 * (2050 - y) / 28, enterprises_without_output=0)
         for y in range(2022, 2051)
@@ -464,6 +464,15 @@ def province() -> dict[str, Any]:
         annual,
         actions=ACTIONS,
         wastewater=contexts.wastewater_outlets([OUTLET, OUTLET_2], OUTLET_PARAMETERS),
+        rows_per_part=rows_per_part,
+    )
+
+
+def member_list() -> dict[str, Any]:
+    """The second of three parts of the province's list of enterprises, one row a part."""
+    report = province(rows_per_part=1)
+    return contexts.member_list_context(
+        COMMON, report, report["member_parts"][1], contexts.report_file("province", "2026-10")
     )
 
 
@@ -476,4 +485,5 @@ CONTEXTS = {
     "park_monthly": park,
     "province_monthly": province,
     "method_annex": method_annex,
+    "member_list": member_list,
 }

@@ -84,7 +84,7 @@ def test_report_opens_offline_without_errors_and_shows_content(
     raw = small.tobytes()
     pixels = [raw[i : i + 3] for i in range(0, len(raw), 3)]
     inked = sum(1 for p in pixels if sum(p) < 690) / len(pixels)  # not near-white
-    assert image.height > 1400 and inked > 0.03, f"page looks blank ({inked:.1%} inked)"
+    assert image.height >= 1400 and inked > 0.03, f"page looks blank ({inked:.1%} inked)"
     assert len(set(pixels)) > 50, "page has hardly any colours: charts or text missing"
 
     structure = page.evaluate(
@@ -105,6 +105,6 @@ def test_report_opens_offline_without_errors_and_shows_content(
     assert structure["h1"] == 1
     assert structure["tablesWithoutHeaders"] == 0
     assert structure["chartsWithoutTitle"] == 0
-    if report != "method_annex":  # the method annex has no chart
+    if report not in ("method_annex", "member_list"):  # the annexes have no chart
         assert structure["charts"] >= 1
         assert "Noto Sans" in structure["chartTextFont"]

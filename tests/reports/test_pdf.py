@@ -62,6 +62,15 @@ EXPECTED = {
         ["Phương pháp, hệ số phát thải và thuật ngữ của các báo cáo trong tháng", "khí nhà kính"],
         ["0,6592"],
     ),
+    "member_list": (
+        [
+            "Danh sách doanh nghiệp của báo cáo tháng, chia thành nhiều phần",
+            "Công ty TNHH Giày Bình Dương <Demo>",
+            "Phần trước",
+            "Đúng hạn",
+        ],
+        ["2 / 3", "97,0", "1.310,0"],
+    ),
 }
 # Decree 30/2020/NĐ-CP, Art. 8: the components every report carries (the demo's agency file).
 FRAME = [

@@ -1,0 +1,84 @@
+"""The list of every enterprise of a park or of the province, when it is too long for the
+report: documents of their own, in parts. Pure: rows in, dicts out.
+
+WeasyPrint lays out one document's pages one after another in one process. At 10,000
+enterprises the province's list alone was about 670 pages: 354 s and about 5.5 GB in one
+worker (``bench.province``, 6 Dec 2026), the month's longest job and its largest process. In
+parts of at most ``ROWS_PER_PART`` rows the report keeps its few pages, the parts are rendered
+side by side like the enterprise reports, and a worker's memory is bounded by one part."""
+
+from __future__ import annotations
+
+from report_templates.contexts.attachments import enterprise_rows
+from report_templates.contexts.common import Row
+from report_templates.contexts.labels import N_, SUMMARIES, TITLES
+
+# About 20 pages at 9 pt (13 rows a page), a few seconds to lay out; the demo's lists (at
+# most 120 enterprises) stay in their report's annex. NETZERO_LIST_ROWS_PER_PART.
+ROWS_PER_PART = 250
+
+
+def member_parts(members: list[Row], most: int, name: str) -> list[Row]:
+    """The parts of ``members`` (in their order) when there are more than ``most``, else
+    none: the fewest parts of at most ``most`` rows, their sizes within one of each other.
+    ``name`` is the report's file name without extension; a part's is ``{name}_enterprises-N``
+    in the same folder."""
+    if len(members) <= most:
+        return []
+    count = -(-len(members) // most)
+    size, longer = divmod(len(members), count)
+    parts: list[Row] = []
+    first = 0
+    for number in range(1, count + 1):
+        rows = members[first : first + size + (number <= longer)]
+        parts.append(
+            {
+                "number": number,
+                "of": count,
+                "first": first + 1,
+                "last": first + len(rows),
+                "total": len(members),
+                "file": f"{name}_enterprises-{number}",
+                "previous": f"{name}_enterprises-{number - 1}" if number > 1 else None,
+                "next": f"{name}_enterprises-{number + 1}" if number < count else None,
+                # Largest emitter first: the part's range; unknown emissions come last.
+                "emissions_from": rows[0].get("emissions_tco2e"),
+                "emissions_to": rows[-1].get("emissions_tco2e"),
+            }
+        )
+        first += len(rows)
+    return parts
+
+
+def member_files(members: list[Row], parts: list[Row]) -> dict[str, str]:
+    """Which part's file holds each enterprise's row (tax code → file name); empty when the
+    list is in the report itself. Page one's action lists link to the row through it."""
+    return {
+        m["tax_code"]: part["file"]
+        for part in parts
+        for m in members[part["first"] - 1 : part["last"]]
+    }
+
+
+def member_list_context(common: Row, report: Row, part: Row, report_file: str) -> Row:
+    """Context of one part of ``report``'s list of enterprises (a park's or the province's
+    context with ``member_parts``); ``common`` is what ``report`` was made from."""
+    members = report["members"][part["first"] - 1 : part["last"]]
+    return common | {
+        "title": TITLES["member_list"],
+        "summary": SUMMARIES["member_list"],
+        "report_kind": "members",
+        "list_of": report["report_kind"],
+        "subject": report["subject"],
+        "report_summary": report["summary"],
+        "report_file": report_file,
+        "part": part,
+        "members": members,
+        "data_files": [
+            (
+                "enterprises",
+                N_("The enterprises of this part of the list, one row each"),
+                enterprise_rows(members),
+            )
+        ],
+    }
