@@ -12,7 +12,8 @@ deliberate defects) and then, on separate copies of the same inbox,
 
 4. the two longest reports of the month, each rendered (HTML + PDF/A-3b) in a fresh spawned
    worker on one core after the data path: the park with the most enterprises and the
-   province (wall and CPU seconds, pages).
+   province (wall and CPU seconds, pages, the worker's peak RSS); and, when their lists of
+   enterprises are issued in parts, the largest part of each.
 
 The enterprise report is measured by bench/render.py. Writes bench/results/province.json and
 .md.
@@ -99,37 +100,63 @@ def plain_path(data: str, queue: Any) -> None:
 
 
 def render_long_reports(settings: Any, period: str) -> dict[str, Any]:
-    """The largest park's report and the province's, each in a fresh spawned worker (one
-    core, as in the monthly cycle's pool): wall and CPU seconds, and pages."""
-    import subprocess
-    from concurrent.futures import ProcessPoolExecutor
-
-    from bench.render import timed_render
+    """The largest park's report and the province's, and the largest part of each one's list
+    of enterprises (parts beyond ``list_rows_per_part`` rows), each in a fresh spawned worker
+    (one core, as in the monthly cycle's pool): wall and CPU seconds, pages, the worker's peak
+    RSS."""
     from flows import report_data
     from flows import warehouse as wh
     from flows.render_reports import report_jobs
 
     with wh.connect(settings.warehouse, read_only=True) as con:
         loaded = report_data.load(con, settings, period)
-    jobs = report_jobs(loaded, period, settings.outbox / "bench", ("bilingual",))
+    jobs = report_jobs(
+        loaded, period, settings.outbox / "bench", ("bilingual",), settings.list_rows_per_part
+    )
     parks = [j for j in jobs if j[0] == "park_monthly"]
-    largest = max(parks, key=lambda j: len(j[1]["enterprises"]))
+    largest = max(parks, key=lambda j: len(j[1]["members"]))
     (province,) = [j for j in jobs if j[0] == "province_monthly"]
     out = {}
-    for name, job, rows in (
-        ("largest_park", largest, len(largest[1]["enterprises"])),
-        ("province", province, len(province[1]["members"])),
-    ):
-        spawn = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
-            _, wall, cpu = pool.submit(timed_render, job).result()
-        info = subprocess.run(
-            ["pdfinfo", str(job[3])], capture_output=True, text=True, check=True
-        ).stdout
-        pages = int(next(x for x in info.splitlines() if x.startswith("Pages:")).split()[1])
-        out[name] = {"enterprises_listed": rows, "wall_s": round(wall, 1),
-                     "cpu_s": round(cpu, 1), "pages": pages}  # fmt: skip
+    for name, job in (("largest_park", largest), ("province", province)):
+        parts = job[1]["member_parts"]
+        out[name] = {
+            "enterprises_listed": len(job[1]["members"]),
+            "parts": len(parts),
+            "report": render_alone(job),
+        }
+        if parts:
+            first = parts[0]  # the parts' sizes differ by one row at most: the first is largest
+            (part,) = [j for j in jobs if j[0] == "member_list" and j[2].stem == first["file"]]
+            out[name]["largest_part"] = {
+                "rows": first["last"] - first["first"] + 1,
+                **render_alone(part),
+            }
     return out
+
+
+def render_alone(job: tuple[Any, ...]) -> dict[str, Any]:
+    """One job in a fresh spawned worker: wall and CPU seconds, pages, the worker's peak."""
+    import subprocess
+    from concurrent.futures import ProcessPoolExecutor
+
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+        wall, cpu, peak = pool.submit(timed_render_with_peak, job).result()
+    info = subprocess.run(["pdfinfo", str(job[3])], capture_output=True, text=True, check=True)
+    pages = int(next(x for x in info.stdout.splitlines() if x.startswith("Pages:")).split()[1])
+    return {"wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "pages": pages,
+            "worker_peak_rss_mib": peak}  # fmt: skip
+
+
+def timed_render_with_peak(job: tuple[Any, ...]) -> tuple[float, float, int]:
+    from bench.render import timed_render
+
+    _, wall, cpu = timed_render(job)
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over fork and exec, so a spawned worker
+    # would report its parent's peak when that is larger.
+    status = Path("/proc/self/status").read_text().splitlines()
+    peak_kib = int(next(x for x in status if x.startswith("VmHWM:")).split()[1])
+    return wall, cpu, round(peak_kib / 1024)
 
 
 def prefect_path(data: str, queue: Any) -> None:
@@ -204,9 +231,9 @@ def measure(n: int, root: Path) -> dict[str, Any]:
         "data_path_s": total,
         "data_path_over_floor": round(total / floor_s, 2),
         "data_path_peak_rss_mib": plain["peak_rss_mib"],
-        "largest_park_report_s": plain["long_reports"]["largest_park"]["wall_s"],
+        "largest_park_report_s": plain["long_reports"]["largest_park"]["report"]["wall_s"],
         "largest_park_report": plain["long_reports"]["largest_park"],
-        "province_report_s": plain["long_reports"]["province"]["wall_s"],
+        "province_report_s": plain["long_reports"]["province"]["report"]["wall_s"],
         "province_report": plain["long_reports"]["province"],
         "prefect_flow_wall_s": runs["prefect"]["flow_wall_s"],
         # Share of the wall time Prefect adds, embedded server start-up included ...
