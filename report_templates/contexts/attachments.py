@@ -95,3 +95,15 @@ ENTERPRISE_TABLE_COLUMNS = (
 
 def enterprise_rows(enterprises: list[Row]) -> list[Row]:
     return [{c: e.get(c) for c in ENTERPRISE_TABLE_COLUMNS} for e in enterprises]
+
+
+ACTION_COLUMNS = (
+    "action", "tax_code", "name_vi", "name_en", "park_code", "emissions_tco2e", "items",
+    "deadline_date",
+)  # fmt: skip
+
+
+def action_rows(groups: list[Row]) -> list[Row]:
+    """Page one's named lists, every enterprise of every group (also those a long group
+    does not print), in the page's order."""
+    return [{c: r.get(c) for c in ACTION_COLUMNS} for g in groups for r in g["all_rows"]]

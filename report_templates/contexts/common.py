@@ -333,10 +333,12 @@ def method(
     }
 
 
-def action_groups(items: list[Row]) -> list[Row]:
+def action_groups(items: list[Row], named: int | None = None) -> list[Row]:
     """Page one's named lists: one group per action that has an enterprise, in the order of
     ``ACTIONS``, its enterprises largest emitter first (unknown emissions last), with the
-    deadline the group shares (else each row keeps its own)."""
+    deadline the group shares (else each row keeps its own). With ``named``, a group prints
+    that many names at most (``rows``) and says how many more (``more``); ``all_rows`` has
+    every one."""
     groups = []
     for action, (title, what, counted) in ACTIONS.items():
         rows = sorted(
@@ -355,7 +357,10 @@ def action_groups(items: list[Row]) -> list[Row]:
                 "enterprise_msgid": ENTERPRISE_WHAT.get(action, what),
                 "items_msgid": counted,
                 "deadline": deadlines.pop() if len(deadlines) == 1 else None,
-                "rows": rows,
+                "rows": rows[:named] if named is not None else rows,
+                "all_rows": rows,
+                "count": len(rows),
+                "more": len(rows) - named if named is not None and len(rows) > named else 0,
             }
         )
     return groups

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from report_templates.contexts.attachments import enterprise_rows, indicator_rows, trend_rows
+from report_templates.contexts.attachments import (
+    action_rows,
+    enterprise_rows,
+    indicator_rows,
+    trend_rows,
+)
 from report_templates.contexts.common import (
     Row,
     action_groups,
@@ -16,7 +21,12 @@ from report_templates.contexts.common import (
     trend_chart,
 )
 from report_templates.contexts.labels import N_, SUMMARIES, TITLES
-from report_templates.contexts.member_list import ROWS_PER_PART, member_files, member_parts
+from report_templates.contexts.member_list import (
+    NAMED_ON_PAGE_ONE,
+    ROWS_PER_PART,
+    member_files,
+    member_parts,
+)
 
 
 def park_context(
@@ -38,6 +48,7 @@ def park_context(
         m["share"] = m["emissions_tco2e"] / total if known else None
     name = report_file("park", common["period"], park["park_code"]).rsplit("/", 1)[-1]
     parts = member_parts(members, rows_per_part, name)
+    groups = action_groups(list(actions), NAMED_ON_PAGE_ONE if parts else None)
     return common | {
         "title": TITLES["park_monthly"],
         "summary": SUMMARIES["park_monthly"],
@@ -62,7 +73,7 @@ def park_context(
         ],
         "headline": headline(items),
         "wastewater": list(wastewater),
-        "actions": action_groups(list(actions)),
+        "actions": groups,
         "trend_chart": trend_chart(list(trend), common["period"]),
         "notes": notes(park),
         "data_files": [
@@ -71,6 +82,11 @@ def park_context(
                 "enterprises",
                 N_("Every enterprise of the report, one row each"),
                 enterprise_rows(enterprises),
+            ),
+            (
+                "actions",
+                N_("What to act on: every enterprise of page one's lists"),
+                action_rows(groups),
             ),
             (
                 "trend",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from report_templates.contexts.attachments import enterprise_rows, indicator_rows
+from report_templates.contexts.attachments import action_rows, enterprise_rows, indicator_rows
 from report_templates.contexts.common import (
     Row,
     action_groups,
@@ -17,7 +17,12 @@ from report_templates.contexts.common import (
     warning_rows,
 )
 from report_templates.contexts.labels import N_, SUMMARIES, TITLES
-from report_templates.contexts.member_list import ROWS_PER_PART, member_files, member_parts
+from report_templates.contexts.member_list import (
+    NAMED_ON_PAGE_ONE,
+    ROWS_PER_PART,
+    member_files,
+    member_parts,
+)
 
 PARK_TABLE_COLUMNS = (
     "park_code",
@@ -59,6 +64,7 @@ def province_context(
     items = metrics(province)
     members = member_rows(enterprises)
     parts = member_parts(members, rows_per_part, report_file("province", common["period"]))
+    groups = action_groups(list(actions), NAMED_ON_PAGE_ONE if parts else None)
     return common | {
         "title": TITLES["province_monthly"],
         "summary": SUMMARIES["province_monthly"],
@@ -70,7 +76,7 @@ def province_context(
         "province": province,
         "metrics": items,
         "headline": headline(items),
-        "actions": action_groups(list(actions)),
+        "actions": groups,
         "wastewater": list(wastewater),
         "members": members,
         "member_parts": parts,
@@ -102,6 +108,11 @@ def province_context(
                 "enterprises",
                 N_("Every enterprise of the report, one row each"),
                 enterprise_rows(enterprises),
+            ),
+            (
+                "actions",
+                N_("What to act on: every enterprise of page one's lists"),
+                action_rows(groups),
             ),
             ("pathway", N_("The province's path to net zero by year"), list(pathway)),
         ],

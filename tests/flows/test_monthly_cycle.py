@@ -1004,7 +1004,8 @@ def test_a_long_list_of_enterprises_is_issued_in_parts_beside_its_report(
     order = sql(
         data,
         "select tax_code from reports.rpt_enterprise_monthly where period = "
-        f"'{summary.period}' order by emissions_tco2e is null, emissions_tco2e desc, name_vi, tax_code",
+        f"'{summary.period}' order by emissions_tco2e is null, emissions_tco2e desc, name_vi, "
+        "tax_code",
     )
     assert listed == [tax for (tax,) in order]
     pages = [folder / f"province_{summary.period}.html"] + [folder / f"{s}.html" for s in parts]

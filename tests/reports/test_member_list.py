@@ -93,3 +93,30 @@ def test_a_park_part_has_the_park_columns() -> None:
     html = render_html("member_list", part)
     assert "park-members" in html and "Tỷ trọng trong khu công nghiệp" in html
     assert 'href="VSIP1_2026-10_enterprises-2.html"' in html
+
+
+def test_page_one_names_the_largest_twenty_when_the_list_is_in_parts() -> None:
+    """25 enterprises behind their path in a province whose list is in parts: page one
+    names the 20 largest emitters, counts all 25 and says where the other 5 are; the PDF's
+    actions.csv has all 25. With the list in the report, page one names all 25."""
+    behind = [
+        fixtures.action(
+            fixtures.ENTERPRISE | {"tax_code": f"38{i:08d}", "emissions_tco2e": i}, "behind_path"
+        )
+        for i in range(25)
+    ]
+    for rows_per_part, named in ((1, 20), (contexts.ROWS_PER_PART, 25)):
+        report = contexts.province_context(
+            fixtures.COMMON, fixtures.PROVINCE, [fixtures.PARK],
+            [fixtures.ENTERPRISE, fixtures.LATE], [], [], [],
+            actions=behind, rows_per_part=rows_per_part,
+        )  # fmt: skip
+        html = render_html("province_monthly", report)
+        listed = re.findall(r'#ent-(38\d+)">', html)
+        assert listed == [f"38{i:08d}" for i in range(24, 24 - named, -1)]
+        assert "(25)" in html
+        assert ("… và</span>" in html) == (named < 25)
+        if named < 25:
+            assert "<strong>5</strong>" in html.split("… và</span>")[1][:200]
+        (csv_rows,) = [rows for name, _, rows in report["data_files"] if name == "actions"]
+        assert sorted(r["tax_code"] for r in csv_rows) == sorted(a["tax_code"] for a in behind)
