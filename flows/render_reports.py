@@ -151,7 +151,7 @@ def report_jobs(
     def roll_up(report: str, common: dict[str, Any], context: dict[str, Any], name: str) -> None:
         reports.append((report, context, name))
         where, _, file = name.rpartition("/")
-        for part in context["member_parts"]:
+        for part in [*context["member_parts"], *context.get("obligated_parts", [])]:
             part_context = contexts.member_list_context(common, context, part, file)
             reports.append(("member_list", part_context, f"{where}/{part['file']}".lstrip("/")))
 

@@ -133,6 +133,9 @@ SUMMARIES = {
     ),
     "method_annex": N_("Method, emission factors and terms of the month's reports"),
     "member_list": N_("List of the enterprises of the month's report, in parts"),
+    "obligated_list": N_(
+        "List of the enterprises over the GHG-inventory threshold of the month's report, in parts"
+    ),
 }
 TITLES = {
     "enterprise_monthly": N_("Monthly emission-reduction progress report"),

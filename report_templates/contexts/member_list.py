@@ -24,32 +24,46 @@ NAMED_ON_PAGE_ONE = 20
 ROWS_PER_PART = 250
 
 
-def member_parts(members: list[Row], most: int, name: str) -> list[Row]:
+# The lists a roll-up issues in parts when long: the context key that holds the rows, and the
+# part's summary. "enterprises": every enterprise, largest emitter first; "obligated": the
+# enterprises over the Decree 06/2022 GHG-inventory threshold (the province), in its table's
+# order (park, name).
+LISTS = {
+    "enterprises": ("members", SUMMARIES["member_list"]),
+    "obligated": ("obligated", SUMMARIES["obligated_list"]),
+}
+
+
+def member_parts(members: list[Row], most: int, name: str, kind: str = "enterprises") -> list[Row]:
     """The parts of ``members`` (in their order) when there are more than ``most``, else
     none: the fewest parts of at most ``most`` rows, their sizes within one of each other.
-    ``name`` is the report's file name without extension; a part's is ``{name}_enterprises-N``
-    in the same folder."""
+    ``name`` is the report's file name without extension; a part's is ``{name}_{kind}-N``
+    in the same folder. The list of every enterprise (largest emitter first) gives each part's
+    range of emissions."""
     if len(members) <= most:
         return []
     count = -(-len(members) // most)
     size, longer = divmod(len(members), count)
+    ranged = kind == "enterprises"
     parts: list[Row] = []
     first = 0
     for number in range(1, count + 1):
         rows = members[first : first + size + (number <= longer)]
         parts.append(
             {
+                "kind": kind,
                 "number": number,
                 "of": count,
                 "first": first + 1,
                 "last": first + len(rows),
                 "total": len(members),
-                "file": f"{name}_enterprises-{number}",
-                "previous": f"{name}_enterprises-{number - 1}" if number > 1 else None,
-                "next": f"{name}_enterprises-{number + 1}" if number < count else None,
+                "file": f"{name}_{kind}-{number}",
+                "previous": f"{name}_{kind}-{number - 1}" if number > 1 else None,
+                "next": f"{name}_{kind}-{number + 1}" if number < count else None,
+                "ranged": ranged,
                 # Largest emitter first: the part's range; unknown emissions come last.
-                "emissions_from": rows[0].get("emissions_tco2e"),
-                "emissions_to": rows[-1].get("emissions_tco2e"),
+                "emissions_from": rows[0].get("emissions_tco2e") if ranged else None,
+                "emissions_to": rows[-1].get("emissions_tco2e") if ranged else None,
             }
         )
         first += len(rows)
@@ -67,12 +81,14 @@ def member_files(members: list[Row], parts: list[Row]) -> dict[str, str]:
 
 
 def member_list_context(common: Row, report: Row, part: Row, report_file: str) -> Row:
-    """Context of one part of ``report``'s list of enterprises (a park's or the province's
-    context with ``member_parts``); ``common`` is what ``report`` was made from."""
-    members = report["members"][part["first"] - 1 : part["last"]]
+    """Context of one part of one of ``report``'s lists (a park's or the province's context
+    with ``member_parts`` or ``obligated_parts``); ``common`` is what ``report`` was made
+    from."""
+    key, summary = LISTS[part["kind"]]
+    members = report[key][part["first"] - 1 : part["last"]]
     return common | {
         "title": TITLES["member_list"],
-        "summary": SUMMARIES["member_list"],
+        "summary": summary,
         "report_kind": "members",
         "list_of": report["report_kind"],
         "subject": report["subject"],

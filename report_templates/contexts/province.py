@@ -59,11 +59,14 @@ def province_context(
     wastewater: list[Row] = (),  # type: ignore[assignment]
     rows_per_part: int = ROWS_PER_PART,
 ) -> Row:
-    """Context of the provincial summary. Its list of enterprises is in its annex, or in
-    parts of its own (``member_parts``) beyond ``rows_per_part`` rows."""
+    """Context of the provincial summary. Its list of enterprises and its list of those over
+    the GHG-inventory threshold are in its annexes, or in parts of their own
+    (``member_parts``, ``obligated_parts``) beyond ``rows_per_part`` rows."""
     items = metrics(province)
     members = member_rows(enterprises)
-    parts = member_parts(members, rows_per_part, report_file("province", common["period"]))
+    name = report_file("province", common["period"])
+    parts = member_parts(members, rows_per_part, name)
+    obligated = [e for e in enterprises if e.get("ghg_inventory_rolling") == "over"]
     groups = action_groups(list(actions), NAMED_ON_PAGE_ONE if parts else None)
     return common | {
         "title": TITLES["province_monthly"],
@@ -87,7 +90,8 @@ def province_context(
             (p["park_name_vi"], p.get("emissions_tco2e"), p.get("renewable_share")) for p in parks
         ],
         "missing": [e for e in enterprises if e["submission_status"] == "missing"],
-        "obligated": [e for e in enterprises if e.get("ghg_inventory_rolling") == "over"],
+        "obligated": obligated,
+        "obligated_parts": member_parts(obligated, rows_per_part, name, "obligated"),
         "revised": [e for e in enterprises if e["submission_status"] == "revised"],
         "changes": largest_changes(enterprises),
         "quality": quality,

@@ -120,3 +120,34 @@ def test_page_one_names_the_largest_twenty_when_the_list_is_in_parts() -> None:
             assert "<strong>5</strong>" in html.split("… và</span>")[1][:200]
         (csv_rows,) = [rows for name, _, rows in report["data_files"] if name == "actions"]
         assert sorted(r["tax_code"] for r in csv_rows) == sorted(a["tax_code"] for a in behind)
+
+
+def test_the_list_over_the_inventory_threshold_is_issued_in_parts_too() -> None:
+    """Three enterprises over the Decree 06/2022 threshold, at most 2 rows a list: the
+    province's annex names 2 parts (no range of emissions: that list is in its table's
+    order), each part prints its rows in the threshold table with the decree's note."""
+    over = [
+        fixtures.Row(e, ghg_inventory_rolling="over")
+        for e in (fixtures.ENTERPRISE, fixtures.LATE, fixtures.MISSING)
+    ]
+    report = contexts.province_context(
+        fixtures.COMMON, fixtures.PROVINCE, [fixtures.PARK], over, [], [], [], rows_per_part=2
+    )
+    parts = report["obligated_parts"]
+    assert [(p["file"], p["first"], p["last"]) for p in parts] == [
+        ("province_2026-10_obligated-1", 1, 2),
+        ("province_2026-10_obligated-2", 3, 3),
+    ]
+    html = render_html("province_monthly", report)
+    annex = html[html.index('id="annex-4"') :]
+    assert 'href="province_2026-10_obligated-2.pdf"' in annex
+    assert "<caption>" not in annex.split("Doanh nghiệp thuộc diện kiểm kê khí nhà kính")[1][:50]
+    listed = []
+    for part in parts:
+        page = render_html(
+            "member_list",
+            contexts.member_list_context(fixtures.COMMON, report, part, "province_2026-10"),
+        )
+        assert "Nghị định 06/2022/NĐ-CP" in page and "kiểm kê khí nhà kính" in page
+        listed += re.findall(r"<td>(\d{10})</td>", page)
+    assert listed == [e["tax_code"] for e in over]
