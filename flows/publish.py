@@ -165,6 +165,11 @@ def publish_warehouse(settings: Settings, run_id: str) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     wh.export_parquet(database, folder, PARQUET_SCHEMAS)
     link = root / "parquet"
+    if link.is_dir() and not link.is_symlink():
+        # A copy of the data folder that followed the link (cp -rL, a restored backup) left
+        # a plain folder: set aside like a previous export (readers may be in it), so the
+        # link can take its place; the clean-up below removes it in time.
+        link.rename(root / f"parquet-copied-{run_id}")
     partial = root / f".parquet-{run_id}.link"
     partial.unlink(missing_ok=True)
     partial.symlink_to(folder.name)

@@ -660,6 +660,23 @@ def test_analysts_read_a_published_snapshot_and_parquet(province) -> None:
     assert duration > 0 and rendered > 0
 
 
+def test_a_data_folder_copied_with_its_links_followed_still_publishes(province, tmp_path) -> None:
+    """A copy that follows links (``cp -rL``, a backup restored) turns ``published/parquet``
+    into a plain folder: the next snapshot takes its place again, as a link, and keeps it
+    aside for readers, instead of failing on it run after run."""
+    from flows.publish import publish_warehouse
+    from flows.settings import settings_from_env
+
+    data = tmp_path / "data"
+    shutil.copytree(province[0] / "warehouse", data / "warehouse")
+    shutil.copytree(province[0] / "published", data / "published")  # links followed
+    assert not (data / "published" / "parquet").is_symlink()
+    publish_warehouse.fn(settings_from_env(data), "after-restore")
+    link = data / "published" / "parquet"
+    assert link.is_symlink() and link.resolve().name == "parquet-after-restore"
+    assert (link / "marts" / "fct_enterprise_monthly.parquet").is_file()
+
+
 READER = """
 import pathlib, sys, time, duckdb
 con = duckdb.connect(sys.argv[1], read_only=True)
