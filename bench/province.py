@@ -12,8 +12,9 @@ deliberate defects) and then, on separate copies of the same inbox,
 
 4. the two longest reports of the month, each rendered (HTML + PDF/A-3b) in a fresh spawned
    worker on one core after the data path: the park with the most enterprises and the
-   province (wall and CPU seconds, pages, the worker's peak RSS); and, when their lists of
-   enterprises are issued in parts, the largest part of each.
+   province (wall and CPU seconds, pages, the worker's peak RSS); and, when their lists are
+   issued in parts, the largest part of each (and of the province's list of enterprises over
+   the GHG-inventory threshold).
 
 The enterprise report is measured by bench/render.py. Writes bench/results/province.json and
 .md.
@@ -124,13 +125,12 @@ def render_long_reports(settings: Any, period: str) -> dict[str, Any]:
             "parts": len(parts),
             "report": render_alone(job),
         }
-        if parts:
-            first = parts[0]  # the parts' sizes differ by one row at most: the first is largest
-            (part,) = [j for j in jobs if j[0] == "member_list" and j[2].stem == first["file"]]
-            out[name]["largest_part"] = {
-                "rows": first["last"] - first["first"] + 1,
-                **render_alone(part),
-            }
+        for key, kind in (("largest_part", "member_parts"), ("threshold_part", "obligated_parts")):
+            if job[1].get(kind):
+                # the parts' sizes differ by one row at most: the first is the largest
+                first = job[1][kind][0]
+                (part,) = [j for j in jobs if j[0] == "member_list" and j[2].stem == first["file"]]
+                out[name][key] = {"rows": first["last"] - first["first"] + 1, **render_alone(part)}
     return out
 
 
