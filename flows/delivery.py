@@ -20,6 +20,7 @@ from flows.runs import IO_RETRY
 from flows.settings import Settings
 from flows.warehouse import ops
 from report_templates import words
+from report_templates.contexts.member_list import LISTS
 from report_templates.render import period_label
 
 PDF = "application/pdf"
@@ -156,9 +157,14 @@ def _pack(
             folder=folder,
         ),
     ]
-    # A long list of enterprises is issued in parts beside its report (member_list): named
-    # here, not attached (at 10,000 enterprises they are some 80 documents).
-    parts = [p for p in folder.rglob(f"*_{period}_enterprises-*.pdf") if p.name.count(".") == 1]
+    # A long list is issued in parts beside its report (contexts/member_list.py): named
+    # here, not attached (at 10,000 enterprises they are some 50 documents).
+    parts = [
+        p
+        for kind in LISTS
+        for p in folder.rglob(f"*_{period}_{kind}-*.pdf")
+        if p.name.count(".") == 1  # the standard edition's
+    ]
     if parts:
         paragraphs.insert(
             1,

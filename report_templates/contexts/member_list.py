@@ -1,5 +1,6 @@
-"""The list of every enterprise of a park or of the province, when it is too long for the
-report: documents of their own, in parts. Pure: rows in, dicts out.
+"""A roll-up's long lists (every enterprise of a park or of the province; the province's
+enterprises over the GHG-inventory threshold), when too long for the report: documents of
+their own, in parts. Pure: rows in, dicts out.
 
 WeasyPrint lays out one document's pages one after another in one process. At 10,000
 enterprises the province's list alone was about 670 pages: 354 s and about 5.5 GB in one
