@@ -26,8 +26,12 @@ period's), then the last month's files arrive and its ``netzero run`` is what is
 once, without the rerun:
 ``python -m bench.cycle --enterprises 10000 --months 24 --steady --once --name month`` →
 bench/results/month.json and .md. Without ``--steady`` every month's files land in the one
-timed run (a first run on a backlog).
+timed run (a first run on a backlog). With ``--state DIR`` the backlog (generated, earlier
+months landed: about 50 minutes at 10,000) is kept in DIR and copied from there the next time;
+``--prepare-only`` makes it and stops, so the two hours of the measured run can start on
+their own (``make bench-month-prepare``, then ``make bench-month``).
 Usage: python -m bench.cycle [--enterprises 1000] [--months 2] [--steady] [--once] [--name cycle]
+       [--state DIR] [--prepare-only]
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -146,6 +151,65 @@ def land_the_earlier_months(data: Path, last: str, env: dict[str, str]) -> float
     return seconds
 
 
+STATE_MARK = "prepared.json"
+
+
+def backlog_state(
+    args: argparse.Namespace, tmp: Path, env: dict[str, str], last: str
+) -> dict[str, Any]:
+    """The data folder (and the Prefect home) as the measured run finds it, in ``tmp``: the
+    demo generated and, with ``--steady``, its earlier months landed. With ``--state``, a
+    backlog prepared before is copied from there (at N = 10,000, generating and landing the
+    23 earlier months takes about as long as an hour of the run), or this one is kept there
+    for the next time. What the backlog was and when it was made is returned and reported."""
+    from demo.generate import DemoSpec, generate_demo
+
+    wanted = {"enterprises": args.enterprises, "months_of_history": args.months}
+    mark = args.state / STATE_MARK if args.state else None
+    if mark is not None and mark.exists():
+        prepared = json.loads(mark.read_text(encoding="utf-8"))
+        if {k: prepared.get(k) for k in wanted} != wanted:
+            raise SystemExit(
+                f"{args.state} holds a backlog of {prepared.get('enterprises')} enterprises and "
+                f"{prepared.get('months_of_history')} months, not {wanted}: remove it or choose "
+                "another --state"
+            )
+        for part in ("data", "prefect"):
+            copy_tree(args.state / part, tmp / part)
+        return {**prepared, "reused_from": str(args.state)}
+    start = time.perf_counter()
+    generate_demo(tmp / "data", DemoSpec(enterprises=args.enterprises, months=args.months))
+    generated_s = time.perf_counter() - start
+    backlog: dict[str, Any] = {**wanted, "generated_untimed_s": round(generated_s, 1)}
+    if args.steady:
+        landed_s = land_the_earlier_months(tmp / "data", last, env)
+        backlog["landed_by_the_daily_intake_untimed_s"] = round(landed_s, 1)
+    if mark is not None:
+        backlog |= {
+            "prepared_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "prepared_at_commit": git_commit(),
+        }
+        shutil.rmtree(args.state, ignore_errors=True)
+        args.state.mkdir(parents=True)
+        for part in ("data", "prefect"):
+            copy_tree(tmp / part, args.state / part)
+        mark.write_text(json.dumps(backlog, indent=2) + "\n", encoding="utf-8")
+    return backlog
+
+
+def copy_tree(source: Path, target: Path) -> None:
+    """A copy that keeps links as links (``published/parquet`` is one) and times."""
+    subprocess.run(["cp", "-a", "--reflink=auto", str(source), str(target)], check=True)  # noqa: S603, S607
+
+
+def git_commit() -> str:
+    done = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip  # noqa: S603, S607
+    return done.stdout.strip() or "unknown"
+
+
 def last_run(data: Path) -> dict[str, Any]:
     from flows import warehouse as wh
     from flows.settings import settings_from_env
@@ -178,22 +242,35 @@ def main() -> None:
         "--steady", action="store_true", help="land the earlier months first, untimed"
     )
     parser.add_argument("--name", default="cycle", help="bench/results/<name>.json and .md")
+    parser.add_argument(
+        "--state",
+        type=Path,
+        help="with --steady: keep the landed backlog here and start from it next time",
+    )
+    parser.add_argument(
+        "--prepare-only", action="store_true", help="with --state: prepare it, measure nothing"
+    )
     args = parser.parse_args()
+    if (args.state or args.prepare_only) and not args.steady:
+        parser.error("--state and --prepare-only need --steady")
+    if args.prepare_only and not args.state:
+        parser.error("--prepare-only needs --state")
     RESULTS.mkdir(exist_ok=True)
-    from demo.generate import DEFAULT_LAST_PERIOD, DemoSpec, generate_demo
+    from demo.generate import DEFAULT_LAST_PERIOD
 
     load_at_start = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
-        generate_demo(data, DemoSpec(enterprises=args.enterprises, months=args.months))
         env = {
             **os.environ,
             "NETZERO_DATA_DIR": str(data),
             "NETZERO_NO_PROGRESS": "1",
             "PREFECT_HOME": str(Path(tmp) / "prefect"),
         }
-        if args.steady:
-            backlog_s = land_the_earlier_months(data, DEFAULT_LAST_PERIOD, env)
+        backlog = backlog_state(args, Path(tmp), env, DEFAULT_LAST_PERIOD)
+        if args.prepare_only:
+            print(json.dumps(backlog, indent=2))  # noqa: T201
+            return
         load_at_run = os.getloadavg()
         run = timed_process([*NETZERO, "run", "--period", DEFAULT_LAST_PERIOD], env)
         full = last_run(data)
@@ -218,7 +295,7 @@ def main() -> None:
             "load_average_before_the_run": [round(x, 2) for x in load_at_run],
         },
         "steady_state": args.steady,
-        **({"backlog_run_untimed_wall_s": round(backlog_s, 1)} if args.steady else {}),
+        **({"backlog": backlog} if args.steady else {}),
         "full_run": {"wall_s": round(full_wall, 1), **full},
         "imports_s": round(imports_s, 2),
         "prefect_and_other_s": round(other, 1),
