@@ -341,7 +341,9 @@ def main() -> None:
         f"# Monthly cycle, {args.enterprises} enterprises, {args.months} months of history"
         f"{' (the earlier months landed first, untimed)' if args.steady else ''} "
         f"(`netzero run`{'' if args.once else ', then again with nothing new'})\n\n"
-        f"{result['machine']}\n\n| measure | value |\n|---|---|\n"
+        f"{result['machine']}\n\n"
+        + (f"Backlog: {backlog}\n\n" if args.steady else "")
+        + "| measure | value |\n|---|---|\n"
         + "\n".join(f"| {k} | {v} |" for k, v in rows)
         + "\n"
     )
