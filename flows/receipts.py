@@ -275,6 +275,9 @@ def write_validation_page(settings: Settings, run_id: str, common: dict[str, obj
             "suite_version": group["suite_version"][0],
             "success": bool(group["success"].all()),
             "rules": group.to_dicts(),
+            # an earlier run's results, when that run checked the same tables and code
+            "results_of_run": group["results_of_run"][0],
+            "checked_at": group["validated_at"].max(),
         }
         for (name,), group in results.group_by("suite_name", maintain_order=True)
     ]

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import duckdb
 import polars as pl
 from prefect import task
 
-from expectations import SuiteError, line_rules, run_suite
+from expectations import RESULT_SCHEMA, SuiteError, SuiteRun, line_rules, run_suite
 from expectations import marts as marts_suites
 from expectations import quality as quality_suite
 from expectations import submission_lines as lines_suite
 from flows import warehouse as wh
+from flows.build_warehouse import code_digest
 from flows.failpoints import failpoint
 from flows.settings import Settings
 from report_templates import words
@@ -132,56 +135,51 @@ def _name_odd_characters(joined: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+WARNINGS = "marts.fct_data_quality_warnings"
+
+
 @task
 def validate_warnings(settings: Settings, run_id: str) -> int:
     """Run the warning suite on this build's quality checks and record what it found; the
     warnings themselves are a model (marts.fct_data_quality_warnings), and the suite must
-    flag exactly its rows. Returns the warnings found."""
+    flag exactly its rows. Returns the warnings found. Checks that an earlier run made on
+    the same tables with the same code are taken from it (``checked_before``)."""
     now = datetime.now(UTC).replace(tzinfo=None)
     with wh.connect(settings.warehouse) as con:
-        checks = wh.read_table(con, "marts.int_quality_checks").with_row_index("row_key")
+        checks_table = "marts.int_quality_checks"
+        key = suite_fingerprint(con, "quality", quality_suite.SUITE_VERSION, checks_table, WARNINGS)
+        if checked_before(con, run_id, key, now) is not None:
+            return wh.count_rows(con, WARNINGS)
+        checks = wh.read_table(con, checks_table).with_row_index("row_key")
         checks = checks.with_columns(pl.col("row_key").cast(pl.Int64))
         outcome = run_suite(checks, quality_suite.suite())
-        warnings = wh.count_rows(con, "marts.fct_data_quality_warnings")
+        warnings = wh.count_rows(con, WARNINGS)
         if outcome.failures.height != warnings:
             raise SuiteError(
                 f"{outcome.suite_name}: the suite flagged {outcome.failures.height} rows, "
-                f"marts.fct_data_quality_warnings holds {warnings}"
+                f"{WARNINGS} holds {warnings}"
             )
-        wh.append_rows(
-            con,
-            outcome.results.with_columns(
-                run_id=pl.lit(run_id),
-                suite_name=pl.lit(outcome.suite_name),
-                suite_version=pl.lit(quality_suite.SUITE_VERSION),
-                validated_at=pl.lit(now),
-            ),
-            "ops.validation_results",
-        )
+        record_suite(con, run_id, key, outcome, quality_suite.SUITE_VERSION, now)
     return outcome.failures.height
 
 
 @task
 def validate_marts(settings: Settings, run_id: str) -> None:
-    """Stop the run before rendering if a mart breaks a critical expectation."""
+    """Stop the run before rendering if a mart breaks a critical expectation (the outcome of
+    an earlier run on the same tables with the same code stands for it, failures too)."""
     now = datetime.now(UTC).replace(tzinfo=None)
     failed = []
     with wh.connect(settings.warehouse) as con:
         for table, (suite, rows) in marts_suites.SUITES.items():
-            frame = rows(wh.read_table(con, table)).with_row_index("row_key")
-            outcome = run_suite(frame.with_columns(pl.col("row_key").cast(pl.Int64)), suite())
-            wh.append_rows(
-                con,
-                outcome.results.with_columns(
-                    run_id=pl.lit(run_id),
-                    suite_name=pl.lit(outcome.suite_name),
-                    suite_version=pl.lit(marts_suites.SUITE_VERSION),
-                    validated_at=pl.lit(now),
-                ),
-                "ops.validation_results",
-            )
-            if not outcome.success:
-                failed.append(outcome.results.filter(~pl.col("success")))
+            key = suite_fingerprint(con, f"marts:{table}", marts_suites.SUITE_VERSION, table)
+            results = checked_before(con, run_id, key, now)
+            if results is None:
+                frame = rows(wh.read_table(con, table)).with_row_index("row_key")
+                outcome = run_suite(frame.with_columns(pl.col("row_key").cast(pl.Int64)), suite())
+                record_suite(con, run_id, key, outcome, marts_suites.SUITE_VERSION, now)
+                results = outcome.results
+            if not results["success"].all():
+                failed.append(results.filter(~pl.col("success")))
     if failed:
         raise MartsInvalid(
             words.both(
@@ -189,3 +187,82 @@ def validate_marts(settings: Settings, run_id: str) -> None:
                 value=pl.concat(failed),
             )
         )
+
+
+def suite_fingerprint(
+    con: duckdb.DuckDBPyConnection, suite: str, suite_version: str, *tables: str
+) -> str:
+    """What a suite checks, in one digest: the suite and its version, the code that makes
+    and checks the tables (transforms/, expectations/, the release) and the tables' rows.
+    The same digest, the same results: the suites read nothing else (no clock)."""
+    digest = hashlib.sha256(code_digest().encode())
+    digest.update(f"{suite}|{suite_version}".encode())
+    for table in tables:
+        digest.update(wh.table_digest(con, table).encode())
+    return digest.hexdigest()
+
+
+def checked_before(
+    con: duckdb.DuckDBPyConnection, run_id: str, key: str, now: datetime
+) -> pl.DataFrame | None:
+    """The results of the last run that checked what ``key`` fingerprints (as ``SuiteRun``'s
+    results), recorded again as this run's: ops.validation_results keeps when Great
+    Expectations ran, ops.suite_runs says whose results they are. None when no run did."""
+    earlier = con.execute(
+        "select results_of_run, suite_name from ops.suite_runs where fingerprint = ? "
+        "order by recorded_at desc limit 1",
+        [key],
+    ).fetchall()
+    if not earlier:
+        return None
+    ((results_of_run, suite_name),) = earlier
+    results = wh.query(
+        con,
+        "select * exclude (run_id) from ops.validation_results where run_id = ? and suite_name = ?",
+        [results_of_run, suite_name],
+    )
+    if results.is_empty():
+        return None
+    con.begin()
+    wh.append_rows(con, results.with_columns(run_id=pl.lit(run_id)), "ops.validation_results")
+    _suite_run(con, run_id, suite_name, key, results_of_run, now)
+    con.commit()
+    return results.select(list(RESULT_SCHEMA))
+
+
+def record_suite(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    key: str,
+    outcome: SuiteRun,
+    suite_version: str,
+    now: datetime,
+) -> None:
+    """A suite's results, and what it checked, as this run's: in one transaction."""
+    con.begin()
+    wh.append_rows(
+        con,
+        outcome.results.with_columns(
+            run_id=pl.lit(run_id),
+            suite_name=pl.lit(outcome.suite_name),
+            suite_version=pl.lit(suite_version),
+            validated_at=pl.lit(now),
+        ),
+        "ops.validation_results",
+    )
+    _suite_run(con, run_id, outcome.suite_name, key, run_id, now)
+    con.commit()
+
+
+def _suite_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    suite_name: str,
+    key: str,
+    results_of_run: str,
+    now: datetime,
+) -> None:
+    con.execute(
+        "insert into ops.suite_runs values (?, ?, ?, ?, ?)",
+        [run_id, suite_name, key, results_of_run, now],
+    )

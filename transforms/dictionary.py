@@ -85,6 +85,13 @@ TABLE_COLUMNS: dict[str, str] = {
     "ops.validation_results.column_name": "Column the expectation checks (null: the table).",
     "reference.ref_activities.measure_column": "Column of marts.fct_enterprise_monthly that "
     "holds the activity's monthly quantity (transforms/measures.py reads it).",
+    "ops.suite_runs.run_id": "The run the suite checked the marts for (ops.runs).",
+    "ops.suite_runs.fingerprint": "sha256 of what the suite checked: the rows of the tables it "
+    "read, the suite and the code (flows/validate.suite_fingerprint).",
+    "ops.suite_runs.results_of_run": "The run whose results in ops.validation_results are this "
+    "suite's: this run when Great Expectations ran, an earlier run that checked the same "
+    "tables with the same code otherwise.",
+    "ops.suite_runs.recorded_at": "When this run recorded the suite's outcome (UTC).",
     "meta.build_inputs.fingerprint": "sha256 of the inputs of the last complete build "
     "(flows/build_warehouse.inputs_fingerprint).",
     "meta.build_inputs.built_at": "When that build completed (UTC).",

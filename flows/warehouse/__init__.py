@@ -20,6 +20,7 @@ from flows.warehouse.core import (
     scalar,
     sql,
     sql_string,
+    table_digest,
     table_exists,
 )
 from flows.warehouse.migrations import migrate
@@ -45,5 +46,6 @@ __all__ = [
     "snapshot",
     "sql",
     "sql_string",
+    "table_digest",
     "table_exists",
 ]

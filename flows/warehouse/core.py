@@ -71,6 +71,15 @@ def replace_table(
         con.execute(f"comment on table {table} is {sql_string(comment)}")
 
 
+def table_digest(con: duckdb.DuckDBPyConnection, table: str, columns: str = "*") -> str:
+    """A table's rows in a few bytes, for a fingerprint: their count and the sum of their
+    hashes (the order of the rows does not matter, a duplicate does)."""
+    rows = con.execute(
+        f"select count(*), sum(hash(t)::hugeint) from (select {columns} from {table}) as t"
+    ).fetchone()
+    return f"{table}:{rows}"
+
+
 def append_rows(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, table: str) -> None:
     """Append a frame to an existing table, matching columns by name."""
     if frame.is_empty():
