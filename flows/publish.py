@@ -155,16 +155,19 @@ PARQUET_SCHEMAS = ("marts", "reports", "reference")
 def publish_warehouse(settings: Settings, run_id: str) -> Path:
     """What analysts read: ``published/netzero.duckdb``, a read-only snapshot swapped in
     atomically, and ``published/parquet/`` (marts, reports, reference as Parquet), a symlink
-    swapped to a new folder. Readers keep the version they opened; nothing is rewritten
-    under them."""
+    swapped to a new folder (left as it is when the snapshot's contents did not change).
+    Readers keep the version they opened; nothing is rewritten under them."""
     root = settings.published
     database = root / "netzero.duckdb"
-    wh.snapshot(settings.warehouse, database)
+    unchanged = wh.snapshot(settings.warehouse, database)
     failpoint("snapshot.parquet")
+    link = root / "parquet"
+    if unchanged and link.is_symlink() and link.resolve().is_dir():
+        # The marts, reports and reference are those of the folder the link names.
+        return root
     folder = root / f"parquet-{run_id}"
     shutil.rmtree(folder, ignore_errors=True)
     wh.export_parquet(database, folder, PARQUET_SCHEMAS)
-    link = root / "parquet"
     if link.is_dir() and not link.is_symlink():
         # A copy of the data folder that followed the link (cp -rL, a restored backup) left
         # a plain folder: set aside like a previous export (readers may be in it), so the

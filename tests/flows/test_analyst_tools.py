@@ -113,8 +113,58 @@ def test_an_older_client_library_reads_every_table_and_comment_of_the_snapshot(
         (comments,) = con.execute(
             "select count(comment) from duckdb_columns() where schema_name <> 'main'"
         ).fetchone() or (0,)
-    assert seen["rows"] == rows
-    assert seen["comments"] == comments > 0
+    # the warehouse's every table, and what the snapshot was copied from (one row, commented)
+    assert seen["rows"] == rows | {"meta.snapshot_of": 1}
+    assert seen["comments"] == comments + 1 > 1
+
+
+def test_a_snapshot_with_new_records_only_is_the_previous_one_with_them(
+    province: Province, tmp_path: Path
+) -> None:
+    """A rerun with nothing new copies the previous snapshot and replaces its records (ops,
+    meta) only; any change to the data, or to a table's definition, copies it all again.
+    Either way the snapshot holds exactly the warehouse, and the older client reads it."""
+    from flows.warehouse import snapshot
+
+    warehouse = tmp_path / "netzero.duckdb"
+    warehouse.write_bytes((province.reference / "warehouse" / "netzero.duckdb").read_bytes())
+    target = tmp_path / "published" / "netzero.duckdb"
+    assert snapshot(warehouse, target) is False  # no snapshot yet: copied whole
+
+    def same_as_the_warehouse() -> None:
+        with duckdb.connect(str(target), read_only=True) as copy:
+            copy.execute(f"attach '{warehouse}' as source (read_only)")
+            for schema, table in copy.execute(
+                "select schema_name, table_name from duckdb_tables() "
+                "where database_name = 'source' order by all"
+            ).fetchall():
+                differ = copy.execute(
+                    f"select count(*) from ((select * from source.{schema}.{table} except all "
+                    f"select * from netzero.{schema}.{table}) union all (select * from "
+                    f"netzero.{schema}.{table} except all select * from "
+                    f"source.{schema}.{table}))"
+                ).fetchone()
+                assert differ == (0,), f"{schema}.{table}"
+        done = run([str(client("python")), "-c", OLDER_CLIENT, str(target)])
+        assert done.returncode == 0, done.stderr
+
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "insert into ops.validation_results select 'rerun', * exclude (run_id) "
+            "from ops.validation_results"
+        )
+    assert snapshot(warehouse, target) is True
+    same_as_the_warehouse()
+
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("update marts.dim_enterprises set name_en = name_en || ' (renamed)'")
+    assert snapshot(warehouse, target) is False
+    same_as_the_warehouse()
+
+    with duckdb.connect(str(warehouse)) as con:  # a new comment: a definition changed
+        con.execute("comment on table ops.runs is 'changed'")
+    assert snapshot(warehouse, target) is False
+    same_as_the_warehouse()
 
 
 @pytest.mark.parametrize("schema", ["marts", "reports", "reference"])
