@@ -32,6 +32,7 @@ from flows.cli_options import (
 from report_templates import words
 
 if TYPE_CHECKING:
+    from flows.embedded_prefect import EmbeddedServer
     from flows.runs import RunStopped
     from flows.summaries import RunSummary
 
@@ -99,12 +100,17 @@ def run(
         os.environ["NETZERO_REPORT_EDITIONS"] = ",".join(edition)
     if accept_less_data:
         os.environ["NETZERO_ACCEPT_LESS_DATA"] = "1"
-    console.print(summary_table(_run_cycle(period, data_dir)))
+    from flows.embedded_prefect import start_embedded_prefect_server
+
+    # Without a Prefect server, the embedded one starts now, while the cycle is imported.
+    server = start_embedded_prefect_server()
+    console.print(summary_table(_run_cycle(period, data_dir, server)))
 
 
-def _run_cycle(period: str | None, data_dir: Path) -> RunSummary:
+def _run_cycle(period: str | None, data_dir: Path, server: EmbeddedServer | None) -> RunSummary:
     """The monthly cycle; a stop, a signal or a full disk ends the command with its exit
     code and its reason in both languages, no traceback."""
+    from flows.embedded_prefect import ready
     from flows.monthly_cycle import monthly_cycle
     from flows.report_data import NoDataForPeriod
     from flows.runs import (
@@ -121,6 +127,7 @@ def _run_cycle(period: str | None, data_dir: Path) -> RunSummary:
         require_free_space(data_dir)
         with stop_on_signals():
             try:
+                ready(server)
                 return monthly_cycle(period=period, data_dir=str(data_dir))
             except Exception as error:
                 stop = terminated() or disk_full(error)
