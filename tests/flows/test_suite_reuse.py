@@ -45,8 +45,7 @@ def settings(built: Path, tmp_path: Path) -> Settings:
 def results(settings: Settings, run_id: str) -> pl.DataFrame:
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         return con.sql(
-            "select * exclude (run_id) from ops.validation_results where run_id = ? "
-            "order by all",
+            "select * exclude (run_id) from ops.validation_results where run_id = ? order by all",
             params=[run_id],
         ).pl()
 
