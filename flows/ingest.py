@@ -111,6 +111,13 @@ def _place(moves: list[Move]) -> None:
         failpoint("ingest.moved")
 
 
+# A file's lines are a small frame of their own, and a frame costs about 3 KB besides its
+# data (measured: 20,000 frames of 9 lines, 60 MB): a landing of 230,000 files (a backlog of
+# 23 months at 10,000 enterprises) would hold 0.7 GB of them and concatenate 230,000 chunks.
+# Every this many files, their frames become one.
+GATHER_EVERY = 500
+
+
 class _Batch:
     """The rows one ingest run appends, and the file moves that follow the commit."""
 
@@ -122,7 +129,8 @@ class _Batch:
             "ledger": [],
             "quarantine": [],
         }
-        self.lines: list[pl.DataFrame] = []
+        self.lines: list[pl.DataFrame] = []  # one frame a file, the latest
+        self.gathered: list[pl.DataFrame] = []  # the earlier ones, GATHER_EVERY in one
         # (inbox entry, where it goes, the copy of the bytes read that goes there, and the
         # entry's signature when read: it leaves the inbox only if it is still that file)
         self.moves: list[Move] = []
@@ -175,6 +183,9 @@ class _Batch:
             }
         )
         self.lines.append(parsed.lines.with_columns(sha256=pl.lit(sha)))
+        if len(self.lines) == GATHER_EVERY:
+            self.gathered.append(pl.concat(self.lines, rechunk=True))
+            self.lines = []
         self._ledger(path.name, sha, "landed", None, None)
         self.landed += 1
         self.line_count += parsed.lines.height
@@ -257,5 +268,6 @@ class _Batch:
 
     def frame(self, kind: str) -> pl.DataFrame:
         if kind == "lines":
-            return pl.concat(self.lines) if self.lines else pl.DataFrame()
+            frames = self.gathered + self.lines
+            return pl.concat(frames, rechunk=True) if frames else pl.DataFrame()
         return pl.DataFrame(self.rows[kind], infer_schema_length=None)
