@@ -284,7 +284,8 @@ def write_validation_page(settings: Settings, run_id: str, common: dict[str, obj
     folder = settings.outbox / "validation"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{_safe(run_id)}.html"
-    validated = results["validated_at"].max() if not results.is_empty() else None
+    # this run's time, also where its suites took an earlier run's results
+    validated = results["checked_by_this_run_at"].max() if not results.is_empty() else None
     context = common | {
         "suites": suites,
         "validated_at": validated.strftime("%Y-%m-%d %H:%M") if validated else "–",  # type: ignore[union-attr]

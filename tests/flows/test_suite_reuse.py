@@ -115,6 +115,14 @@ def test_a_failed_check_fails_again_without_running(
 def test_the_validation_page_says_whose_results_it_shows(settings: Settings) -> None:
     validate_warnings.fn(settings, "first")
     validate_marts.fn(settings, "first")
+    with duckdb.connect(str(settings.warehouse)) as con:  # the first run was two days ago
+        con.execute(
+            "update ops.validation_results set validated_at = validated_at - interval 2 days "
+            "where run_id = 'first'"
+        )
+        (checked,) = con.execute(
+            "select max(validated_at) from ops.validation_results where run_id = 'first'"
+        ).fetchone() or (None,)
     validate_marts.fn(settings, "second")
     first = write_validation_page.fn(settings, "first", receipt_common(settings, "first"))
     second = write_validation_page.fn(settings, "second", receipt_common(settings, "second"))
@@ -124,3 +132,10 @@ def test_the_validation_page_says_whose_results_it_shows(settings: Settings) -> 
     assert page.count("Không chạy lại") == 6
     assert page.count("Not run again") == 6
     assert page.count("<code>first</code>") == 6
+    # the page's own time is this run's: when it took those results
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        (taken,) = con.execute(
+            "select max(recorded_at) from ops.suite_runs where run_id = 'second'"
+        ).fetchone() or (None,)
+    assert f"<code>second</code> · {taken:%Y-%m-%d %H:%M} UTC" in page
+    assert page.count(f"<code>first</code> · {checked:%Y-%m-%d %H:%M} UTC") == 6
