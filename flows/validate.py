@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -193,9 +194,11 @@ def suite_fingerprint(
     con: duckdb.DuckDBPyConnection, suite: str, suite_version: str, *tables: str
 ) -> str:
     """What a suite checks, in one digest: the suite and its version, the code that makes
-    and checks the tables (transforms/, expectations/, the release) and the tables' rows.
-    The same digest, the same results: the suites read nothing else (no clock)."""
+    and checks the tables (transforms/, expectations/, the release, and this module, which
+    hands the tables to the suites) and the tables' rows. The same digest, the same
+    results: the suites read nothing else (no clock)."""
     digest = hashlib.sha256(code_digest().encode())
+    digest.update(Path(__file__).read_bytes())
     digest.update(f"{suite}|{suite_version}".encode())
     for table in tables:
         digest.update(wh.table_digest(con, table).encode())

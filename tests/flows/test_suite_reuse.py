@@ -127,7 +127,12 @@ def test_the_validation_page_says_whose_results_it_shows(settings: Settings) -> 
     first = write_validation_page.fn(settings, "first", receipt_common(settings, "first"))
     second = write_validation_page.fn(settings, "second", receipt_common(settings, "second"))
     assert "Không chạy lại" not in first.read_text(encoding="utf-8")
+    assert "Suites not run again" not in first.read_text(encoding="utf-8")
     page = second.read_text(encoding="utf-8")
+    # said first, above the suites: how many of them
+    assert page.index("Bộ kiểm tra không chạy lại") < page.index("Suites not run again")
+    assert "Suites not run again" in page[: page.index("<h2>")]
+    assert "<strong>6 / 6</strong>" in page
     # six suites (the marts'), each from run "first", in both languages
     assert page.count("Không chạy lại") == 6
     assert page.count("Not run again") == 6
