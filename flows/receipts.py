@@ -139,16 +139,21 @@ def write_receipts(settings: Settings, run_id: str, common: dict[str, object]) -
     if not seen:
         return settings.outbox / "receipts"
     contacts = ops.enterprise_addresses(settings.warehouse)
+    # each file's rows, found once: filtering the whole frame for each file grows with
+    # files × rows (a month at 10,000 enterprises: 20,000 files)
+    empty_issues, empty_warnings = issues.clear(), warnings.clear()
+    issues_of = issues.partition_by("sha256", as_dict=True, maintain_order=True)
+    warnings_of = warnings.partition_by("sha256", as_dict=True, maintain_order=True)
 
     def receipt(file: dict[str, Any]) -> mail.Queued | None:
         """Write one file's receipt; its mail, when someone is registered to get it."""
         page = settings.outbox / receipt_path(file["sha256"], file["file_name"], file["seen_at"])
         folder = page.parent
         folder.mkdir(parents=True, exist_ok=True)
-        mine = issues.filter(pl.col("sha256") == file["sha256"])
+        mine = issues_of.get((file["sha256"],), empty_issues)
         lines = file["line_count"] or 0
         rejected = mine.filter(pl.col("line_no").is_not_null())["line_no"].n_unique()
-        flagged = warnings.filter(pl.col("sha256") == file["sha256"]).to_dicts()
+        flagged = warnings_of.get((file["sha256"],), empty_warnings).to_dicts()
         result = outcome(file["status"], lines, rejected, len(flagged))
         stem = page.stem
         context = common | {

@@ -157,17 +157,27 @@ def record_mail(
     server configured: the .eml file is the output)."""
     if not rows:
         return
+    # one insert from a frame: row by row, DuckDB took 6 ms a message (44 s for 6,901);
+    # each keeps the time it was queued at, the order they are sent in
+    frame = pl.DataFrame(
+        [[r.message_id, r.kind, r.about, r.recipients, r.subject, r.eml_path, r.files,
+          r.in_reply_to, _now()] for r in rows],
+        schema={"message_id": pl.String, "kind": pl.String, "about": pl.String,
+                "recipients": pl.List(pl.String), "subject": pl.String, "eml_path": pl.String,
+                "files": pl.List(pl.String), "in_reply_to": pl.String,
+                "queued_at": pl.Datetime("us")},
+        orient="row",
+    )  # fmt: skip
     with connect(warehouse) as con:
-        con.executemany(
+        con.register("_queued", frame.to_arrow())
+        con.execute(
             "insert into ops.outgoing_mail (message_id, kind, about, recipients, subject, "
             "eml_path, files, in_reply_to, status, attempts, queued_at, run_id) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) on conflict do nothing",
-            [
-                [r.message_id, r.kind, r.about, r.recipients, r.subject, r.eml_path, r.files,
-                 r.in_reply_to, status, _now(), run_id]
-                for r in rows
-            ],
-        )  # fmt: skip
+            "select message_id, kind, about, recipients, subject, eml_path, files, "
+            "in_reply_to, ?, 0, queued_at, ? from _queued on conflict do nothing",
+            [status, run_id],
+        )
+        con.unregister("_queued")
 
 
 def mail_abouts(warehouse: Path, kind: str) -> set[str]:
