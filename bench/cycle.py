@@ -29,7 +29,8 @@ bench/results/month.json and .md. Without ``--steady`` every month's files land 
 timed run (a first run on a backlog). With ``--state DIR`` the backlog (generated, earlier
 months landed: about 50 minutes at 10,000) is kept in DIR and copied from there the next time;
 ``--prepare-only`` makes it and stops, so the two hours of the measured run can start on
-their own (``make bench-month-prepare``, then ``make bench-month``).
+their own (``make bench-month-prepare``, then ``make bench-month``). Making it is done in DIR
+and can be stopped and started again: it goes on where it stopped.
 Usage: python -m bench.cycle [--enterprises 1000] [--months 2] [--steady] [--once] [--name cycle]
        [--state DIR] [--prepare-only]
 """
@@ -129,12 +130,14 @@ def land_the_earlier_months(data: Path, last: str, env: dict[str, str]) -> float
     report, and the monthly run renders its own period's only): the last month's files
     (named ``<tax code>_<period>…``) and the stations' files wait aside and arrive
     afterwards, as a new month's do. A full run here would also render the month before
-    ``last``, which at N = 10,000 costs as long as the run that is measured."""
+    ``last``, which at N = 10,000 costs as long as the run that is measured. Stopped midway,
+    it can be called again: what waits aside stays there, and the intake lands what is left
+    (a rerun lands nothing twice)."""
     aside = data.parent / "next-month"
-    aside.mkdir()
-    waiting = [p for p in (data / "inbox").iterdir() if f"_{last}" in p.name]
-    for path in waiting:
-        path.rename(aside / path.name)
+    aside.mkdir(exist_ok=True)
+    for path in (data / "inbox").iterdir():
+        if f"_{last}" in path.name:
+            path.rename(aside / path.name)
     stations = data / "stations"
     if stations.exists():
         stations.rename(aside / "stations")
@@ -144,29 +147,43 @@ def land_the_earlier_months(data: Path, last: str, env: dict[str, str]) -> float
         cwd=ROOT, env=env, check=True, capture_output=True,
     )  # fmt: skip
     seconds = time.perf_counter() - start
-    for path in waiting:
-        (aside / path.name).rename(path)
-    if (aside / "stations").exists():
-        (aside / "stations").rename(stations)
+    for path in list(aside.iterdir()):
+        path.rename(stations if path.name == "stations" else data / "inbox" / path.name)
+    aside.rmdir()
     return seconds
 
 
 STATE_MARK = "prepared.json"
+GENERATED_MARK = "generated.json"
 
 
 def backlog_state(
     args: argparse.Namespace, tmp: Path, env: dict[str, str], last: str
 ) -> dict[str, Any]:
     """The data folder (and the Prefect home) as the measured run finds it, in ``tmp``: the
-    demo generated and, with ``--steady``, its earlier months landed. With ``--state``, a
-    backlog prepared before is copied from there (at N = 10,000, generating and landing the
-    23 earlier months takes about as long as an hour of the run), or this one is kept there
-    for the next time. What the backlog was and when it was made is returned and reported."""
-    from demo.generate import DemoSpec, generate_demo
-
+    demo generated and, with ``--steady``, its earlier months landed. With ``--state``, the
+    backlog is made in that folder and kept (at N = 10,000, generating and landing the 23
+    earlier months takes about an hour), then copied to ``tmp``. Its making can be stopped
+    and started again: a finished generation is kept (``generated.json``) and the landing
+    goes on where it stopped. What the backlog was and when it was made is returned and
+    reported."""
     wanted = {"enterprises": args.enterprises, "months_of_history": args.months}
-    mark = args.state / STATE_MARK if args.state else None
-    if mark is not None and mark.exists():
+    if args.state is None:
+        backlog = make_backlog(args, tmp, env, last)
+    else:
+        mark = args.state / STATE_MARK
+        if not mark.exists():
+            here = {
+                **env,
+                "NETZERO_DATA_DIR": str(args.state / "data"),
+                "PREFECT_HOME": str(args.state / "prefect"),
+            }
+            made = make_backlog(args, args.state, here, last)
+            made |= {
+                "prepared_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "prepared_at_commit": git_commit(),
+            }
+            mark.write_text(json.dumps(made, indent=2) + "\n", encoding="utf-8")
         prepared = json.loads(mark.read_text(encoding="utf-8"))
         if {k: prepared.get(k) for k in wanted} != wanted:
             raise SystemExit(
@@ -175,25 +192,34 @@ def backlog_state(
                 "another --state"
             )
         for part in ("data", "prefect"):
-            copy_tree(args.state / part, tmp / part)
-        return {**prepared, "reused_from": str(args.state)}
-    start = time.perf_counter()
-    generate_demo(tmp / "data", DemoSpec(enterprises=args.enterprises, months=args.months))
-    generated_s = time.perf_counter() - start
-    backlog: dict[str, Any] = {**wanted, "generated_untimed_s": round(generated_s, 1)}
-    if args.steady:
-        landed_s = land_the_earlier_months(tmp / "data", last, env)
+            if (args.state / part).exists():
+                copy_tree(args.state / part, tmp / part)
+        backlog = {**prepared, "reused_from": str(args.state)}
+    return backlog
+
+
+def make_backlog(
+    args: argparse.Namespace, folder: Path, env: dict[str, str], last: str
+) -> dict[str, Any]:
+    """Generate the demo into ``folder``/data and, with ``--steady``, land its earlier
+    months; a generation finished before (its mark, for the same size) is not made again."""
+    from demo.generate import DemoSpec, generate_demo
+
+    wanted = {"enterprises": args.enterprises, "months_of_history": args.months}
+    generated = folder / GENERATED_MARK
+    done = json.loads(generated.read_text(encoding="utf-8")) if generated.exists() else {}
+    if {k: done.get(k) for k in wanted} != wanted:
+        for part in ("data", "prefect", "next-month"):  # an unfinished generation
+            shutil.rmtree(folder / part, ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        start = time.perf_counter()
+        generate_demo(folder / "data", DemoSpec(enterprises=args.enterprises, months=args.months))
+        done = {**wanted, "generated_untimed_s": round(time.perf_counter() - start, 1)}
+        generated.write_text(json.dumps(done, indent=2) + "\n", encoding="utf-8")
+    backlog: dict[str, Any] = dict(done)
+    if args.steady:  # resumed: the seconds of the call that finished it
+        landed_s = land_the_earlier_months(folder / "data", last, env)
         backlog["landed_by_the_daily_intake_untimed_s"] = round(landed_s, 1)
-    if mark is not None:
-        backlog |= {
-            "prepared_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "prepared_at_commit": git_commit(),
-        }
-        shutil.rmtree(args.state, ignore_errors=True)
-        args.state.mkdir(parents=True)
-        for part in ("data", "prefect"):
-            copy_tree(tmp / part, args.state / part)
-        mark.write_text(json.dumps(backlog, indent=2) + "\n", encoding="utf-8")
     return backlog
 
 
