@@ -1050,3 +1050,48 @@ def test_a_long_list_of_enterprises_is_issued_in_parts_beside_its_report(
     assert f"({len(every_part)} parts, not attached;" in body
     again = monthly_cycle(data_dir=str(data))
     assert again.reports_rendered == 0
+
+
+def test_each_report_message_is_composed_only_when_the_outbox_takes_it(
+    province, tmp_path, monkeypatch
+) -> None:
+    """The reports' messages (each with its PDF and HTML) are never held together: at
+    10,000 enterprises holding them took the run to 4.6 GB. Each is composed when the
+    outbox takes it, so the n-th message taken is the n-th composed."""
+    import shutil
+
+    from flows import delivery, mail
+    from flows.settings import settings_from_env
+
+    data, _, summary = province
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    with duckdb.connect(str(copy / "warehouse" / "netzero.duckdb")) as con:
+        con.execute("delete from ops.outgoing_mail where kind in ('report', 'pack')")
+    composed = 0
+    real_compose, real_queue = mail.compose, mail.queue
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal composed
+        composed += 1
+        return real_compose(*args, **kwargs)
+
+    taken: list[int] = []
+
+    def watching(warehouse, outbox, messages, run_id=None, send=True):  # type: ignore[no-untyped-def]
+        def each():  # type: ignore[no-untyped-def]
+            for item in messages:
+                taken.append(composed)  # how many were composed when this one is taken
+                yield item
+
+        return real_queue(warehouse, outbox, each(), run_id, send)
+
+    monkeypatch.setattr(mail, "compose", counting)
+    monkeypatch.setattr(mail, "queue", watching)
+    folder = copy / "outbox" / summary.period
+    delivered = delivery.deliver_reports.fn(
+        settings_from_env(copy), summary.period, folder, "test-run"
+    )
+    assert delivered.enterprises >= 2
+    assert delivered.pack == 1
+    assert taken == list(range(1, delivered.enterprises + 2))  # the reports, then the pack
