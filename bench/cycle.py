@@ -65,6 +65,12 @@ class Tree:
     wall_s: float = 0.0
     peak_rss_mib: float = 0.0
     largest_rss_mib: float = 0.0
+    largest_role: str = ""
+    # at the tree's peak: when (seconds into the run) and what each kind of process held
+    peak_at_s: float = 0.0
+    peak_by_role_mib: dict[str, float] = field(default_factory=dict)
+    # every ~10 s: seconds into the run and each kind's RSS (MiB), to line up with the stages
+    series: list[dict[str, float]] = field(default_factory=list)
     cpu_s: dict[str, float] = field(default_factory=dict)
 
 
@@ -101,19 +107,28 @@ def timed_process(args: list[str], env: dict[str, str]) -> Tree:
         except psutil.Error:
             break
         rss = 0
+        by_role: dict[str, float] = {}
         for process in processes:
             try:
                 with process.oneshot():
                     one = process.memory_info().rss
-                    rss += one
-                    tree.largest_rss_mib = max(tree.largest_rss_mib, one / 2**20)
                     times = process.cpu_times()
-                    kind = last[process.pid][0] if process.pid in last else role(process)
-                    # its own CPU: a reaped child's is counted as that child
-                    last[process.pid] = (kind, times.user + times.system)
             except psutil.Error:
                 continue
-        tree.peak_rss_mib = max(tree.peak_rss_mib, rss / 2**20)
+            kind = last[process.pid][0] if process.pid in last else role(process)
+            # its own CPU: a reaped child's is counted as that child
+            last[process.pid] = (kind, times.user + times.system)
+            rss += one
+            by_role[kind] = by_role.get(kind, 0.0) + one / 2**20
+            if one / 2**20 > tree.largest_rss_mib:
+                tree.largest_rss_mib, tree.largest_role = one / 2**20, kind
+        if rss / 2**20 > tree.peak_rss_mib:
+            tree.peak_rss_mib = rss / 2**20
+            tree.peak_at_s = round(time.perf_counter() - start, 1)
+            tree.peak_by_role_mib = {k: round(v) for k, v in sorted(by_role.items())}
+        elapsed = time.perf_counter() - start
+        if not tree.series or elapsed - tree.series[-1]["s"] >= 10:
+            tree.series.append({"s": round(elapsed, 1)} | {k: round(v) for k, v in by_role.items()})
         time.sleep(0.25)
     reader.join()
     tree.wall_s = time.perf_counter() - start
@@ -333,6 +348,10 @@ def main() -> None:
         ),
         "peak_rss_mib_process_tree": round(run.peak_rss_mib),
         "peak_rss_mib_largest_process": round(run.largest_rss_mib),
+        "largest_process": run.largest_role,
+        "peak_rss_at_s": run.peak_at_s,
+        "peak_rss_mib_by_process_kind": run.peak_by_role_mib,
+        "rss_mib_every_10_s": run.series,
     }
     if not args.once:
         result["no_change_rerun"] = {"wall_s": round(rerun_tree.wall_s, 1), **rerun}
@@ -355,6 +374,10 @@ def main() -> None:
         ("the Prefect server's share of the CPU", result["prefect_server_cpu_share"]),
         ("peak RSS, the whole process tree MiB", result["peak_rss_mib_process_tree"]),
         ("peak RSS, largest process MiB", result["peak_rss_mib_largest_process"]),
+        ("largest process (kind)", result["largest_process"]),
+        ("peak RSS of the tree: seconds into the run", result["peak_rss_at_s"]),
+        *((f"peak RSS of the tree: {k} MiB", v)
+          for k, v in result["peak_rss_mib_by_process_kind"].items()),
     ]  # fmt: skip
     if not args.once:
         rows += [
