@@ -115,7 +115,7 @@ def write_template(
 ) -> None:
     """Write the submission workbook for ``tax_code`` and ``period`` (with ``lines``, if any)."""
     codes, labels = _reference()
-    # Parts built in memory, not in temporary files (a third of the time a workbook took),
+    # Parts built in memory, not in temporary files (about a quarter of a workbook's time),
     # and dated 1980-01-01 in the zip whatever the time zone
     book = xlsxwriter.Workbook(str(path), {"in_memory": True})
     book.set_properties(
