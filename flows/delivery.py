@@ -74,7 +74,8 @@ def deliver_reports(settings: Settings, period: str, folder: Path, run_id: str) 
                 continue  # this report, to these addresses, is already written
             counts["composed"] += 1
             revised = bool(sent_before.get(tax_code, set()) - {about})
-            message = _report_message(settings, pdf, content, to, about, names, revised, month)
+            name_vi = names.get(tax_code, (tax_code, tax_code))[0]
+            message = _report_message(settings, pdf, content, to, about, name_vi, revised, month)
             yield mail.Queued(message, "report", about)
 
     send = bool(settings.mail.smtp_host)
@@ -90,13 +91,11 @@ def _report_message(
     content: bytes,
     to: list[str],
     about: str,
-    names: dict[str, tuple[str, str]],
+    name_vi: str,
     revised: bool,
     month: str,
 ) -> EmailMessage:
     """An enterprise's report: its HTML as the body, its PDF attached."""
-    tax_code = pdf.name.split("_")[0]
-    name_vi, _ = names.get(tax_code, (tax_code, tax_code))
     title = words.pair(TITLES[revised], month=month, name=name_vi)
     paragraphs = [
         words.pair(
