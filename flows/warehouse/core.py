@@ -152,19 +152,30 @@ def comment_columns(
     schemas: tuple[str, ...],
     describe: Callable[[str, str], str | None],
 ) -> list[str]:
-    """COMMENT ON COLUMN for every column of ``schemas``; returns those left undescribed."""
+    """COMMENT ON COLUMN for every column of ``schemas`` whose comment is not already the
+    description, in one transaction; returns the columns left undescribed. (A statement
+    each, committed one by one, was ~5 ms a column: 1,152 columns twice a run.)"""
     columns = con.execute(
-        "select schema_name, table_name, column_name from duckdb_columns() "
+        "select schema_name, table_name, column_name, comment from duckdb_columns() "
         "where schema_name in (select unnest(?)) order by all",
         [list(schemas)],
     ).fetchall()
-    missing = []
-    for schema, table, column in columns:
+    missing, changed = [], []
+    for schema, table, column, current in columns:
         text = describe(column, f"{schema}.{table}")
         if text is None:
             missing.append(f"{schema}.{table}.{column}")
-            continue
-        con.execute(f'comment on column {schema}.{table}."{column}" is {sql_string(text)}')
+        elif text != current:
+            changed.append(f'comment on column {schema}.{table}."{column}" is {sql_string(text)}')
+    if changed:
+        con.begin()
+        try:
+            for statement in changed:
+                con.execute(statement)
+        except BaseException:
+            con.rollback()
+            raise
+        con.commit()
     return missing
 
 
