@@ -107,20 +107,36 @@ def fingerprint(data: Path) -> dict[str, str]:
     return out
 
 
-@pytest.mark.parametrize("where", sorted(KILLS))
-def test_killed_run_then_rerun_equals_an_uninterrupted_run(  # type: ignore[no-untyped-def]
-    province, prefect_api_url, tmp_path, where
+# Each test kills two runs in a row, then runs to the end: the run after the first kill
+# recovers from a landing interrupted (or just finished) and goes on through the build and the
+# rendering until it is killed in turn, at a later stage; the last run recovers from that.
+# Every kill point is met once, each followed by a run that recovers from it and goes further,
+# and a whole rerun is paid for every two kill points, not every one (about 35 s of CPU).
+PAIRS = [
+    ("mid_landing_reading", "mid_render"),
+    ("mid_landing_moving", "after_build"),
+    ("mid_station_moving", "after_render"),
+    ("after_landing", "mid_build"),
+]
+assert sorted(k for pair in PAIRS for k in pair) == sorted(KILLS), "every kill point, once"
+
+
+@pytest.mark.parametrize(("first", "then"), PAIRS, ids=["+".join(p) for p in PAIRS])
+def test_killed_runs_then_rerun_equal_an_uninterrupted_run(  # type: ignore[no-untyped-def]
+    province, prefect_api_url, tmp_path, first, then
 ) -> None:
-    """It survives SIGKILL at each point: the rerun completes, the warehouse tables and every
-    report are identical to the uninterrupted run's, every file landed exactly once and got
-    its receipt, and the killed run is recorded as interrupted."""
+    """It survives SIGKILL at each point, and a run recovering from one killed in turn: the
+    last run completes, the warehouse tables and every report are identical to the
+    uninterrupted run's, every file landed exactly once and got its receipt, and the killed
+    runs are recorded as interrupted."""
     source, expected, files = province.source, province.expected, province.files
     data = tmp_path / "data"
     shutil.copytree(source, data)
-    killed = run(data, KILLS[where], prefect_api_url)
-    assert killed == -9, f"the run ended by itself ({killed}) before the kill point {where}"
+    for where in (first, then):
+        killed = run(data, KILLS[where], prefect_api_url)
+        assert killed == -9, f"the run ended by itself ({killed}) before the kill point {where}"
     assert run(data, api_url=prefect_api_url) == 0
-    # The killed run's render workers were stopped by the rerun, not left running (its
+    # The killed runs' render workers were stopped by the rerun, not left running (its
     # embedded server, when it has one: test_runs_killed_while_publishing_then_rerun).
     assert stale_servers(data) == []
     assert fingerprint(data) == expected
@@ -129,8 +145,8 @@ def test_killed_run_then_rerun_equals_an_uninterrupted_run(  # type: ignore[no-u
         assert landed.fetchall() == [(files - 1, files - 1)]  # the demo's duplicate file once
     assert not any((data / "inbox").iterdir()), "no file left behind in the inbox"
     assert not any((data / "stations").iterdir()), "no station file left behind"
-    # Every file seen is answered, though the killed run wrote no receipt: the rerun writes
-    # what the ledger says is owed, and closes the killed run as interrupted.
+    # Every file seen is answered, though the killed runs may have written no receipt: the
+    # rerun writes what the ledger says is owed, and closes the killed runs as interrupted.
     assert len(list((data / "outbox" / "receipts").rglob("*.html"))) == files
     with duckdb.connect(str(data / "warehouse" / "netzero.duckdb"), read_only=True) as con:
         owed = con.execute(
@@ -139,7 +155,7 @@ def test_killed_run_then_rerun_equals_an_uninterrupted_run(  # type: ignore[no-u
         ).fetchall()
         statuses = dict(con.execute("select status, count(*) from ops.runs group by 1").fetchall())
     assert owed == [(0,)]
-    assert statuses == {"interrupted": 1, "completed": 1}
+    assert statuses == {"interrupted": 2, "completed": 1}
 
 
 def test_runs_killed_while_publishing_then_rerun(  # type: ignore[no-untyped-def]
