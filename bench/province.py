@@ -111,11 +111,11 @@ def render_long_reports(settings: Any, period: str) -> dict[str, Any]:
     RSS."""
     from flows import report_data
     from flows import warehouse as wh
-    from flows.render_reports import report_jobs
+    from flows.render_reports import summary_jobs
 
     with wh.connect(settings.warehouse, read_only=True) as con:
         loaded = report_data.load(con, settings, period)
-    jobs = report_jobs(
+    jobs = summary_jobs(
         loaded, period, settings.outbox / "bench", ("bilingual",), settings.list_rows_per_part
     )
     parks = [j for j in jobs if j[0] == "park_monthly"]

@@ -139,7 +139,7 @@ def main() -> None:
         with wh.connect(settings.warehouse, read_only=True) as con:
             period = str(wh.scalar(con, "select max(period) from reports.rpt_province_monthly"))
             loaded = report_data.load(con, settings, period)
-        jobs = report_jobs(loaded, period, Path(tmp) / "out", ("bilingual",))
+        jobs = list(report_jobs(loaded, period, Path(tmp) / "out", ("bilingual",)))
 
         # 1. One worker process, one report after another, each timed (after one warm-up
         #    render of each kind). A spawned worker, as in the monthly cycle: this process

@@ -9,12 +9,14 @@ import multiprocessing
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -50,31 +52,44 @@ def render_reports(settings: Settings, period: str) -> Rendered:
 
     Incremental: a report whose inputs (its context, edition and the rendering code) have
     the same fingerprint as in the published manifest is linked from the published folder,
-    not rendered again. Reports carry no clock time, so this is exact."""
+    not rendered again. Reports carry no clock time, so this is exact.
+
+    Streamed: an enterprise's context is made when its report is reached and dropped once
+    the report is written, so memory holds the few reports being rendered, not the
+    period's 10,000 contexts at once."""
     staging = settings.outbox / f".staging-{period}"
     shutil.rmtree(staging, ignore_errors=True)
     with wh.connect(settings.warehouse) as con:
         data = report_data.load(con, settings, period)
-    jobs = report_jobs(data, period, staging, settings.editions, settings.list_rows_per_part)
+    summaries = summary_jobs(data, period, staging, settings.editions, settings.list_rows_per_part)
+    total = len(summaries) + len(data.enterprises) * len(settings.editions)
     published = settings.outbox / period
     before = previous_fingerprints(published)
     fingerprints: dict[str, str] = {}
-    to_render: list[Job] = []
+    rendered: list[str] = []
     reused: list[str] = []
-    for job in jobs:
-        stem = job[2].relative_to(staging).with_suffix("").as_posix()
-        fingerprints[stem] = fingerprint(job)
-        old = [published / p.relative_to(staging) for p in (job[2], job[3])]
-        if before.get(stem) == fingerprints[stem] and all(p.exists() for p in old):
-            for source, target in zip(old, (job[2], job[3]), strict=True):
-                target.parent.mkdir(parents=True, exist_ok=True)
-                _link_or_copy(source, target)
-            reused.append(stem)
-        else:
-            to_render.append(job)
-    render_all(to_render, dask_address=settings.dask_address)
+
+    def changed(jobs: Iterable[Job], kept: Callable[[], None]) -> Iterator[Job]:
+        """The jobs whose report must be rendered; the others are linked from the published
+        folder as they pass."""
+        for job in jobs:
+            stem = job[2].relative_to(staging).with_suffix("").as_posix()
+            fingerprints[stem] = fingerprint(job)
+            old = [published / p.relative_to(staging) for p in (job[2], job[3])]
+            if before.get(stem) == fingerprints[stem] and all(p.exists() for p in old):
+                for source, target in zip(old, (job[2], job[3]), strict=True):
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    _link_or_copy(source, target)
+                reused.append(stem)
+                kept()
+            else:
+                rendered.append(stem)
+                yield job
+
+    with progress(total, words.both("reports of the period, rendered or kept")) as advance:
+        jobs = chain(summaries, enterprise_jobs(data, period, staging, settings.editions))
+        render_all(changed(jobs, advance), dask_address=settings.dask_address, done=advance)
     write_index(data, staging)
-    rendered = [j[2].relative_to(staging).with_suffix("").as_posix() for j in to_render]
     return Rendered(staging, fingerprints, rendered, reused)
 
 
@@ -142,18 +157,33 @@ def report_jobs(
     folder: Path,
     editions: tuple[str, ...],
     rows_per_part: int = contexts.ROWS_PER_PART,
+) -> Iterator[Job]:
+    """Every report of the period, in every edition: (template, context, html, pdf, edition):
+    the summaries first, then each enterprise's, made as they are reached."""
+    yield from summary_jobs(data, period, folder, editions, rows_per_part)
+    yield from enterprise_jobs(data, period, folder, editions)
+
+
+def summary_jobs(
+    data: report_data.ReportData,
+    period: str,
+    folder: Path,
+    editions: tuple[str, ...],
+    rows_per_part: int = contexts.ROWS_PER_PART,
 ) -> list[Job]:
-    """Every report of the period, in every edition: (template, context, html, pdf, edition).
-    A park's or the province's list of enterprises longer than ``rows_per_part`` comes as
-    documents of its own, one job per part, next to its report."""
-    reports: list[tuple[str, dict[str, Any], str]] = []
+    """The province's report, the method annex and each park's report, in every edition. A
+    park's or the province's list of enterprises longer than ``rows_per_part`` comes as
+    documents of its own, one job per part, next to its report. First in the queue: the
+    longest documents, so that no worker is left with one at the end."""
+    jobs: list[Job] = []
 
     def roll_up(report: str, common: dict[str, Any], context: dict[str, Any], name: str) -> None:
-        reports.append((report, context, name))
+        jobs.extend(_in_editions(report, context, name, folder, editions))
         where, _, file = name.rpartition("/")
         for part in [*context["member_parts"], *context.get("obligated_parts", [])]:
             part_context = contexts.member_list_context(common, context, part, file)
-            reports.append(("member_list", part_context, f"{where}/{part['file']}".lstrip("/")))
+            part_name = f"{where}/{part['file']}".lstrip("/")
+            jobs.extend(_in_editions("member_list", part_context, part_name, folder, editions))
 
     roll_up(
         "province_monthly",
@@ -176,11 +206,13 @@ def report_jobs(
         ),
         contexts.report_file("province", period),
     )
-    reports.append(
-        (
+    jobs.extend(
+        _in_editions(
             "method_annex",
             contexts.method_context(data.common),
             contexts.report_file("method", period),
+            folder,
+            editions,
         )
     )
     for park in data.parks:
@@ -201,28 +233,47 @@ def report_jobs(
             ),
             contexts.report_file("park", period, park["park_code"]),
         )
+    return jobs
+
+
+def enterprise_jobs(
+    data: report_data.ReportData, period: str, folder: Path, editions: tuple[str, ...]
+) -> Iterator[Job]:
+    """Each enterprise's report in every edition, its context made when it is reached (a
+    generator: the contexts of 10,000 enterprises are never all in memory at once)."""
+    quality, restatements, warnings, actions = (
+        _by_enterprise(rows)
+        for rows in (data.quality, data.restatements, data.warnings, data.actions)
+    )
     exempted = {o["tax_code"] for o in data.ww_outlets if o["tax_code"]}
     for ent in data.enterprises:
-        common = contexts.dated(data.common, data.arrivals.get(ent["tax_code"]))
+        tax_code = ent["tax_code"]
+        common = contexts.dated(data.common, data.arrivals.get(tax_code))
         context = contexts.enterprise_context(
-            contexts.for_enterprise(common, ent["tax_code"], data.factor_users),
+            contexts.for_enterprise(common, tax_code, data.factor_users),
             ent,
-            data.trends.get(ent["tax_code"], []),
-            [q for q in data.quality if q["tax_code"] == ent["tax_code"]],
-            [r for r in data.restatements if r["tax_code"] == ent["tax_code"]],
-            [w for w in data.warnings if w["tax_code"] == ent["tax_code"]],
-            actions=[a for a in data.actions if a["tax_code"] == ent["tax_code"]],
-            wastewater=data.wastewater(tax_code=ent["tax_code"])
-            if ent["tax_code"] in exempted
-            else [],
+            data.trends.get(tax_code, []),
+            quality.get(tax_code, []),
+            restatements.get(tax_code, []),
+            warnings.get(tax_code, []),
+            actions=actions.get(tax_code, []),
+            wastewater=data.wastewater(tax_code=tax_code) if tax_code in exempted else [],
         )
-        reports.append(
-            (
-                "enterprise_monthly",
-                context,
-                contexts.report_file("enterprise", period, ent["tax_code"]),
-            )
-        )
+        name = contexts.report_file("enterprise", period, tax_code)
+        yield from _in_editions("enterprise_monthly", context, name, folder, editions)
+
+
+def _by_enterprise(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Rows by tax code, each enterprise's in their order (one pass, not one per enterprise)."""
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        grouped[row["tax_code"]].append(row)
+    return grouped
+
+
+def _in_editions(
+    report: str, context: dict[str, Any], name: str, folder: Path, editions: tuple[str, ...]
+) -> list[Job]:
     return [
         (
             report,
@@ -231,56 +282,90 @@ def report_jobs(
             folder / f"{name}{file_suffix(edition)}.pdf",
             edition,
         )
-        for report, context, name in reports
         for edition in editions
     ]
 
 
-def render_all(jobs: list[Job], workers: int | None = None, dask_address: str = "") -> None:
+# Reports handed to the pool ahead of those being rendered, per worker: enough that no
+# worker waits for the next, few enough that the contexts waiting are a handful.
+AHEAD_PER_WORKER = 4
+
+
+def render_all(
+    jobs: Iterable[Job],
+    workers: int | None = None,
+    dask_address: str = "",
+    done: Callable[[], None] = lambda: None,
+) -> None:
     """WeasyPrint holds the GIL: one worker process per core, never threads; or, given a
-    Dask scheduler address, the cluster's workers. On a terminal, a progress bar counts."""
-    if not jobs:
+    Dask scheduler address, the cluster's workers. Jobs are taken from ``jobs`` as workers
+    free up (``AHEAD_PER_WORKER`` waiting at most), so a generator's contexts are made just
+    in time; ``done`` is called as each report is written."""
+    jobs = iter(jobs)
+    workers = workers or os.cpu_count() or 1
+    first = list(islice(jobs, workers * AHEAD_PER_WORKER))
+    if not first:
         return
     if dask_address:
-        render_on_dask(jobs, dask_address)
+        render_on_dask(chain(first, jobs), dask_address, done)
         return
-    workers = workers or max(1, min(os.cpu_count() or 1, len(jobs)))
-    with progress(len(jobs), words.both("rendering reports")) as advance:
-        if workers == 1:
-            for job in jobs:
-                render_to_files(*job)  # type: ignore[arg-type]
-                advance()
-                failpoint("render.report")
-            return
-        spawn = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
-            futures = [pool.submit(render_to_files, *job) for job in jobs]  # type: ignore[arg-type]
-            for future in as_completed(futures):
-                future.result()
-                advance()
-                failpoint("render.report")  # reports written, others being written
+    workers = min(workers, len(first))
+    if workers == 1:
+        for job in chain(first, jobs):
+            render_to_files(*job)  # type: ignore[arg-type]
+            done()
+            failpoint("render.report")
+        return
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
+        pending = {pool.submit(render_to_files, *job) for job in first}  # type: ignore[arg-type]
+        try:
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    future.result()
+                    done()
+                    failpoint("render.report")  # reports written, others being written
+                for job in islice(jobs, len(finished)):
+                    pending.add(pool.submit(render_to_files, *job))  # type: ignore[arg-type]
+        except BaseException:
+            # A stop signal or a failed report: leaving the pool waits for what it was given,
+            # so only the reports being rendered finish, not those waiting their turn.
+            for future in pending:
+                future.cancel()
+            raise
 
 
-def render_on_dask(jobs: list[Job], address: str) -> None:
+def render_on_dask(jobs: Iterator[Job], address: str, done: Callable[[], None]) -> None:
     """Fan the reports out to an existing Dask cluster (``dask.distributed``). Workers return
     the bytes and this process writes them, so no shared filesystem is needed; workers need
     this project's environment. Plain functions, not Prefect tasks: per-report work stays
-    out of Prefect's tracking (without a server, each worker would start its own)."""
+    out of Prefect's tracking (without a server, each worker would start its own). As
+    locally, a few reports per worker thread wait at most."""
     from distributed import Client
     from distributed import as_completed as dask_completed
 
-    with Client(address) as client, progress(len(jobs), "Dask") as advance:  # type: ignore[no-untyped-call]
-        futures = {
-            client.submit(render_to_bytes, report, context, edition, pure=False): (html, pdf)
-            for report, context, html, pdf, edition in jobs
-        }
-        for future in dask_completed(futures):  # type: ignore[no-untyped-call]
+    with Client(address) as client:  # type: ignore[no-untyped-call]
+        threads = sum(client.nthreads().values())
+        targets: dict[Any, tuple[Path, Path]] = {}
+
+        def send(job: Job) -> Any:
+            report, context, html, pdf, edition = job
+            future = client.submit(render_to_bytes, report, context, edition, pure=False)
+            targets[future] = (html, pdf)
+            return future
+
+        ahead = AHEAD_PER_WORKER * max(1, threads)
+        queue = dask_completed([send(job) for job in islice(jobs, ahead)])  # type: ignore[no-untyped-call]
+        for future in queue:
             html_text, pdf_bytes = future.result()
-            html, pdf = futures[future]
+            html, pdf = targets.pop(future)
             html.parent.mkdir(parents=True, exist_ok=True)
             html.write_text(html_text, encoding="utf-8")
             pdf.write_bytes(pdf_bytes)
-            advance()
+            done()
+            for job in islice(jobs, 1):
+                queue.add(send(job))  # type: ignore[no-untyped-call]
 
 
 def _run_logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:

@@ -189,9 +189,21 @@ def read_periods(
 ) -> list[dict[str, Any]]:
     """The rows of a table keyed by ``period`` from ``first`` to ``last``, in ``order_by``
     order; without their period columns unless ``keep_period``."""
+    return read_periods_frame(con, table, first, last, order_by, keep_period).to_dicts()
+
+
+def read_periods_frame(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    first: str,
+    last: str,
+    order_by: str,
+    keep_period: bool = True,
+) -> pl.DataFrame:
+    """``read_periods`` as a frame: for many rows, a tenth of the memory of as many dicts."""
     columns = "*" if keep_period else "* exclude (period, reporting_month)"
     sql = f"select {columns} from {table} where period between ? and ? order by {order_by}"
-    return query(con, sql, [first, last]).to_dicts()
+    return query(con, sql, [first, last])
 
 
 def count_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:

@@ -6,15 +6,21 @@ from pathlib import Path
 
 import pytest
 
+from flows import render_reports
 from flows.render_reports import render_all
 from tests.reports.fixtures import CONTEXTS
 
 
 @pytest.mark.e2e
-def test_reports_render_on_a_dask_cluster_byte_for_byte(tmp_path: Path) -> None:
+def test_reports_render_on_a_dask_cluster_byte_for_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """It sends every report to the cluster's worker processes, writes what they return,
-    and gets the same bytes as local rendering."""
+    and gets the same bytes as local rendering. One report per worker thread ahead: the
+    others are sent as reports come back (a month's contexts are never all sent at once)."""
     from distributed import Client, LocalCluster, get_task_stream
+
+    monkeypatch.setattr(render_reports, "AHEAD_PER_WORKER", 1)
 
     def jobs(folder: str) -> list:  # type: ignore[type-arg]
         return [

@@ -1,0 +1,116 @@
+"""Reports are rendered from a stream: a report's context is made when a worker is about to
+need it, so a month of 10,000 enterprises never holds 10,000 contexts at once (at that size
+they took the run's main process from about 1 GiB to 4.5 GiB before the first report)."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from flows.render_reports import AHEAD_PER_WORKER, Job, render_all
+from flows.report_data import RowsBy
+from tests.reports.fixtures import member_list
+
+REPORTS = 12
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_contexts_are_made_as_workers_free_up(tmp_path: Path) -> None:
+    """Two worker processes: at every report written, at most AHEAD_PER_WORKER contexts per
+    worker have been made and not yet written, and every report is written once."""
+    made: list[int] = []
+    written: list[int] = []
+
+    def jobs() -> Iterator[Job]:
+        for n in range(REPORTS):
+            made.append(n)
+            yield (
+                "member_list",
+                member_list(),
+                tmp_path / f"{n}.html",
+                tmp_path / f"{n}.pdf",
+                "bilingual",
+            )
+
+    def done() -> None:
+        written.append(len(made) - len(written))  # contexts made, not yet written
+
+    render_all(jobs(), workers=2, done=done)
+
+    assert len(written) == REPORTS
+    assert max(written) <= 2 * AHEAD_PER_WORKER
+    assert written[0] < REPORTS, "every context was made before the first report was written"
+    for n in range(REPORTS):
+        assert (tmp_path / f"{n}.pdf").read_bytes().startswith(b"%PDF-")
+        assert (tmp_path / f"{n}.html").stat().st_size > 0
+
+
+def test_rows_by_key_are_the_rows_of_each_key_in_order() -> None:
+    """An enterprise's months as the reports get them: the same dicts, in the same order, as
+    grouping every row's dict by its key."""
+    frame = pl.DataFrame(
+        {
+            "tax_code": ["A", "A", "B", "C", "C", "C"],
+            "period": ["2026-09", "2026-10", "2026-10", "2026-08", "2026-09", "2026-10"],
+            "emissions_tco2e": [1.5, None, 2.0, 3.25, 4.0, None],
+        }
+    )
+    grouped: dict[str, list[dict]] = {}
+    for row in frame.to_dicts():
+        grouped.setdefault(row["tax_code"], []).append(row)
+
+    by = RowsBy(frame, "tax_code")
+
+    assert dict(by) == grouped
+    assert by.get("Z", []) == []
+    assert len(by) == 3
+
+
+def test_rows_not_sorted_by_their_key_are_refused() -> None:
+    frame = pl.DataFrame({"tax_code": ["A", "B", "A"], "period": ["2026-09", "2026-10", "2026-10"]})
+    with pytest.raises(ValueError, match="not sorted"):
+        RowsBy(frame, "tax_code")
+
+
+def test_a_stop_while_rendering_waits_for_the_reports_being_rendered_only(tmp_path: Path) -> None:
+    """SIGTERM during rendering: the run ends once the reports already with a worker are
+    written, not after every report of the period (at 10,000 enterprises a stop took hours:
+    leaving the pool waited for every report it had been given)."""
+    reports = 40
+    script = textwrap.dedent(
+        f"""
+        from pathlib import Path
+        from flows.render_reports import render_all
+        from flows.runs import stop_on_signals
+        from tests.reports.fixtures import member_list
+        out = Path({str(tmp_path)!r})
+        jobs = [
+            ("member_list", member_list(), out / f"{{n}}.html", out / f"{{n}}.pdf", "bilingual")
+            for n in range({reports})
+        ]
+        with stop_on_signals():
+            render_all(jobs, workers=2)
+        """
+    )
+    child = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 300
+        while not list(tmp_path.glob("*.pdf")):
+            assert child.poll() is None, "the renderer ended before its first report"
+            assert time.monotonic() < deadline, "no report written in 5 minutes"
+            time.sleep(0.05)
+        child.send_signal(signal.SIGTERM)
+        returncode = child.wait(timeout=300)
+    finally:
+        child.kill()
+    written = len(list(tmp_path.glob("*.pdf")))
+    assert returncode != 0, "a stopped render does not end as if it had finished"
+    assert written <= 2 * AHEAD_PER_WORKER + 2 < reports, written
