@@ -60,6 +60,37 @@ def test_far_from_its_own_history() -> None:
     assert result.row(-1, named=True)["history_median"] == 100.0
 
 
+def test_own_history_is_the_12_calendar_months_before_gaps_included() -> None:
+    """The window is calendar months, not rows: a month 13 months back is out, a missing
+    month is simply not in it, and the first month of an activity has no history at all
+    (unknown, not zero). By hand for 2026-03: the months 2025-03 … 2026-02 known are
+    2025-03 (7), 2025-06 (1), 2025-07 (3), 2026-02 (10); 2025-02 (1,000) is 13 months back.
+    Median (3 + 7) / 2 = 5; deviations 2, 4, 2, 5 → MAD (2 + 4) / 2 = 3."""
+    result = checks(
+        [
+            ("2025-02", "WATER_SUPPLY", 1000.0, "m3"),
+            ("2025-03", "WATER_SUPPLY", 7.0, "m3"),
+            ("2025-06", "WATER_SUPPLY", 1.0, "m3"),
+            ("2025-07", "WATER_SUPPLY", 3.0, "m3"),
+            ("2026-02", "WATER_SUPPLY", 10.0, "m3"),
+            ("2026-03", "WATER_SUPPLY", 4.0, "m3"),
+            ("2026-03", "ELEC_GRID", 5.0, "MWh"),  # first month of its activity
+        ]
+    )
+    rows = {(r["period"], r["activity_code"]): r for r in result.to_dicts()}
+    march = rows[("2026-03", "WATER_SUPPLY")]
+    assert (march["history_months"], march["history_median"], march["history_mad"]) == (4, 5.0, 3.0)
+    first = rows[("2025-02", "WATER_SUPPLY")]
+    assert first["history_months"] is None and first["history_median"] is None
+    grid = rows[("2026-03", "ELEC_GRID")]
+    assert grid["history_months"] is None and grid["history_mad"] is None
+    # 2025-03's window holds 2025-02 only: one month, median 1,000, MAD 0
+    assert (
+        rows[("2025-03", "WATER_SUPPLY")]["history_months"],
+        rows[("2025-03", "WATER_SUPPLY")]["history_median"],
+    ) == (1, 1000.0)
+
+
 def test_solar_beyond_the_installed_capacity() -> None:
     """It flags 20 MWh self-consumed + 1 MWh exported from 100 kWp: 210 kWh/kWp > 180."""
     rows = [
