@@ -126,6 +126,50 @@ def run_suite(frame: pl.DataFrame, suite: Any, key: str = "row_key") -> SuiteRun
     )
 
 
+# The kwargs of an expectation that name the columns it reads.
+COLUMN_KWARGS = ("column", "column_A", "column_B")
+COLUMN_LIST_KWARGS = ("column_list",)
+
+
+def suite_columns(suite: Any) -> set[str] | None:
+    """The columns ``suite``'s expectations read (their columns and those of their row
+    conditions), so that a check reads those and not a table's every column; None when it
+    cannot be told (a condition written as a query string), and the whole table is read."""
+    from great_expectations.expectations.row_conditions import (
+        AndCondition,
+        ComparisonCondition,
+        NullityCondition,
+        OrCondition,
+    )
+
+    def of_condition(condition: Any) -> set[str] | None:
+        if condition is None:
+            return set()
+        if isinstance(condition, ComparisonCondition | NullityCondition):
+            return {condition.column.name}
+        if isinstance(condition, AndCondition | OrCondition):
+            names: set[str] = set()
+            for part in condition.conditions:
+                found = of_condition(part)
+                if found is None:
+                    return None
+                names |= found
+            return names
+        return None  # a query string or a pass-through filter: not parsed here
+
+    columns: set[str] = set()
+    for expectation in suite.expectations:
+        kwargs = expectation.configuration.kwargs
+        columns |= {kwargs[k] for k in COLUMN_KWARGS if kwargs.get(k)}
+        for k in COLUMN_LIST_KWARGS:
+            columns |= set(kwargs.get(k) or ())
+        in_condition = of_condition(getattr(expectation, "row_condition", None))
+        if in_condition is None:
+            return None
+        columns |= in_condition
+    return columns
+
+
 RESULT_SCHEMA = {
     "rule": pl.String,
     "column_name": pl.String,

@@ -229,3 +229,33 @@ def test_a_status_for_a_missing_month_stops_the_run() -> None:
     assert failed_rules(status_frame(rolling_12m_energy_months_known=11), suite) == {
         "key_energy_user_rolling_under_only_on_twelve_known_months"
     }
+
+
+def test_a_suite_names_its_columns_or_says_it_cannot() -> None:
+    """The columns a check reads come from its expectations and their row conditions; a
+    condition written as a query string cannot be read, and then every column is read."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+    from great_expectations.expectations.row_conditions import Column
+
+    from expectations import suite_columns
+
+    suite = gx.ExpectationSuite(
+        name="columns",
+        expectations=[
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="a", row_condition=(Column("b") > 1) | Column("c").is_null()
+            ),
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["d", "e"]),
+        ],
+    )
+    assert suite_columns(suite) == {"a", "b", "c", "d", "e"}
+    queried = gx.ExpectationSuite(
+        name="queried",
+        expectations=[
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="a", row_condition="b > 1", condition_parser="pandas"
+            )
+        ],
+    )
+    assert suite_columns(queried) is None
