@@ -43,8 +43,8 @@ bench: setup-dev  ## benchmarks (ratios against floors and Chromium, measured in
 	@$(PY) -m bench.stations --outlets 50
 
 # Not part of `make bench`: one month at N = 10,000 (ENTERPRISES to choose), once, after its
-# 23 earlier months were landed by a daily intake that is not timed; that backlog (about 50
-# minutes at 10,000) is kept in bench/state/ and reused: `make bench-month-prepare` makes it alone
+# 23 earlier months were landed by a daily intake that is not timed; that backlog (34 minutes
+# at 10,000 on 7 Dec) is kept in bench/state/ and reused: `make bench-month-prepare` makes it alone
 # (stopped, it goes on where it stopped the next time).
 MONTH_N = $(or $(ENTERPRISES),10000)
 MONTH_STATE = bench/state/month-$(MONTH_N)
