@@ -289,6 +289,12 @@ def _in_editions(
 # Reports handed to the pool ahead of those being rendered, per worker: enough that no
 # worker waits for the next, few enough that the contexts waiting are a handful.
 AHEAD_PER_WORKER = 4
+# A worker's memory grows with the reports it renders (about 30 MiB every 1,000 in the
+# month of 10,000 enterprises: WeasyPrint's caches and the allocator's fragments), so a pool
+# renders this many reports a worker and new workers take over (a few seconds each round).
+# Not ``max_tasks_per_child``: on Python 3.11 a pool whose worker retires with tasks queued
+# can hang (CPython gh-115634), and this pool always keeps some queued.
+REPORTS_PER_WORKER = 1000
 
 
 def render_all(
@@ -296,11 +302,13 @@ def render_all(
     workers: int | None = None,
     dask_address: str = "",
     done: Callable[[], None] = lambda: None,
+    reports_per_worker: int = REPORTS_PER_WORKER,
 ) -> None:
     """WeasyPrint holds the GIL: one worker process per core, never threads; or, given a
     Dask scheduler address, the cluster's workers. Jobs are taken from ``jobs`` as workers
     free up (``AHEAD_PER_WORKER`` waiting at most), so a generator's contexts are made just
-    in time; ``done`` is called as each report is written."""
+    in time; ``done`` is called as each report is written. Each pool of workers renders
+    ``reports_per_worker`` reports a worker, then a new pool goes on."""
     jobs = iter(jobs)
     workers = workers or os.cpu_count() or 1
     first = list(islice(jobs, workers * AHEAD_PER_WORKER))
@@ -316,6 +324,16 @@ def render_all(
             done()
             failpoint("render.report")
         return
+    jobs = chain(first, jobs)
+    while _render_round(islice(jobs, workers * reports_per_worker), workers, done):
+        pass
+
+
+def _render_round(jobs: Iterator[Job], workers: int, done: Callable[[], None]) -> bool:
+    """Render ``jobs`` on a new pool of ``workers`` processes; False when there were none."""
+    first = list(islice(jobs, workers * AHEAD_PER_WORKER))
+    if not first:
+        return False
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
         pending = {pool.submit(render_to_files, *job) for job in first}  # type: ignore[arg-type]
@@ -334,6 +352,7 @@ def render_all(
             for future in pending:
                 future.cancel()
             raise
+    return True
 
 
 def render_on_dask(jobs: Iterator[Job], address: str, done: Callable[[], None]) -> None:
