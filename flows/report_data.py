@@ -148,9 +148,17 @@ def load(con: duckdb.DuckDBPyConnection, settings: Settings, period: str) -> Rep
     if not province:
         raise NoDataForPeriod(words.both("No accepted data for period {period}", period=period))
     first = period_from_index(period_index(period) - (TREND_MONTHS - 1))
+    # Only what an enterprise's trend shows (its chart, table and CSV): with the report
+    # table's 144 columns, 23 months of 10,000 enterprises left the process at 691 MiB once
+    # read; with these 11, 303 MiB.
     trends = RowsBy(
         wh.read_periods_frame(
-            con, "reports.rpt_enterprise_monthly", first, period, "tax_code, period"
+            con,
+            "reports.rpt_enterprise_monthly",
+            first,
+            period,
+            "tax_code, period",
+            columns=("tax_code", *contexts.TREND_COLUMNS),
         ),
         "tax_code",
     )

@@ -209,10 +209,15 @@ def read_periods_frame(
     last: str,
     order_by: str,
     keep_period: bool = True,
+    columns: Iterable[str] | None = None,
 ) -> pl.DataFrame:
-    """``read_periods`` as a frame: for many rows, a tenth of the memory of as many dicts."""
-    columns = "*" if keep_period else "* exclude (period, reporting_month)"
-    sql = f"select {columns} from {table} where period between ? and ? order by {order_by}"
+    """``read_periods`` as a frame: for many rows, a tenth of the memory of as many dicts;
+    only ``columns`` (in that order) when given."""
+    if columns is not None:
+        listed = ", ".join(f'"{c}"' for c in columns)
+    else:
+        listed = "*" if keep_period else "* exclude (period, reporting_month)"
+    sql = f"select {listed} from {table} where period between ? and ? order by {order_by}"
     return query(con, sql, [first, last])
 
 

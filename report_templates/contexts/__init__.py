@@ -7,6 +7,7 @@ report is made of; ``attachments`` the CSV rows attached to the PDFs; ``enterpri
 page.
 """
 
+from report_templates.contexts.attachments import TREND_COLUMNS
 from report_templates.contexts.common import (
     dated,
     for_enterprise,
@@ -28,6 +29,7 @@ from report_templates.contexts.province import province_context
 
 __all__ = [
     "ROWS_PER_PART",
+    "TREND_COLUMNS",
     "REASON_MSGIDS",
     "RECEIPT_OUTCOME_MSGIDS",
     "RECEIPT_TODO_MSGIDS",

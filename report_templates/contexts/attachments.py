@@ -22,6 +22,8 @@ def indicator_rows(items: list[Row]) -> list[Row]:
     ]
 
 
+# Every column a trend row is read for, by its chart, its table and its CSV: the render stage
+# reads only these of the 24 months (flows/report_data.py).
 TREND_COLUMNS = (
     "period",
     "submission_status",

@@ -4,6 +4,7 @@ they took the run's main process from about 1 GiB to 4.5 GiB before the first re
 
 from __future__ import annotations
 
+import multiprocessing
 import signal
 import subprocess
 import sys
@@ -17,6 +18,9 @@ import pytest
 
 from flows.render_reports import AHEAD_PER_WORKER, Job, render_all
 from flows.report_data import RowsBy
+from report_templates import contexts
+from report_templates.render import render_html
+from tests.reports import fixtures
 from tests.reports.fixtures import member_list
 
 REPORTS = 12
@@ -114,3 +118,47 @@ def test_a_stop_while_rendering_waits_for_the_reports_being_rendered_only(tmp_pa
     written = len(list(tmp_path.glob("*.pdf")))
     assert returncode != 0, "a stopped render does not end as if it had finished"
     assert written <= 2 * AHEAD_PER_WORKER + 2 < reports, written
+
+
+def test_an_enterprise_report_needs_no_trend_column_beyond_those_the_render_stage_reads() -> None:
+    """The render stage reads only ``TREND_COLUMNS`` of an enterprise's 24 months: its report
+    made from trend rows holding only those (plain dicts: a template asking for any other
+    column fails, the templates' undefined is strict) is the report made from whole rows."""
+    whole = fixtures._trend(fixtures.ENTERPRISE["tax_code"])
+    narrow = [{c: row[c] for c in ("tax_code", *contexts.TREND_COLUMNS)} for row in whole]
+    wide = [row | {"unread": "x"} for row in whole]
+
+    def report(trend: list[dict]) -> str:
+        context = contexts.enterprise_context(
+            fixtures.COMMON, fixtures.ENTERPRISE, trend, [], [], actions=[]
+        )
+        return render_html("enterprise_monthly", context, "bilingual")
+
+    assert report(narrow) == report(wide)
+
+
+def test_new_workers_take_over_after_so_many_reports_each(tmp_path: Path) -> None:
+    """Two workers, two reports each a pool: the 12 reports are rendered by three pools in
+    turn (six worker processes, never more than two at once), each written once."""
+    seen: list[set[int]] = []
+
+    def jobs() -> Iterator[Job]:
+        for n in range(REPORTS):
+            yield (
+                "member_list",
+                member_list(),
+                tmp_path / f"{n}.html",
+                tmp_path / f"{n}.pdf",
+                "bilingual",
+            )
+
+    def done() -> None:
+        seen.append({p.pid for p in multiprocessing.active_children()})
+
+    render_all(jobs(), workers=2, done=done, reports_per_worker=2)
+
+    assert len(seen) == REPORTS
+    assert max(len(pids) for pids in seen) <= 2
+    assert len(set().union(*seen)) == 2 * (REPORTS // 4)
+    for n in range(REPORTS):
+        assert (tmp_path / f"{n}.pdf").read_bytes().startswith(b"%PDF-")
