@@ -178,28 +178,30 @@ def _build_partitioned(
     settings: Options,
     column: str,
 ) -> None:
-    """Build a model one value of ``column`` at a time (Model.partition): each input holding
-    the column read for that value only (from this build's frames, or from the warehouse),
-    the others whole; each part's rows appended. Memory holds one value's rows, not all."""
+    """Build a model a part at a time (Model.partition): ``model.per_part`` values of
+    ``column`` each, in order, then the rows where it is null if any; each input holding the
+    column read for that part only (from this build's frames, or from the warehouse), the
+    others whole; each part's rows appended. Memory holds one part's rows, not all."""
     sources = inputs(model)
     holding = {
         parameter: table
         for parameter, table in sources.items()
         if column in (tables[table].collect_schema() if table in tables else _columns(con, table))
     }
-    values = sorted(
-        {
-            value
-            for table in holding.values()
-            for value in (
-                tables[table].select(column).unique().collect()[column]
-                if table in tables
-                else wh.query(con, f"select distinct {column} from {table}")[column]
-            )
-            if value is not None
-        }
-    )
-    for position, value in enumerate(values or [None]):
+    found = [
+        tables[table].select(column).unique().collect()[column]
+        if table in tables
+        else wh.query(con, f"select distinct {column} from {table}")[column]
+        for table in holding.values()
+    ]
+    values = sorted({v for series in found for v in series if v is not None})
+    parts: list[tuple[object, object] | None] = [
+        (chunk[0], chunk[-1])
+        for chunk in (values[i : i + model.per_part] for i in range(0, len(values), model.per_part))
+    ]
+    if any(series.null_count() for series in found):
+        parts.append(None)  # the rows without a value: a part of their own, never dropped
+    for position, part in enumerate(parts or [(None, None)]):
         frames = {}
         for parameter, table in sources.items():
             if parameter not in holding:
@@ -207,18 +209,33 @@ def _build_partitioned(
                     tables[table] = wh.read_table(con, table).lazy()
                 frames[parameter] = tables[table]
             elif table in tables:
-                # no value at all (an empty table): the model runs on no rows
-                match = pl.lit(False) if value is None else pl.col(column) == value
-                frames[parameter] = tables[table].filter(match)
+                frames[parameter] = tables[table].filter(_in_part(pl.col(column), part))
             else:
+                where, params = _in_part_sql(column, part)
                 frames[parameter] = wh.query(
-                    con, f"select * from {table} where {column} = ? order by all", [value]
+                    con, f"select * from {table} where {where} order by all", params
                 ).lazy()
-        part = model.transform(**frames, **options(model, settings)).collect()  # type: ignore[misc]
+        built = model.transform(**frames, **options(model, settings)).collect()  # type: ignore[misc]
         if position == 0:
-            wh.replace_table(con, part, model.table, comment=model.grain())
+            wh.replace_table(con, built, model.table, comment=model.grain())
         else:
-            wh.append_rows(con, part, model.table)
+            wh.append_rows(con, built, model.table)
+
+
+def _in_part(value: pl.Expr, part: tuple[object, object] | None) -> pl.Expr:
+    """The rows of one part: values from its first to its last, or (None) null; no rows at
+    all for the one part of inputs that hold none."""
+    if part is None:
+        return value.is_null()
+    first, last = part
+    return pl.lit(False) if first is None else value.is_between(pl.lit(first), pl.lit(last))
+
+
+def _in_part_sql(column: str, part: tuple[object, object] | None) -> tuple[str, list[object]]:
+    if part is None:
+        return f"{column} is null", []
+    first, last = part
+    return ("false", []) if first is None else (f"{column} between ? and ?", [first, last])
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict
 
 import polars as pl
 
@@ -76,10 +76,12 @@ class Model:
     fixed: Mapping[str, object] = field(default_factory=dict)  # options set by the model
     comment: str | None = None  # the table's comment, when not the docstring's grain
     phase: Phase = "warehouse"
-    # Built one value of this column at a time: every input holding the column is read for
-    # that value only. For what no memory should hold whole (a month of five-minute station
-    # readings); the transform must not look across values.
+    # Built a part at a time, ``per_part`` values of this column each: every input holding
+    # the column is read for that part only. For what no memory should hold whole (a month
+    # of five-minute station readings, every enterprise's 24 months); the transform must not
+    # look across values.
     partition: str | None = None
+    per_part: int = 1
 
     @property
     def name(self) -> str:
@@ -113,6 +115,12 @@ _REVISIONS_GRAIN = (
     "gave, current or superseded (feeds marts.fct_restatements)."
 )
 
+# The models of one row per enterprise (and month, activity…) that look at no other
+# enterprise: built in parts of this many enterprises, their 24 months of history at 10,000
+# enterprises took the build past 3 GiB at once.
+ENTERPRISES_PER_PART = 2000
+BY_ENTERPRISES: dict[str, Any] = {"partition": "tax_code", "per_part": ENTERPRISES_PER_PART}
+
 MODELS: tuple[Model, ...] = (
     Model("staging.stg_submissions__file_keys"),
     Model("staging.stg_submissions__files"),
@@ -128,7 +136,7 @@ MODELS: tuple[Model, ...] = (
     Model("marts.fct_grid_electricity_emissions", scope2.fct_grid_electricity_emissions),
     Model("marts.fct_scope2_market_emissions", scope2.fct_scope2_market_emissions),
     Model("marts.fct_emissions", marts.fct_emissions),
-    Model("marts.fct_enterprise_monthly", marts.fct_enterprise_monthly),
+    Model("marts.fct_enterprise_monthly", marts.fct_enterprise_monthly, **BY_ENTERPRISES),
     Model("marts.int_emissions__revisions", marts.int_emissions__revisions, revisions=True),
     Model(
         "marts.int_enterprise_monthly__revisions",
@@ -137,13 +145,14 @@ MODELS: tuple[Model, ...] = (
         inputs={"fct_emissions": "marts.int_emissions__revisions"},
         fixed={"by": ("sha256",)},
         comment=_REVISIONS_GRAIN,
+        **BY_ENTERPRISES,
     ),
-    Model("marts.int_quality_checks", quality.int_quality_checks),
+    Model("marts.int_quality_checks", quality.int_quality_checks, **BY_ENTERPRISES),
     Model("marts.fct_data_quality_warnings", quality.fct_data_quality_warnings),
     Model("marts.fct_submission_status", submissions.fct_submission_status),
     Model("marts.fct_enterprise_obligations", obligations.fct_enterprise_obligations),
-    Model("marts.fct_enterprise_progress", targets.fct_enterprise_progress),
-    Model("reports.rpt_enterprise_monthly", reports.rpt_enterprise_monthly),
+    Model("marts.fct_enterprise_progress", targets.fct_enterprise_progress, **BY_ENTERPRISES),
+    Model("reports.rpt_enterprise_monthly", reports.rpt_enterprise_monthly, **BY_ENTERPRISES),
     Model("reports.rpt_park_monthly", reports.rpt_park_monthly),
     Model("reports.rpt_sector_monthly", reports.rpt_sector_monthly),
     Model("reports.rpt_province_monthly", reports.rpt_province_monthly),
