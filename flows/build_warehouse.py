@@ -215,6 +215,8 @@ def _build_partitioned(
                 frames[parameter] = wh.query(
                     con, f"select * from {table} where {where} order by all", params
                 ).lazy()
+            if reads_current(model, parameter):
+                frames[parameter] = frames[parameter].filter(pl.col("is_current"))
         built = model.transform(**frames, **options(model, settings)).collect()  # type: ignore[misc]
         if position == 0:
             wh.replace_table(con, built, model.table, comment=model.grain())

@@ -30,6 +30,15 @@ def landed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     data = tmp_path_factory.mktemp("parts") / "data"
     generate_demo(data, DemoSpec(enterprises=9, months=3, last_period="2026-10"))
+    # A month revised (revision 2 replaces revision 1) and a revision-1 line refused: the
+    # models read only the revision in force, part by part as whole.
+    tax = sorted(p.name.split("_")[0] for p in (data / "inbox").iterdir())[0]
+    header = "tax_code,period,revision,activity_code,quantity,unit,note\n"
+    revised = f"{header}{tax},2026-09,2,ELEC_GRID,123,MWh,\n"
+    revised += f"{tax},2026-09,2,DIESEL_STATIONARY,2,t,\n"
+    (data / "inbox" / "revised.csv").write_text(revised, encoding="utf-8")
+    refused = f"{header}{tax},2026-10,1,ELEC_GRID,-5,MWh,\n"
+    (data / "inbox" / "refused.csv").write_text(refused, encoding="utf-8")
     settings = Settings(data_dir=data)
     load_reference.fn(settings)
     ingest_inbox.fn(settings, "run")
@@ -37,11 +46,20 @@ def landed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data
 
 
-def _build(landed: Path, folder: Path, per_part: int, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _build(
+    landed: Path, folder: Path, per_part: int | None, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Build with the enterprise-level models in parts of ``per_part``, or (None) whole."""
     data = folder / "data"
     shutil.copytree(landed, data)
     chosen = tuple(
-        dataclasses.replace(m, per_part=per_part) if m.partition == "tax_code" else m
+        (
+            dataclasses.replace(m, per_part=per_part)
+            if per_part
+            else dataclasses.replace(m, partition=None)
+        )
+        if m.partition == "tax_code"
+        else m
         for m in models.MODELS
     )
     monkeypatch.setattr(bw, "MODELS", chosen)
@@ -54,7 +72,7 @@ def test_a_build_in_parts_of_two_enterprises_gives_every_table_of_the_whole_buil
 ) -> None:
     partitioned = [m.table for m in models.MODELS if m.partition == "tax_code"]
     assert "reports.rpt_enterprise_monthly" in partitioned
-    whole = _build(landed, tmp_path / "whole", 10**9, monkeypatch)
+    whole = _build(landed, tmp_path / "whole", None, monkeypatch)
     parts = _build(landed, tmp_path / "parts", 2, monkeypatch)  # 9 enterprises: 5 parts
     with (
         duckdb.connect(str(whole), read_only=True) as a,
@@ -69,6 +87,10 @@ def test_a_build_in_parts_of_two_enterprises_gives_every_table_of_the_whole_buil
             ).fetchall()
         ]
         assert set(partitioned) <= set(tables)
+        superseded = (
+            "select count(*) from staging.stg_submissions__activity_lines where not is_current"
+        )
+        assert a.sql(superseded).fetchall()[0][0] > 0
         for table in tables:
             expected = wh.read_table(a, table)
             assert expected.height or table not in partitioned, f"{table} is empty"
