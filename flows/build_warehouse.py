@@ -150,97 +150,103 @@ def _build(
     tables: dict[str, pl.LazyFrame],
     settings: Options,
 ) -> None:
-    """Store one model's table. A transform's inputs are read from the warehouse once per
-    build; a transform's result is kept for the models after it."""
+    """Store one model's table, a part at a time (``_parts``; one part, the whole, for a
+    model not partitioned). A transform's inputs are read from the warehouse once per build;
+    the result of a model built whole is kept for the models after it."""
     schema, name = model.table.split(".")
     if model.transform is None:
         wh.build_sql_model(con, schema, name)
         return
-    if model.partition:
-        _build_partitioned(con, model, tables, settings, model.partition)
-        return
-    frames = {}
-    for parameter, table in inputs(model).items():
-        if table not in tables:
-            tables[table] = wh.read_table(con, table).lazy()
-        frames[parameter] = tables[table]
-        if reads_current(model, parameter):
-            frames[parameter] = tables[table].filter(pl.col("is_current"))
-    result = model.transform(**frames, **options(model, settings)).collect()
-    wh.replace_table(con, result, model.table, comment=model.grain())
-    tables[model.table] = result.lazy()
-
-
-def _build_partitioned(
-    con: duckdb.DuckDBPyConnection,
-    model: Model,
-    tables: dict[str, pl.LazyFrame],
-    settings: Options,
-    column: str,
-) -> None:
-    """Build a model a part at a time (Model.partition): ``model.per_part`` values of
-    ``column`` each, in order, then the rows where it is null if any; each input holding the
-    column read for that part only (from this build's frames, or from the warehouse), the
-    others whole; each part's rows appended. Memory holds one part's rows, not all."""
     sources = inputs(model)
+    column = model.partition
+    # The inputs read a part at a time: those holding the partition column; the others whole.
     holding = {
-        parameter: table
+        parameter
         for parameter, table in sources.items()
-        if column in (tables[table].collect_schema() if table in tables else _columns(con, table))
+        if column is not None and column in _columns_of(con, tables, table)
     }
-    found = [
-        tables[table].select(column).unique().collect()[column]
-        if table in tables
-        else wh.query(con, f"select distinct {column} from {table}")[column]
-        for table in holding.values()
-    ]
-    values = sorted({v for series in found for v in series if v is not None})
-    parts: list[tuple[object, object] | None] = [
-        (chunk[0], chunk[-1])
-        for chunk in (values[i : i + model.per_part] for i in range(0, len(values), model.per_part))
-    ]
-    if any(series.null_count() for series in found):
-        parts.append(None)  # the rows without a value: a part of their own, never dropped
-    for position, part in enumerate(parts or [(None, None)]):
+    parts = _parts(con, tables, model, [sources[p] for p in holding]) if holding else [WHOLE]
+    for position, part in enumerate(parts):
         frames = {}
         for parameter, table in sources.items():
-            if parameter not in holding:
-                if table not in tables:
-                    tables[table] = wh.read_table(con, table).lazy()
-                frames[parameter] = tables[table]
-            elif table in tables:
-                frames[parameter] = tables[table].filter(_in_part(pl.col(column), part))
-            else:
-                where, params = _in_part_sql(column, part)
-                frames[parameter] = wh.query(
-                    con, f"select * from {table} where {where} order by all", params
-                ).lazy()
-            if reads_current(model, parameter):
+            frames[parameter] = _frame(
+                con, tables, table, column, part if parameter in holding else WHOLE
+            )
+            if reads_current(model, parameter):  # the one place this rule is applied
                 frames[parameter] = frames[parameter].filter(pl.col("is_current"))
-        built = model.transform(**frames, **options(model, settings)).collect()  # type: ignore[misc]
+        built = model.transform(**frames, **options(model, settings)).collect()
         if position == 0:
             wh.replace_table(con, built, model.table, comment=model.grain())
         else:
             wh.append_rows(con, built, model.table)
+        if part is WHOLE:
+            tables[model.table] = built.lazy()
 
 
-def _in_part(value: pl.Expr, part: tuple[object, object] | None) -> pl.Expr:
-    """The rows of one part: values from its first to its last, or (None) null; no rows at
-    all for the one part of inputs that hold none."""
+# A part is the values of the partition column from its first to its last, or None for the
+# rows where it is null; WHOLE is every row.
+Part = tuple[object, object] | None
+WHOLE: Part = ("whole", "whole")
+
+
+def _parts(
+    con: duckdb.DuckDBPyConnection,
+    tables: dict[str, pl.LazyFrame],
+    model: Model,
+    holding: list[str],
+) -> list[Part]:
+    """The parts of a partitioned model (Model.partition): ``model.per_part`` values of
+    ``column`` each, in order, then the rows where it is null if any. Memory holds one part's
+    rows, not all; each part's rows are appended."""
+    column = cast(str, model.partition)
+    found = [
+        tables[table].select(column).unique().collect()[column]
+        if table in tables
+        else wh.query(con, f"select distinct {column} from {table}")[column]
+        for table in holding
+    ]
+    values = sorted({v for series in found for v in series if v is not None})
+    size = model.per_part
+    parts: list[Part] = [
+        (chunk[0], chunk[-1])
+        for chunk in (values[i : i + size] for i in range(0, len(values), size))
+    ]
+    if any(series.null_count() for series in found):
+        parts.append(None)  # the rows without a value: a part of their own, never dropped
+    return parts or [WHOLE]  # no rows at all: the (empty) whole
+
+
+def _frame(
+    con: duckdb.DuckDBPyConnection,
+    tables: dict[str, pl.LazyFrame],
+    table: str,
+    column: str | None,
+    part: Part,
+) -> pl.LazyFrame:
+    """One part of a table's rows: from this build's frames, or from the warehouse (a table
+    read whole is kept for the models after)."""
+    if part is WHOLE:
+        if table not in tables:
+            tables[table] = wh.read_table(con, table).lazy()
+        return tables[table]
+    assert column is not None
+    if table in tables:
+        value = pl.col(column)
+        return tables[table].filter(
+            value.is_null() if part is None else value.is_between(pl.lit(part[0]), pl.lit(part[1]))
+        )
     if part is None:
-        return value.is_null()
-    first, last = part
-    return pl.lit(False) if first is None else value.is_between(pl.lit(first), pl.lit(last))
+        where, params = f"{column} is null", []
+    else:
+        where, params = f"{column} between ? and ?", list(part)
+    return wh.query(con, f"select * from {table} where {where} order by all", params).lazy()
 
 
-def _in_part_sql(column: str, part: tuple[object, object] | None) -> tuple[str, list[object]]:
-    if part is None:
-        return f"{column} is null", []
-    first, last = part
-    return ("false", []) if first is None else (f"{column} between ? and ?", [first, last])
-
-
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+def _columns_of(
+    con: duckdb.DuckDBPyConnection, tables: dict[str, pl.LazyFrame], table: str
+) -> set[str]:
+    if table in tables:
+        return set(tables[table].collect_schema().names())
     schema, name = table.split(".")
     found = con.execute(
         "select column_name from duckdb_columns() where schema_name = ? and table_name = ?",

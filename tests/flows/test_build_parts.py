@@ -110,7 +110,7 @@ def test_rows_without_a_value_are_built_in_a_part_of_their_own() -> None:
     with duckdb.connect(":memory:") as con:
         con.execute("create schema marts")
         lines = pl.DataFrame({"tax_code": ["C", "A", None, "B", "A", None, "D"]})
-        bw._build_partitioned(con, model, {"staging.stg_lines": lines.lazy()}, {}, "tax_code")  # type: ignore[arg-type]
+        bw._build(con, model, {"staging.stg_lines": lines.lazy()}, {})  # type: ignore[arg-type]
         built = wh.read_table(con, "marts.toy_rows")
     assert built.sort("tax_code", nulls_last=True).rows() == [
         ("A", 2),
