@@ -162,3 +162,36 @@ def test_new_workers_take_over_after_so_many_reports_each(tmp_path: Path) -> Non
     assert len(set().union(*seen)) == 2 * (REPORTS // 4)
     for n in range(REPORTS):
         assert (tmp_path / f"{n}.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_the_enterprise_reports_start_on_workers_that_rendered_no_summary(
+    tmp_path: Path,
+) -> None:
+    """The summaries (here three member lists) are rendered by one pool, the enterprise
+    reports after them by another: no worker process renders both."""
+    seen: list[set[int]] = []
+    enterprise = contexts.enterprise_context(
+        fixtures.COMMON,
+        fixtures.ENTERPRISE,
+        fixtures._trend(fixtures.ENTERPRISE["tax_code"]),
+        [],
+        [],
+        actions=[],
+    )
+    jobs: list[Job] = [
+        (report, context, tmp_path / f"{n}.html", tmp_path / f"{n}.pdf", "bilingual")
+        for n, (report, context) in enumerate(
+            [("member_list", member_list())] * 3 + [("enterprise_monthly", enterprise)] * 4
+        )
+    ]
+
+    def done() -> None:
+        seen.append({p.pid for p in multiprocessing.active_children()})
+
+    render_all(iter(jobs), workers=2, done=done)
+
+    summaries, enterprises = set().union(*seen[:3]), set().union(*seen[3:])
+    assert len(seen) == len(jobs)
+    assert summaries and enterprises and not summaries & enterprises
+    for n in range(len(jobs)):
+        assert (tmp_path / f"{n}.pdf").read_bytes().startswith(b"%PDF-")
