@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import duckdb
 import polars as pl
 import polars.selectors as cs
+from duckdb.polars_io import _expression_from_tree, _strip_dynamic_predicates
+from polars.io.plugins import register_io_source
 
 from flows.warehouse.migrations import migrate
 from transforms import SQL_DIR
@@ -45,6 +48,73 @@ def read_table(
         listed = ", ".join(f'"{c}"' for c in names)
     frame: pl.DataFrame = con.sql(f"select {listed} from {table} order by all").pl()
     return frame
+
+
+def scan_table(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    where: str = "true",
+    params: list[object] | None = None,
+) -> pl.LazyFrame:
+    """A table's rows (those ``where`` holds) as a lazy frame that holds nothing: each
+    collect reads from the warehouse only the columns its plan uses (Polars' projection
+    pushdown), in the total order of those columns (ORDER BY ALL, as ``read_table``: rows
+    that differ only in a column not read are the same rows to the plan, so what it sees is
+    a function of the table's contents). The plan's filters are applied to each batch read.
+    Memory holds a model's rows while it is computed, never a table for later models."""
+    schema = con.sql(f"select * from {table} limit 0").pl().schema
+    first = next(iter(schema))
+
+    def source(
+        with_columns: list[str] | None,
+        predicate: pl.Expr | None,
+        n_rows: int | None,
+        batch_size: int | None,
+    ) -> Iterator[pl.DataFrame]:
+        columns = list(schema) if with_columns is None else with_columns
+        # Read in the table's column order (the sort's keys do not depend on the order the
+        # plan names them in); no column asked for (a row count): the first one, counted.
+        wanted = set(columns)
+        listed = ", ".join(f'"{c}"' for c in schema if c in wanted or not wanted and c == first)
+        kept = _real_predicate(predicate)
+        # The first n rows: counted after the plan's filter, when there is one.
+        limit = "" if n_rows is None or kept is not None else f" limit {int(n_rows)}"
+        left = n_rows
+        cursor = con.cursor()  # Polars reads from its own threads: a connection each
+        try:
+            reader = cursor.sql(
+                f"select {listed} from {table} where {where} order by all{limit}",
+                params=params or None,
+            ).to_arrow_reader(batch_size or 100_000)
+            for batch in iter(reader.read_next_batch, None):
+                frame = cast(pl.DataFrame, pl.from_arrow(batch))
+                frame = frame.select(columns) if columns else frame
+                if kept is not None:
+                    frame = frame.filter(kept)
+                if left is not None:
+                    frame = frame.head(left)
+                    left -= frame.height
+                yield frame
+                if left == 0:
+                    break
+        finally:
+            cursor.close()
+
+    # Pure: the plan may read a table it uses twice (a self-join, branches) once.
+    return register_io_source(source, schema=schema, is_pure=True, explain_name=table)
+
+
+def _real_predicate(predicate: pl.Expr | None) -> pl.Expr | None:
+    """The filter a scan must apply, without the hint Polars adds under a slice or top-N (a
+    "dynamic predicate": DataFrame.filter cannot take it, and it only prunes early). DuckDB's
+    own Polars source strips it the same way: its helpers are used (duckdb-python #460)."""
+    if predicate is None:
+        return None
+    tree = json.loads(predicate.meta.serialize(format="json"))
+    real, had_dynamic = _strip_dynamic_predicates(tree)
+    if real is None:
+        return None
+    return _expression_from_tree(real) if had_dynamic else predicate
 
 
 def query(

@@ -108,9 +108,11 @@ def _rows_of(stg_lines: pl.LazyFrame) -> pl.LazyFrame:
 def test_rows_without_a_value_are_built_in_a_part_of_their_own() -> None:
     model = Model("marts.toy_rows", _rows_of, partition="tax_code", per_part=2)
     with duckdb.connect(":memory:") as con:
-        con.execute("create schema marts")
+        con.execute("create schema marts; create schema staging")
         lines = pl.DataFrame({"tax_code": ["C", "A", None, "B", "A", None, "D"]})
-        bw._build(con, model, {"staging.stg_lines": lines.lazy()}, {})  # type: ignore[arg-type]
+        con.register("lines", lines)
+        con.execute("create table staging.stg_lines as select * from lines")
+        bw._build(con, model, {})  # type: ignore[arg-type]
         built = wh.read_table(con, "marts.toy_rows")
     assert built.sort("tax_code", nulls_last=True).rows() == [
         ("A", 2),
