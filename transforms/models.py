@@ -129,15 +129,31 @@ MODELS: tuple[Model, ...] = (
     Model(
         "staging.stg_submissions__activity_lines",
         staging.stg_submissions__activity_lines,
+        **BY_ENTERPRISES,
     ),
     Model("marts.dim_periods", submissions.dim_periods),
     Model("marts.dim_enterprises", marts.dim_enterprises),
-    Model("marts.fct_fuel_combustion_emissions", emissions.fct_fuel_combustion_emissions),
-    Model("marts.fct_grid_electricity_emissions", scope2.fct_grid_electricity_emissions),
-    Model("marts.fct_scope2_market_emissions", scope2.fct_scope2_market_emissions),
-    Model("marts.fct_emissions", marts.fct_emissions),
+    Model(
+        "marts.fct_fuel_combustion_emissions",
+        emissions.fct_fuel_combustion_emissions,
+        **BY_ENTERPRISES,
+    ),
+    Model(
+        "marts.fct_grid_electricity_emissions",
+        scope2.fct_grid_electricity_emissions,
+        **BY_ENTERPRISES,
+    ),
+    Model(
+        "marts.fct_scope2_market_emissions", scope2.fct_scope2_market_emissions, **BY_ENTERPRISES
+    ),
+    Model("marts.fct_emissions", marts.fct_emissions, **BY_ENTERPRISES),
     Model("marts.fct_enterprise_monthly", marts.fct_enterprise_monthly, **BY_ENTERPRISES),
-    Model("marts.int_emissions__revisions", marts.int_emissions__revisions, revisions=True),
+    Model(
+        "marts.int_emissions__revisions",
+        marts.int_emissions__revisions,
+        revisions=True,
+        **BY_ENTERPRISES,
+    ),
     Model(
         "marts.int_enterprise_monthly__revisions",
         marts.fct_enterprise_monthly,
@@ -148,8 +164,8 @@ MODELS: tuple[Model, ...] = (
         **BY_ENTERPRISES,
     ),
     Model("marts.int_quality_checks", quality.int_quality_checks, **BY_ENTERPRISES),
-    Model("marts.fct_data_quality_warnings", quality.fct_data_quality_warnings),
-    Model("marts.fct_submission_status", submissions.fct_submission_status),
+    Model("marts.fct_data_quality_warnings", quality.fct_data_quality_warnings, **BY_ENTERPRISES),
+    Model("marts.fct_submission_status", submissions.fct_submission_status, **BY_ENTERPRISES),
     Model("marts.fct_enterprise_obligations", obligations.fct_enterprise_obligations),
     Model("marts.fct_enterprise_progress", targets.fct_enterprise_progress, **BY_ENTERPRISES),
     Model("reports.rpt_enterprise_monthly", reports.rpt_enterprise_monthly, **BY_ENTERPRISES),
