@@ -9,6 +9,9 @@ import polars as pl
 from transforms.sums import stable_sum
 from transforms.targets import IS_INTENSITY, TARGET_COLUMNS, declared_path
 
+# The columns of rpt_enterprise_monthly that province_pathway reads (of its 144).
+PATHWAY_COLUMNS = ("tax_code", "period", "output_quantity", *TARGET_COLUMNS)
+
 
 def province_pathway(
     enterprises_12m: pl.DataFrame, period: str, last_year: int = 2050

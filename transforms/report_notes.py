@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.pathway import province_annual, province_pathway
+from transforms.pathway import PATHWAY_COLUMNS, province_annual, province_pathway
 from transforms.periods import month_start, period_index_expr, periods_ending
 from transforms.submission_contract import FIELD_LABELS
 
@@ -196,7 +196,8 @@ def rpt_province_pathway(
     """One row per period and calendar year from the earliest baseline year to 2050: the
     province's path in tCO2e as its reports draw it, from the 12 months ending at the
     period (transforms/pathway.province_pathway)."""
-    monthly = rpt_enterprise_monthly.collect()
+    # Only the columns it reads: collected whole, the table is 144 columns × every month.
+    monthly = rpt_enterprise_monthly.select(list(dict.fromkeys(PATHWAY_COLUMNS))).collect()
     frames = []
     for period in dim_periods.select("period").collect().to_series():
         window = monthly.filter(pl.col("period").is_in(periods_ending(period, 12)))
