@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from flows.failpoints import failpoint
-from flows.warehouse.core import connect, sql_string, table_digest
+from flows.warehouse.core import COPY_MEMORY, connect, sql_string, table_digest
 
 # The on-disk format of the analysts' snapshot: the oldest that keeps today's compression,
 # so DuckDB 1.2 and every later client (CLI, JDBC, Node, the Python library of an older
@@ -30,12 +30,6 @@ RECORDS = ("ops", "meta")
 # little each time (about 0.6 MB a rerun on the demo): after this many such snapshots in a
 # row, the next is a full, compacted copy again.
 REPLACED_AT_MOST = 10
-# DuckDB would keep every page it copies (up to 80 % of the machine's memory): the copy of
-# the 23-month warehouse of 10,000 enterprises (1.1 GB) took the process to 1,996 MiB, and
-# to 5,117 MiB with four times the rows. Pages beyond this go back to the files: 653 and
-# 681 MiB, the copy 35-46 % longer (18.7 -> 25.3 s at 10,000), the same rows. 256 MB fails
-# (the copy's pipelines need pinned blocks).
-SNAPSHOT_MEMORY = "512MB"
 
 
 def snapshot(source: Path, target: Path) -> bool:
@@ -53,7 +47,7 @@ def snapshot(source: Path, target: Path) -> bool:
     for leftover in (partial, partial.with_name(partial.name + ".wal")):
         leftover.unlink(missing_ok=True)
     with connect(source) as con:
-        con.execute(f"set memory_limit = {sql_string(SNAPSHOT_MEMORY)}")
+        con.execute(f"set memory_limit = {sql_string(COPY_MEMORY)}")
         (catalog,) = con.execute("select current_database()").fetchone() or ("",)
         contents = contents_digest(con)
         previous, replaced = snapshot_of(target)
@@ -157,6 +151,7 @@ def export_parquet(database: Path, folder: Path, schemas: tuple[str, ...]) -> li
     or any Parquet library."""
     written = []
     with duckdb.connect(str(database), read_only=True) as con:
+        con.execute(f"set memory_limit = {sql_string(COPY_MEMORY)}")
         tables = con.execute(
             "select schema_name, table_name, coalesce(comment, '') from duckdb_tables() "
             "where schema_name in (select unnest(?)) order by all",
