@@ -4,19 +4,22 @@ they took the run's main process from about 1 GiB to 4.5 GiB before the first re
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from flows.render_reports import AHEAD_PER_WORKER, Job, render_all
+from flows import render_reports
+from flows.render_reports import AHEAD_PER_WORKER, Job, handed_over, render_all
 from flows.report_data import RowsBy
 from report_templates import contexts
 from report_templates.render import render_html
@@ -195,3 +198,61 @@ def test_the_enterprise_reports_start_on_workers_that_rendered_no_summary(
     assert summaries and enterprises and not summaries & enterprises
     for n in range(len(jobs)):
         assert (tmp_path / f"{n}.pdf").read_bytes().startswith(b"%PDF-")
+
+
+class Held:
+    """A marker put in a context: alive in this process while anything here holds the context
+    (the worker gets a copy)."""
+
+
+def test_a_summary_s_context_is_let_go_once_its_pool_is_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The province's and parks' contexts (hundreds of MiB at 10,000 enterprises) are not
+    kept while the hour of enterprise reports renders after them: once the summaries' pool
+    is done and the next reports are asked for, nothing in this process holds them."""
+    monkeypatch.setattr(render_reports, "AHEAD_PER_WORKER", 1)
+    enterprise = contexts.enterprise_context(
+        fixtures.COMMON,
+        fixtures.ENTERPRISE,
+        fixtures._trend(fixtures.ENTERPRISE["tax_code"]),
+        [],
+        [],
+        actions=[],
+    )
+    markers = [Held() for _ in range(3)]
+    refs = [weakref.ref(marker) for marker in markers]
+    summaries: list[Job] = [
+        ("member_list", member_list() | {"held": marker}, tmp_path / f"s{n}.html",
+         tmp_path / f"s{n}.pdf", "bilingual")
+        for n, marker in enumerate(markers)
+    ]  # fmt: skip
+    del markers
+    alive: list[int] = []
+
+    def jobs() -> Iterator[Job]:
+        yield from handed_over(summaries)
+        for n in range(4):
+            if n == 2:  # the enterprise reports' pool has begun: the summaries' has ended
+                gc.collect()
+                alive.append(sum(ref() is not None for ref in refs))
+            yield ("enterprise_monthly", enterprise, tmp_path / f"e{n}.html",
+                   tmp_path / f"e{n}.pdf", "bilingual")  # fmt: skip
+
+    render_all(jobs(), workers=2)
+
+    assert alive == [0], f"{alive[0]} of 3 summaries' contexts still held"
+    assert len(list(tmp_path.glob("*.pdf"))) == 7
+
+
+def test_handed_over_lets_go_of_each_item_as_it_is_taken() -> None:
+    """The list render_reports keeps its summaries in holds none of them once taken."""
+    items = [Held() for _ in range(3)]
+    refs = [weakref.ref(item) for item in items]
+    taken = handed_over(items)
+    first = next(taken)
+    assert len(items) == 2 and first is refs[0]()
+    del first
+    gc.collect()
+    assert refs[0]() is None and refs[1]() is not None
+    assert len(list(taken)) == 2 and items == []
