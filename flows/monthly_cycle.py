@@ -11,7 +11,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
-from flows import rebuild, summaries
+from flows import rebuild, suite_process, summaries
 from flows.build_warehouse import build_warehouse
 from flows.delivery import deliver_reports
 from flows.failpoints import failpoint
@@ -68,6 +68,8 @@ def _cycle(
         finally:
             # Written whether or not the marts pass: a failed run is when analysts need it.
             write_validation_page(settings, run_id, receipt_common(settings, run_id))
+            # what Great Expectations held is not kept through the hour of rendering
+            suite_process.close()
     refuse_less_data(settings, period)
     with clock("render"):
         rendered = render_reports(settings, period)

@@ -22,8 +22,8 @@ import duckdb
 import polars as pl
 from prefect import task
 
-from expectations import run_suite
 from expectations import station_readings as suites
+from flows import suite_process
 from flows import warehouse as wh
 from flows.failpoints import failpoint
 from flows.inbox import Read, Refused, in_progress, read_jailed, unchanged
@@ -224,8 +224,8 @@ def _check(
     schema = dict.fromkeys(columns, pl.String) | {"sha256": pl.String, "line_no": pl.Int32}
     prepare = suites.prepared_lab if lab else suites.prepared
     lines = prepare(pl.DataFrame(body, schema=schema, orient="row"), known, parameters)
-    shape = run_suite(
-        lines.select(suites.LAB_CHECKED if lab else suites.CHECKED), suites.suite(known, lab)
+    shape = suite_process.outcome(
+        lines.select(suites.LAB_CHECKED if lab else suites.CHECKED), suites.suite, known, lab
     )
     failed = shape.failures.select("row_key", "rule", "field").unique()
     passed = lines.join(failed.select("row_key").unique(), on="row_key", how="anti").select(
@@ -251,7 +251,7 @@ def _check(
     )
     con.unregister("_keys")
     marked = suites.with_repeats(passed, landed, key)
-    unique = run_suite(marked.select("row_key", "is_repeat"), suites.unique_suite(lab))
+    unique = suite_process.outcome(marked.select("row_key", "is_repeat"), suites.unique_suite, lab)
     repeats = unique.failures.select("row_key", "rule", "field")
     readings = marked.join(repeats, on="row_key", how="anti").drop("row_key", "is_repeat")
     said = {

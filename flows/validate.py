@@ -16,12 +16,11 @@ from expectations import (
     SuiteError,
     SuiteRun,
     line_rules,
-    run_suite,
-    suite_columns,
 )
 from expectations import marts as marts_suites
 from expectations import quality as quality_suite
 from expectations import submission_lines as lines_suite
+from flows import suite_process
 from flows import warehouse as wh
 from flows.build_warehouse import code_digest
 from flows.failpoints import failpoint
@@ -59,7 +58,7 @@ def validate_submissions(settings: Settings, run_id: str) -> int:
         )
         prepared = lines_suite.prepared_lines(pending, known)
         failpoint("validate.lines")
-        outcome = run_suite(prepared, lines_suite.suite(known))
+        outcome = suite_process.outcome(prepared, lines_suite.suite, known)
         quarantine = quarantine_rows(prepared, outcome.failures).with_columns(
             run_id=pl.lit(run_id),
             suite_version=pl.lit(lines_suite.SUITE_VERSION),
@@ -158,10 +157,10 @@ def validate_warnings(settings: Settings, run_id: str) -> int:
         key = suite_fingerprint(con, "quality", quality_suite.SUITE_VERSION, checks_table, WARNINGS)
         if checked_before(con, run_id, key, now) is not None:
             return wh.count_rows(con, WARNINGS)
-        suite = quality_suite.suite()
-        checks = wh.read_table(con, checks_table, suite_columns(suite)).with_row_index("row_key")
+        read = suite_process.columns(quality_suite.suite)
+        checks = wh.read_table(con, checks_table, read).with_row_index("row_key")
         checks = checks.with_columns(pl.col("row_key").cast(pl.Int64))
-        outcome = run_suite(checks, suite)
+        outcome = suite_process.outcome(checks, quality_suite.suite)
         warnings = wh.count_rows(con, WARNINGS)
         if outcome.failures.height != warnings:
             raise SuiteError(
@@ -183,14 +182,15 @@ def validate_marts(settings: Settings, run_id: str) -> None:
             key = suite_fingerprint(con, f"marts:{table}", marts_suites.SUITE_VERSION, table)
             results = checked_before(con, run_id, key, now)
             if results is None:
-                suite = make_suite()
                 # Only the columns the suite reads: at 10,000 enterprises × 24 months the
                 # report table alone is 144 columns, and GX takes a pandas copy of what it is given.
-                columns = suite_columns(suite)
+                columns = suite_process.columns(make_suite)
                 if columns is not None:
                     columns |= set(rows.meta.root_names())
                 frame = wh.read_table(con, table, columns).filter(rows).with_row_index("row_key")
-                outcome = run_suite(frame.with_columns(pl.col("row_key").cast(pl.Int64)), suite)
+                outcome = suite_process.outcome(
+                    frame.with_columns(pl.col("row_key").cast(pl.Int64)), make_suite
+                )
                 record_suite(con, run_id, key, outcome, marts_suites.SUITE_VERSION, now)
                 results = outcome.results
             if not results["success"].all():

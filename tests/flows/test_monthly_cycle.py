@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ import unicodedata
 from pathlib import Path
 
 import duckdb
+import psutil
 import pytest
 
 from demo.generate import DemoSpec, generate_demo
@@ -29,8 +31,41 @@ def province(
 
     data = tmp_path_factory.mktemp("province") / "data"
     demo = generate_demo(data, SPEC)
-    summary = monthly_cycle(data_dir=str(data))
+    with pytest.MonkeyPatch.context() as patch:
+        _watch_the_suites_process(patch)
+        summary = monthly_cycle(data_dir=str(data))
     return data, demo, summary
+
+
+# The processes the run's suites ran in, and at the start of rendering, which still lived.
+SUITE_PIDS: set[int] = set()
+ALIVE_AT_RENDER: list[set[int]] = []
+
+
+def _watch_the_suites_process(patch: pytest.MonkeyPatch) -> None:
+    from flows import monthly_cycle as cycle
+    from flows import suite_process
+
+    outcome, render = suite_process.outcome, cycle.render_reports
+
+    def watched_outcome(*args: object, **kwargs: object) -> object:
+        result = outcome(*args, **kwargs)  # type: ignore[arg-type]
+        SUITE_PIDS.update(suite_process._held.pool._processes)  # type: ignore[union-attr]
+        return result
+
+    def watched_render(*args: object, **kwargs: object) -> object:
+        ALIVE_AT_RENDER.append({pid for pid in SUITE_PIDS if psutil.pid_exists(pid)})
+        return render(*args, **kwargs)
+
+    patch.setattr(suite_process, "outcome", watched_outcome)
+    patch.setattr(cycle, "render_reports", watched_render)
+
+
+def test_the_suites_ran_apart_and_their_process_ended_before_rendering(province) -> None:
+    """Great Expectations (about 210 MiB imported, more once it has checked the marts) runs
+    in a process of its own that has ended when the hour of rendering begins."""
+    assert SUITE_PIDS and os.getpid() not in SUITE_PIDS
+    assert ALIVE_AT_RENDER == [set()]
 
 
 def sql(data: Path, query: str) -> list[tuple]:

@@ -62,7 +62,8 @@ def gx_must_not_run(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_: object, **__: object) -> None:
         raise AssertionError("Great Expectations ran on tables an earlier run checked")
 
-    monkeypatch.setattr(validate, "run_suite", refuse)
+    monkeypatch.setattr(validate.suite_process, "outcome", refuse)
+    monkeypatch.setattr(validate.suite_process, "columns", refuse)
 
 
 def test_the_same_tables_take_the_earlier_results_and_a_change_checks_again(

@@ -1,0 +1,87 @@
+"""Great Expectations runs in a process of its own (flows/suite_process.py): the run's process
+never imports it, the outcomes are those of running the suites in place, and ``close()``
+ends the process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_checks_give_what_they_give_in_place_without_gx_in_the_run_s_process(
+    tmp_path: Path,
+) -> None:
+    script = textwrap.dedent(
+        f"""
+        import json, sys
+        from pathlib import Path
+        import psutil
+        from demo.generate import DemoSpec, generate_demo
+        from expectations import quality, run_suite, submission_lines
+        from flows import suite_process
+        from flows import warehouse as wh
+        from flows.build_warehouse import build_warehouse
+        from flows.ingest import ingest_inbox
+        from flows.reference import load_reference
+        from flows.settings import Settings
+        from flows.validate import current_period_index, validate_submissions, validate_warnings
+
+        data = Path({str(tmp_path / "data")!r})
+        generate_demo(data, DemoSpec(enterprises=9, months=2, last_period="2026-10"))
+        settings = Settings(data_dir=data)
+        load_reference.fn(settings)
+        ingest_inbox.fn(settings, "run")
+        with wh.connect(settings.warehouse) as con:
+            wh.build_sql_model(con, "staging", "stg_submissions__file_keys")
+            pending = wh.query(con, wh.sql("lines_to_validate"))
+            known = submission_lines.known_codes(
+                wh.read_table(con, "reference.ref_enterprises"),
+                wh.read_table(con, "reference.ref_activities"),
+                wh.read_table(con, "reference.ref_activity_units"),
+                wh.read_table(con, "reference.ref_grid_emission_factors"),
+                current_period_index(),
+            )
+        prepared = submission_lines.prepared_lines(pending, known)
+        quarantined = validate_submissions.fn(settings, "run")
+        build_warehouse.fn(settings)
+        warnings = validate_warnings.fn(settings, "run")
+        child = {{
+            p.pid for p in psutil.Process().children() if "spawn_main" in " ".join(p.cmdline())
+        }}
+        gx_here = "great_expectations" in sys.modules
+        suite_process.close()
+        ended = not any(psutil.pid_exists(pid) for pid in child)
+        # the same suite in place (GX imported here only now)
+        apart = suite_process.outcome(prepared, submission_lines.suite, known)
+        suite_process.close()
+        here = run_suite(prepared, submission_lines.suite(known))
+        print(json.dumps({{
+            "gx_here": gx_here, "children": len(child), "ended": ended,
+            "quarantined": quarantined, "warnings": warnings,
+            "same_results": apart.results.equals(here.results),
+            "same_failures": apart.failures.sort("row_key", "rule").equals(
+                here.failures.sort("row_key", "rule")),
+            "failures": here.failures.height,
+        }}))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["gx_here"] is False, "Great Expectations was imported into the run's process"
+    assert seen["children"] == 1 and seen["ended"]
+    assert seen["same_results"] and seen["same_failures"]
+    # the demo's deliberate defects: some lines fail, and are quarantined
+    assert seen["failures"] > 0 and seen["quarantined"] > 0
