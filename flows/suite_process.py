@@ -11,6 +11,9 @@ The frames go over as Arrow data; the outcomes are small."""
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -54,8 +57,28 @@ def is_running() -> bool:
 def _process() -> ProcessPoolExecutor:
     if _held.pool is None:
         spawn = multiprocessing.get_context("spawn")
-        _held.pool = ProcessPoolExecutor(max_workers=1, mp_context=spawn)
+        _held.pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=spawn,
+            initializer=_end_with_parent,
+            initargs=(os.getpid(),),
+        )
     return _held.pool
+
+
+def _end_with_parent(parent: int) -> None:
+    """In the suites' process: end when the run's process is gone. A run killed outright
+    (SIGKILL, out of memory) cannot close it, and the pool's queues, whose both ends the
+    process holds, would never tell it; an orphan would keep the run's output pipes open.
+    Not PR_SET_PDEATHSIG: it fires when the thread that started the process ends, and a
+    task's thread may end before the run does."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
 
 
 def _outcome(

@@ -156,7 +156,7 @@ def test_new_workers_take_over_after_so_many_reports_each(tmp_path: Path) -> Non
             )
 
     def done() -> None:
-        seen.append({p.pid for p in multiprocessing.active_children()})
+        seen.append(_render_workers())
 
     render_all(jobs(), workers=2, done=done, reports_per_worker=2)
 
@@ -189,7 +189,7 @@ def test_the_enterprise_reports_start_on_workers_that_rendered_no_summary(
     ]
 
     def done() -> None:
-        seen.append({p.pid for p in multiprocessing.active_children()})
+        seen.append(_render_workers())
 
     render_all(iter(jobs), workers=2, done=done)
 
@@ -198,6 +198,22 @@ def test_the_enterprise_reports_start_on_workers_that_rendered_no_summary(
     assert summaries and enterprises and not summaries & enterprises
     for n in range(len(jobs)):
         assert (tmp_path / f"{n}.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def _render_workers() -> set[int]:
+    """This process's children but those it had before the test (another test's, such as
+    the Great Expectations process flows/suite_process.py keeps until closed)."""
+    return {p.pid for p in multiprocessing.active_children()} - BEFORE
+
+
+BEFORE: set[int] = set()
+
+
+@pytest.fixture(autouse=True)
+def _children_before() -> Iterator[None]:
+    BEFORE.clear()
+    BEFORE.update(p.pid for p in multiprocessing.active_children())
+    yield
 
 
 class Held:
