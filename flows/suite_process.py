@@ -50,10 +50,6 @@ def close() -> None:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def is_running() -> bool:
-    return _held.pool is not None
-
-
 def _process() -> ProcessPoolExecutor:
     if _held.pool is None:
         spawn = multiprocessing.get_context("spawn")
