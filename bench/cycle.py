@@ -82,7 +82,10 @@ def role(process: Any) -> str:
         return "other"
     if "uvicorn" in line or "prefect.server" in line or "server start" in line:
         return "prefect_server"
-    if "multiprocessing" in line:  # the render workers (spawned), and their resource tracker
+    # Spawned: the render workers and their resource tracker, and, before rendering (it has
+    # ended by then), the Great Expectations process (flows/suite_process.py), which the
+    # command line cannot tell apart: a "render_workers" sample before the render stage is it.
+    if "multiprocessing" in line:
         return "render_workers"
     return "main" if "netzero" in line else "other"
 
