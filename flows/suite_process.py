@@ -10,8 +10,10 @@ The frames go over as Arrow data; the outcomes are small."""
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -56,10 +58,28 @@ def _process() -> ProcessPoolExecutor:
         _held.pool = ProcessPoolExecutor(
             max_workers=1,
             mp_context=spawn,
-            initializer=_end_with_parent,
+            initializer=_started,
             initargs=(os.getpid(),),
         )
     return _held.pool
+
+
+def _started(parent: int) -> None:
+    """In the suites' process, once: end with the run's process, and end at once."""
+    _end_with_parent(parent)
+    atexit.register(_exit_at_once)
+
+
+def _exit_at_once() -> None:
+    """In the suites' process, the first thing its interpreter does on the way out: end it
+    there. Tearing down what Great Expectations imported (pandas, SciPy, SQLAlchemy, Altair)
+    took 0.9 s of every ``close()``, twice a run, with the run waiting (measured: 0.04 s
+    now). Nothing is lost: the pool's results go through a pipe written as they are sent,
+    and Great Expectations keeps no files open (its temporary folder is gone with its
+    context)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def _end_with_parent(parent: int) -> None:
