@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.warehouse.core import COPY_MEMORY, connect, count_rows, sql_string
+from flows.warehouse.core import connect, count_rows, limit_pages, sql_string
 
 SCHEMAS = ("raw", "ops")
 
@@ -27,7 +27,7 @@ def export(warehouse: Path, folder: Path) -> dict[str, int]:
     rows written per table."""
     counts = {}
     with connect(warehouse, read_only=True) as con:
-        con.execute(f"set memory_limit = {sql_string(COPY_MEMORY)}")
+        limit_pages(con)
         for name in tables(con):
             target = sql_string(str(folder / f"{name}.parquet"))
             con.execute(f"copy (select * from {name} order by all) to {target} (format parquet)")

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from flows.failpoints import failpoint
-from flows.warehouse.core import COPY_MEMORY, connect, sql_string, table_digest
+from flows.warehouse.core import connect, limit_pages, sql_string, table_digest
 
 # The on-disk format of the analysts' snapshot: the oldest that keeps today's compression,
 # so DuckDB 1.2 and every later client (CLI, JDBC, Node, the Python library of an older
@@ -47,7 +47,7 @@ def snapshot(source: Path, target: Path) -> bool:
     for leftover in (partial, partial.with_name(partial.name + ".wal")):
         leftover.unlink(missing_ok=True)
     with connect(source) as con:
-        con.execute(f"set memory_limit = {sql_string(COPY_MEMORY)}")
+        limit_pages(con)
         (catalog,) = con.execute("select current_database()").fetchone() or ("",)
         contents = contents_digest(con)
         previous, replaced = snapshot_of(target)
@@ -151,7 +151,7 @@ def export_parquet(database: Path, folder: Path, schemas: tuple[str, ...]) -> li
     or any Parquet library."""
     written = []
     with duckdb.connect(str(database), read_only=True) as con:
-        con.execute(f"set memory_limit = {sql_string(COPY_MEMORY)}")
+        limit_pages(con)
         tables = con.execute(
             "select schema_name, table_name, coalesce(comment, '') from duckdb_tables() "
             "where schema_name in (select unnest(?)) order by all",

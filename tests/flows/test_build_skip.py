@@ -75,3 +75,31 @@ def test_nothing_new_skips_the_build_and_anything_new_rebuilds(built: Path, tmp_
     enterprises.write_text(text.replace("2050", "2045", 1), encoding="utf-8")
     _intake(Settings(data_dir=data, due_day=14))
     assert _state(data)[0] > third  # type: ignore[operator]
+
+
+def test_the_build_holds_a_bounded_share_of_duckdb_s_pages(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB keeps up to 80 % of the machine's memory of pages by default: the build, the
+    month's largest stage at 10,000 enterprises (1.98 GiB), holds ``PAGES_MEMORY`` at most."""
+    from flows import build_warehouse as bw
+    from flows import warehouse as wh
+
+    data = tmp_path / "data"
+    shutil.copytree(built, data)
+    limits: set[str] = set()
+    build = bw._build
+
+    def recorded(con: duckdb.DuckDBPyConnection, *args: object) -> None:
+        limits.add(con.execute("select current_setting('memory_limit')").fetchall()[0][0])  # type: ignore[index]
+        build(con, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bw, "_build", recorded)
+    build_warehouse.fn(Settings(data_dir=data, due_day=14))  # another option: rebuilt
+
+    with duckdb.connect() as con:
+        default = con.execute("select current_setting('memory_limit')").fetchall()[0][0]  # type: ignore[index]
+        wh.limit_pages(con)
+        bounded = con.execute("select current_setting('memory_limit')").fetchall()[0][0]  # type: ignore[index]
+    assert default != bounded
+    assert limits == {bounded}
