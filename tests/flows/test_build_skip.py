@@ -83,7 +83,6 @@ def test_the_build_holds_a_bounded_share_of_duckdb_s_pages(
     """DuckDB keeps up to 80 % of the machine's memory of pages by default: the build, the
     month's largest stage at 10,000 enterprises (1.98 GiB), holds ``PAGES_MEMORY`` at most."""
     from flows import build_warehouse as bw
-    from flows import warehouse as wh
 
     data = tmp_path / "data"
     shutil.copytree(built, data)
@@ -96,10 +95,40 @@ def test_the_build_holds_a_bounded_share_of_duckdb_s_pages(
 
     monkeypatch.setattr(bw, "_build", recorded)
     build_warehouse.fn(Settings(data_dir=data, due_day=14))  # another option: rebuilt
+    assert limits == {_bounded()}
+
+
+def test_validation_holds_a_bounded_share_of_duckdb_s_pages(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Validation reads which lines are new against every file landed: 1.29 GiB of DuckDB's
+    pages at 24 months of 10,000 enterprises, unbounded."""
+    from flows import warehouse as wh
+
+    data = tmp_path / "data"
+    shutil.copytree(built, data)
+    settings = Settings(data_dir=data)
+    shutil.move(data / "held" / "3766691743_2026-10.csv", data / "inbox")
+    ingest_inbox.fn(settings, "run")
+    limits: set[str] = set()
+    query = wh.query
+
+    def recorded(con: duckdb.DuckDBPyConnection, *args: object) -> object:
+        limits.add(con.execute("select current_setting('memory_limit')").fetchall()[0][0])  # type: ignore[index]
+        return query(con, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(wh, "query", recorded)
+    validate_submissions.fn(settings, "run")  # the new file's lines
+    assert limits == {_bounded()}
+
+
+def _bounded() -> str:
+    """What ``limit_pages`` sets, as DuckDB reports it, and not DuckDB's default."""
+    from flows import warehouse as wh
 
     with duckdb.connect() as con:
         default = con.execute("select current_setting('memory_limit')").fetchall()[0][0]  # type: ignore[index]
         wh.limit_pages(con)
         bounded = con.execute("select current_setting('memory_limit')").fetchall()[0][0]  # type: ignore[index]
     assert default != bounded
-    assert limits == {bounded}
+    return str(bounded)
