@@ -1,6 +1,7 @@
 """A build whose inputs have not changed since the last complete one is skipped (issue 19):
 the same files, register, reference, options and code give the same tables, so they are
-left as they are; anything new rebuilds them."""
+left as they are; anything new rebuilds them. The build and validation hold a bounded share
+of DuckDB's pages."""
 
 from __future__ import annotations
 
@@ -90,7 +91,7 @@ def test_the_build_holds_a_bounded_share_of_duckdb_s_pages(
     build = bw._build
 
     def recorded(con: duckdb.DuckDBPyConnection, *args: object) -> None:
-        limits.add(con.execute("select current_setting('memory_limit')").fetchall()[0][0])  # type: ignore[index]
+        limits.add(_limit(con))
         build(con, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(bw, "_build", recorded)
@@ -114,7 +115,7 @@ def test_validation_holds_a_bounded_share_of_duckdb_s_pages(
     query = wh.query
 
     def recorded(con: duckdb.DuckDBPyConnection, *args: object) -> object:
-        limits.add(con.execute("select current_setting('memory_limit')").fetchall()[0][0])  # type: ignore[index]
+        limits.add(_limit(con))
         return query(con, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(wh, "query", recorded)
@@ -127,8 +128,13 @@ def _bounded() -> str:
     from flows import warehouse as wh
 
     with duckdb.connect() as con:
-        default = con.execute("select current_setting('memory_limit')").fetchall()[0][0]  # type: ignore[index]
+        default = _limit(con)
         wh.limit_pages(con)
-        bounded = con.execute("select current_setting('memory_limit')").fetchall()[0][0]  # type: ignore[index]
+        bounded = _limit(con)
     assert default != bounded
-    return str(bounded)
+    return bounded
+
+
+def _limit(con: duckdb.DuckDBPyConnection) -> str:
+    """The connection's memory limit, as DuckDB reports it ("488.2 MiB")."""
+    return str(con.execute("select current_setting('memory_limit')").fetchall()[0][0])
