@@ -31,8 +31,8 @@ run: demo  ## run the monthly cycle for the latest month past its due day (PERIO
 	@$(NETZERO) run $(if $(PERIOD),--period $(PERIOD))
 
 # Both cores (pytest-xdist), a test module per worker so a module's fixture is built once:
-# on an idle 2-core machine 8:42 on 7 Dec (818 CPU-s) and 18:26 on 6 Dec (1,864 CPU-s): the
-# machine's speed varies that much from day to day.
+# on an idle 2-core machine 8:42 on 7 Dec (818 CPU-s), 13:05-14:12 that afternoon and 18:26
+# on 6 Dec (1,864 CPU-s): the machine's speed varies that much from hour to hour.
 test: setup-dev  ## set up (with chromium for the HTML tests) and run the test suite on every core
 	@$(PY) -m pytest -n auto --dist loadscope
 
