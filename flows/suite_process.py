@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import multiprocessing.util
 import os
 import sys
 import threading
@@ -27,6 +28,7 @@ from expectations import SuiteRun, run_suite, suite_columns
 
 class _Held:
     pool: ProcessPoolExecutor | None = None
+    on_exit: multiprocessing.util.Finalize | None = None
 
 
 _held = _Held()
@@ -48,6 +50,9 @@ def columns(make_suite: Callable[..., Any], *args: Any) -> set[str] | None:
 def close() -> None:
     """End the suites' process, if one was started (the next suite starts another)."""
     pool, _held.pool = _held.pool, None
+    on_exit, _held.on_exit = _held.on_exit, None
+    if on_exit is not None:
+        on_exit.cancel()
     if pool is not None:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -61,6 +66,14 @@ def _process() -> ProcessPoolExecutor:
             initializer=_started,
             initargs=(os.getpid(),),
         )
+        # A caller that never closes it (the benchmarks' spawned data path, a command that
+        # lands station files) must still end. In the main process the pool is shut by
+        # concurrent.futures' exit hook; but a process started by multiprocessing joins its
+        # children *before* its interpreter's exit hooks run, and the worker, waiting for
+        # work, never ended (the process hung). multiprocessing's own finalizers run before
+        # that join; this one runs before those of the pool's queues (priority 10), while
+        # they can still carry the workers' signal to stop.
+        _held.on_exit = multiprocessing.util.Finalize(None, close, exitpriority=100)
     return _held.pool
 
 

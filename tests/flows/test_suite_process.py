@@ -5,6 +5,7 @@ ends the process."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -85,3 +86,42 @@ def test_the_checks_give_what_they_give_in_place_without_gx_in_the_run_s_process
     assert seen["same_results"] and seen["same_failures"]
     # the demo's deliberate defects: some lines fail, and are quarantined
     assert seen["failures"] > 0 and seen["quarantined"] > 0
+
+
+def test_a_process_that_ran_a_suite_ends_without_close(tmp_path: Path) -> None:
+    """Only a run's flow closes the suites' process; any other caller (a spawned data path,
+    as the benchmarks run it; a command that lands station files) just returns. Its process
+    must still end: a spawned process joins its children before its interpreter's exit
+    hooks run, and the pool's worker waited for work that never came."""
+    script = textwrap.dedent(
+        """
+        import multiprocessing, time
+
+        def child():
+            from expectations import quality
+            from flows import suite_process
+            suite_process.columns(quality.suite)
+
+        if __name__ == "__main__":
+            process = multiprocessing.get_context("spawn").Process(target=child)
+            process.start()
+            process.join(timeout=60)
+            alive = process.is_alive()
+            if alive:
+                process.kill()
+            print(alive, process.exitcode)
+        """
+    )
+    path = tmp_path / "data_path.py"  # spawn imports the child's function from a file
+    path.write_text(script, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(path)],
+        check=False,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split() == ["False", "0"], done.stdout + done.stderr[-3000:]
