@@ -97,7 +97,7 @@ def test_a_build_in_parts_of_two_enterprises_gives_every_table_of_the_whole_buil
             # Exact, but for floats computed row by row in the last bit (1e-13 of 790 MWh
             # for energy_mwh): Polars' vectorised arithmetic rounds a row by its position in
             # the array, and a part's arrays are not the whole's.
-            assert_frame_equal(wh.read_table(b, table), expected, rtol=1e-12, atol=0)
+            assert_frame_equal(wh.read_table(b, table), expected, rel_tol=1e-12, abs_tol=0)
 
 
 def _rows_of(stg_lines: pl.LazyFrame) -> pl.LazyFrame:
