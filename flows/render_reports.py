@@ -141,11 +141,59 @@ def code_fingerprint() -> str:
 
 
 def fingerprint(job: Job) -> str:
+    """The digest of the rendering code and of the job's whole context, as JSON with sorted
+    keys. Hashed piece by piece: the province's context at 10,000 enterprises is about 100
+    MB of JSON, and the string, its copy and its UTF-8 took 336 MiB at once in the run's
+    process. The digest is that of the whole string (the published manifests stay valid)."""
     report, context, _html, _pdf, edition = job
-    payload = json.dumps(
-        [report, edition, context], sort_keys=True, default=str, ensure_ascii=False
-    )
-    return hashlib.sha256((code_fingerprint() + payload).encode()).hexdigest()
+    digest = hashlib.sha256(code_fingerprint().encode())
+    for piece in _json_pieces([report, edition, context]):
+        digest.update(piece.encode())
+    return digest.hexdigest()
+
+
+# The job and its context are written item by item; each of the context's values at once,
+# a long list or dict 256 items at a time (json's C encoder: on the 10,000-enterprise
+# warehouse the summaries' fingerprints took 5.0-5.5 s CPU as before, 2,000 enterprise
+# reports' 1.4-1.8 s against 1.0 s).
+_PIECE_DEPTH = 2
+_PIECE_ITEMS = 256
+
+
+def _json_pieces(value: Any, depth: int = 0) -> Iterator[str]:
+    """``json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)`` in pieces
+    that join to exactly it."""
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        keys = sorted(value)
+        if depth < _PIECE_DEPTH:
+            yield "{"
+            for i, key in enumerate(keys):
+                yield (", " if i else "") + _json(key) + ": "
+                yield from _json_pieces(value[key], depth + 1)
+            yield "}"
+        else:
+            yield "{"
+            for i in range(0, len(keys), _PIECE_ITEMS):
+                chunk = {key: value[key] for key in keys[i : i + _PIECE_ITEMS]}
+                yield (", " if i else "") + _json(chunk)[1:-1]
+            yield "}"
+    elif isinstance(value, list | tuple):
+        yield "["
+        if depth < _PIECE_DEPTH:
+            for i, item in enumerate(value):
+                if i:
+                    yield ", "
+                yield from _json_pieces(item, depth + 1)
+        else:
+            for i in range(0, len(value), _PIECE_ITEMS):
+                yield (", " if i else "") + _json(list(value[i : i + _PIECE_ITEMS]))[1:-1]
+        yield "]"
+    else:
+        yield _json(value)  # a scalar, or a dict json sorts by its own rules (or refuses)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
