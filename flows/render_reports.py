@@ -30,7 +30,7 @@ from flows.settings import Settings
 from report_templates import contexts, words
 from report_templates.pdf import render_to_bytes, render_to_files
 from report_templates.render import HERE as TEMPLATES
-from report_templates.render import file_suffix, render_html
+from report_templates.render import Edition, file_suffix, render_html
 
 Job = tuple[str, dict[str, Any], Path, Path, str]
 T = TypeVar("T")
@@ -356,6 +356,13 @@ AHEAD_PER_WORKER = 4
 # Not ``max_tasks_per_child``: on Python 3.11 a pool whose worker retires with tasks queued
 # can hang (CPython gh-115634), and this pool always keeps some queued.
 REPORTS_PER_WORKER = 1000
+# A round also ends as soon as a worker holds more than this after a report: the reports
+# queued for it and not yet taken go to the next round's new workers. The summaries' long
+# documents grow a worker far faster than enterprise reports (WeasyPrint's native memory,
+# ~12-20 MiB each list part of 250 rows, not Python objects: tracemalloc sees none of it).
+# At 20,000 enterprises the two summaries' workers held 599 + 571 MiB at once, the month's
+# peak; enterprise workers stay at 300-380 MiB and never reach it.
+RETIRE_AT_MIB = 400
 
 
 def render_all(
@@ -364,13 +371,15 @@ def render_all(
     dask_address: str = "",
     done: Callable[[], None] = lambda: None,
     reports_per_worker: int = REPORTS_PER_WORKER,
+    retire_at_mib: int = RETIRE_AT_MIB,
 ) -> None:
     """WeasyPrint holds the GIL: one worker process per core, never threads; or, given a
     Dask scheduler address, the cluster's workers. Jobs are taken from ``jobs`` as workers
     free up (``AHEAD_PER_WORKER`` waiting at most), so a generator's contexts are made just
     in time; ``done`` is called as each report is written. Each pool of workers renders
-    ``reports_per_worker`` reports a worker, then a new pool goes on; the enterprise reports
-    never share a pool with the summaries."""
+    ``reports_per_worker`` reports a worker, or until a worker holds more than
+    ``retire_at_mib`` after a report, then a new pool goes on; the enterprise reports never
+    share a pool with the summaries."""
     jobs = iter(jobs)
     workers = workers or os.cpu_count() or 1
     first = list(islice(jobs, workers * AHEAD_PER_WORKER))
@@ -393,34 +402,73 @@ def render_all(
     # (740-790 MiB for two in the month of 10,000, against 300-380 MiB): they take a pool
     # of their own, and the enterprise reports start on new workers.
     for _, kind in groupby(jobs, key=lambda job: job[0] == "enterprise_monthly"):
-        while _render_round(islice(kind, workers * reports_per_worker), workers, done):
-            pass
+        rest: Iterator[Job] = kind
+        while (
+            left := _render_round(rest, workers, reports_per_worker, retire_at_mib, done)
+        ) is not None:
+            rest = chain(left, rest)
 
 
-def _render_round(jobs: Iterator[Job], workers: int, done: Callable[[], None]) -> bool:
-    """Render ``jobs`` on a new pool of ``workers`` processes; False when there were none."""
+def _render_round(
+    jobs: Iterator[Job],
+    workers: int,
+    reports_per_worker: int,
+    retire_at_mib: int,
+    done: Callable[[], None],
+) -> list[Job] | None:
+    """Render up to ``reports_per_worker`` of ``jobs`` a worker on a new pool of ``workers``
+    processes, fewer if a worker grows past ``retire_at_mib``. Returns the jobs handed to
+    this pool but not rendered (for the next), or None when ``jobs`` had none."""
+    jobs = islice(jobs, workers * reports_per_worker)
     first = list(islice(jobs, workers * AHEAD_PER_WORKER))
     if not first:
-        return False
+        return None
     spawn = multiprocessing.get_context("spawn")
+    left: list[Job] = []
+    retiring = False
     with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
-        pending = {pool.submit(render_to_files, *job) for job in first}  # type: ignore[arg-type]
+        pending = {pool.submit(_render_job, *job): job for job in first}  # type: ignore[arg-type]
         try:
             while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    future.result()
+                    del pending[future]
+                    grown = future.result() > retire_at_mib
                     done()
                     failpoint("render.report")  # reports written, others being written
-                for job in islice(jobs, len(finished)):
-                    pending.add(pool.submit(render_to_files, *job))  # type: ignore[arg-type]
+                    if grown and not retiring:
+                        # the reports no worker has taken yet go to the next round
+                        retiring = True
+                        left = [job for f, job in pending.items() if f.cancel()]
+                        pending = {f: job for f, job in pending.items() if not f.cancelled()}
+                if not retiring:
+                    for job in islice(jobs, len(finished)):
+                        pending[pool.submit(_render_job, *job)] = job  # type: ignore[arg-type]
         except BaseException:
             # A stop signal or a failed report: leaving the pool waits for what it was given,
             # so only the reports being rendered finish, not those waiting their turn.
             for future in pending:
                 future.cancel()
             raise
-    return True
+    return left
+
+
+def _render_job(
+    report: str, context: dict[str, Any], html: Path, pdf: Path, edition: Edition
+) -> int:
+    """A worker's task: one report written; returns the MiB the worker holds after it."""
+    render_to_files(report, context, html, pdf, edition)
+    return _resident_mib()
+
+
+def _resident_mib() -> int:
+    """This process's resident memory in MiB (Linux's /proc; 0 where there is none, and
+    rounds then end by ``reports_per_worker`` alone)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+    return (pages * os.sysconf("SC_PAGE_SIZE")) >> 20
 
 
 def render_on_dask(jobs: Iterator[Job], address: str, done: Callable[[], None]) -> None:

@@ -167,6 +167,38 @@ def test_new_workers_take_over_after_so_many_reports_each(tmp_path: Path) -> Non
         assert (tmp_path / f"{n}.pdf").read_bytes().startswith(b"%PDF-")
 
 
+def test_a_worker_grown_past_the_limit_ends_its_round_and_no_report_is_lost(
+    tmp_path: Path,
+) -> None:
+    """Every worker holds more than a 1-MiB limit after any report: each round ends at its
+    first report written, the reports queued for it go to the next round's new workers.
+    Every report is written once and counted once; never more than two workers at once;
+    more than the one pool that ``reports_per_worker`` alone would give."""
+    seen: list[set[int]] = []
+
+    def jobs() -> Iterator[Job]:
+        for n in range(REPORTS):
+            yield (
+                "member_list",
+                member_list(),
+                tmp_path / f"{n}.html",
+                tmp_path / f"{n}.pdf",
+                "bilingual",
+            )
+
+    def done() -> None:
+        seen.append(_render_workers())
+
+    render_all(jobs(), workers=2, done=done, retire_at_mib=1)
+
+    assert len(seen) == REPORTS
+    assert max(len(pids) for pids in seen) <= 2
+    assert len(set().union(*seen)) > 2
+    assert sorted(int(p.stem) for p in tmp_path.glob("*.pdf")) == list(range(REPORTS))
+    for n in range(REPORTS):
+        assert (tmp_path / f"{n}.pdf").read_bytes().startswith(b"%PDF-")
+
+
 def test_the_enterprise_reports_start_on_workers_that_rendered_no_summary(
     tmp_path: Path,
 ) -> None:
