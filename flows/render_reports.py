@@ -9,7 +9,7 @@ import multiprocessing
 import os
 import shutil
 import sys
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -402,11 +402,20 @@ def render_all(
     # (740-790 MiB for two in the month of 10,000, against 300-380 MiB): they take a pool
     # of their own, and the enterprise reports start on new workers.
     for _, kind in groupby(jobs, key=lambda job: job[0] == "enterprise_monthly"):
-        rest: Iterator[Job] = kind
-        while (
-            left := _render_round(rest, workers, reports_per_worker, retire_at_mib, done)
-        ) is not None:
-            rest = chain(left, rest)
+        # the reports a round handed back, the next takes first (a deque: chains nested
+        # round after round would deepen with every round)
+        back: deque[Job] = deque()
+        while _render_round(
+            _back_first(back, kind), workers, reports_per_worker, retire_at_mib, done, back
+        ):
+            pass
+
+
+def _back_first(back: deque[Job], jobs: Iterator[Job]) -> Iterator[Job]:
+    """The reports handed back by the last round, then the others."""
+    while back:
+        yield back.popleft()
+    yield from jobs
 
 
 def _render_round(
@@ -415,16 +424,17 @@ def _render_round(
     reports_per_worker: int,
     retire_at_mib: int,
     done: Callable[[], None],
-) -> list[Job] | None:
+    back: deque[Job],
+) -> bool:
     """Render up to ``reports_per_worker`` of ``jobs`` a worker on a new pool of ``workers``
-    processes, fewer if a worker grows past ``retire_at_mib``. Returns the jobs handed to
-    this pool but not rendered (for the next), or None when ``jobs`` had none."""
+    processes, fewer if a worker grows past ``retire_at_mib``: then the jobs handed to this
+    pool and not yet taken by a worker go to ``back``, for the next. False when ``jobs``
+    had none."""
     jobs = islice(jobs, workers * reports_per_worker)
     first = list(islice(jobs, workers * AHEAD_PER_WORKER))
     if not first:
-        return None
+        return False
     spawn = multiprocessing.get_context("spawn")
-    left: list[Job] = []
     retiring = False
     with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
         pending = {pool.submit(_render_job, *job): job for job in first}  # type: ignore[arg-type]
@@ -439,7 +449,7 @@ def _render_round(
                     if grown and not retiring:
                         # the reports no worker has taken yet go to the next round
                         retiring = True
-                        left = [job for f, job in pending.items() if f.cancel()]
+                        back.extend(job for f, job in pending.items() if f.cancel())
                         pending = {f: job for f, job in pending.items() if not f.cancelled()}
                 if not retiring:
                     for job in islice(jobs, len(finished)):
@@ -450,7 +460,7 @@ def _render_round(
             for future in pending:
                 future.cancel()
             raise
-    return left
+    return True
 
 
 def _render_job(
