@@ -360,8 +360,9 @@ REPORTS_PER_WORKER = 1000
 # queued for it and not yet taken go to the next round's new workers. The summaries' long
 # documents grow a worker far faster than enterprise reports (WeasyPrint's native memory,
 # ~12-20 MiB each list part of 250 rows, not Python objects: tracemalloc sees none of it).
-# At 20,000 enterprises the two summaries' workers held 599 + 571 MiB at once, the month's
-# peak; enterprise workers stay at 300-380 MiB and never reach it.
+# At 20,000 enterprises the two summaries' workers held 599 + 571 MiB at once (with the
+# main process and the Prefect server, over 2 GiB); an enterprise report's worker stays
+# under 200 MiB.
 RETIRE_AT_MIB = 400
 
 
