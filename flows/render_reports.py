@@ -26,11 +26,12 @@ from flows import report_data
 from flows import warehouse as wh
 from flows.failpoints import failpoint
 from flows.receipts import receipt_path
+from flows.render_worker import render_job
 from flows.settings import Settings
 from report_templates import contexts, words
 from report_templates.pdf import render_to_bytes, render_to_files
 from report_templates.render import HERE as TEMPLATES
-from report_templates.render import Edition, file_suffix, render_html
+from report_templates.render import file_suffix, render_html
 
 Job = tuple[str, dict[str, Any], Path, Path, str]
 T = TypeVar("T")
@@ -438,7 +439,7 @@ def _render_round(
     spawn = multiprocessing.get_context("spawn")
     retiring = False
     with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
-        pending = {pool.submit(_render_job, *job): job for job in first}  # type: ignore[arg-type]
+        pending = {pool.submit(render_job, *job): job for job in first}  # type: ignore[arg-type]
         try:
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -454,7 +455,7 @@ def _render_round(
                         pending = {f: job for f, job in pending.items() if not f.cancelled()}
                 if not retiring:
                     for job in islice(jobs, len(finished)):
-                        pending[pool.submit(_render_job, *job)] = job  # type: ignore[arg-type]
+                        pending[pool.submit(render_job, *job)] = job  # type: ignore[arg-type]
         except BaseException:
             # A stop signal or a failed report: leaving the pool waits for what it was given,
             # so only the reports being rendered finish, not those waiting their turn.
@@ -462,24 +463,6 @@ def _render_round(
                 future.cancel()
             raise
     return True
-
-
-def _render_job(
-    report: str, context: dict[str, Any], html: Path, pdf: Path, edition: Edition
-) -> int:
-    """A worker's task: one report written; returns the MiB the worker holds after it."""
-    render_to_files(report, context, html, pdf, edition)
-    return _resident_mib()
-
-
-def _resident_mib() -> int:
-    """This process's resident memory in MiB (Linux's /proc; 0 where there is none, and
-    rounds then end by ``reports_per_worker`` alone)."""
-    try:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
-    except (OSError, IndexError, ValueError):
-        return 0
-    return (pages * os.sysconf("SC_PAGE_SIZE")) >> 20
 
 
 def render_on_dask(jobs: Iterator[Job], address: str, done: Callable[[], None]) -> None:

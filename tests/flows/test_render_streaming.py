@@ -304,3 +304,13 @@ def test_handed_over_lets_go_of_each_item_as_it_is_taken() -> None:
     gc.collect()
     assert refs[0]() is None and refs[1]() is not None
     assert len(list(taken)) == 2 and items == []
+
+
+def test_a_render_worker_imports_no_prefect() -> None:
+    """The worker's task comes from a module that does not bring Prefect (about 95 MiB in
+    each worker process when it did)."""
+    code = "import sys, flows.render_worker; print('prefect' in sys.modules)"
+    found = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert found.stdout.strip() == "False"
