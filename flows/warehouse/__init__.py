@@ -25,6 +25,7 @@ from flows.warehouse.core import (
     sql_string,
     table_digest,
     table_exists,
+    write_table_parquet,
 )
 from flows.warehouse.migrations import migrate
 from flows.warehouse.published import SNAPSHOT_STORAGE_VERSION, export_parquet, snapshot
@@ -54,4 +55,5 @@ __all__ = [
     "sql_string",
     "table_digest",
     "table_exists",
+    "write_table_parquet",
 ]

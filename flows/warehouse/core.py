@@ -30,9 +30,9 @@ from transforms import SQL_DIR
 PAGES_MEMORY = "512MB"
 
 
-def limit_pages(con: duckdb.DuckDBPyConnection) -> None:
-    """Hold at most ``PAGES_MEMORY`` of DuckDB's pages on ``con`` from now on."""
-    con.execute(f"set memory_limit = {sql_string(PAGES_MEMORY)}")
+def limit_pages(con: duckdb.DuckDBPyConnection, memory: str = PAGES_MEMORY) -> None:
+    """Hold at most ``memory`` of DuckDB's pages on ``con`` from now on."""
+    con.execute(f"set memory_limit = {sql_string(memory)}")
 
 
 @contextmanager
@@ -52,6 +52,22 @@ def read_table(
     con: duckdb.DuckDBPyConnection, table: str, columns: Iterable[str] | None = None
 ) -> pl.DataFrame:
     """A table's rows (only ``columns``, in the table's order, when given)."""
+    frame: pl.DataFrame = con.sql(_ordered(con, table, columns)).pl()
+    return frame
+
+
+def write_table_parquet(
+    con: duckdb.DuckDBPyConnection, table: str, target: Path, columns: Iterable[str] | None = None
+) -> None:
+    """``read_table``'s rows, in its order, written to a Parquet file by DuckDB: for another
+    process to read, without this one holding them (DuckDB's sort keeps to its pages)."""
+    query = _ordered(con, table, columns)
+    con.execute(f"copy ({query}) to {sql_string(str(target))} (format parquet)")
+
+
+def _ordered(con: duckdb.DuckDBPyConnection, table: str, columns: Iterable[str] | None) -> str:
+    """The query of a table's rows (only ``columns``, in the table's order, when given), in
+    a total order."""
     # ORDER BY ALL: a parallel scan returns rows in any order, and a float sum over rows in
     # another order differs in the last bits; a total order makes every rebuild, and every
     # report rendered from it, identical to the byte.
@@ -62,8 +78,7 @@ def read_table(
         if missing := wanted - set(names):
             raise KeyError(f"{table} has no column {', '.join(sorted(missing))}")
         listed = ", ".join(f'"{c}"' for c in names)
-    frame: pl.DataFrame = con.sql(f"select {listed} from {table} order by all").pl()
-    return frame
+    return f"select {listed} from {table} order by all"
 
 
 def scan_table(

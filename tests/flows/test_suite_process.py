@@ -125,3 +125,71 @@ def test_a_process_that_ran_a_suite_ends_without_close(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.split() == ["False", "0"], done.stdout + done.stderr[-3000:]
+
+
+def test_a_file_s_rows_are_checked_as_the_same_frame_would_be_and_a_grown_process_ends(
+    tmp_path: Path,
+) -> None:
+    """``outcome_of_file`` keeps the rows its filter keeps and numbers them in the file's
+    order, as the frame handed over would be; and once a suite leaves the process over
+    ``RETIRE_AT_MIB`` (here 1 MiB, so after every suite) the next runs in a new process."""
+    script = textwrap.dedent(
+        f"""
+        import json
+        from pathlib import Path
+        import polars as pl
+        import psutil
+        from expectations import marts
+        from flows import suite_process
+
+        def children():
+            return {{
+                p.pid for p in psutil.Process().children()
+                if "spawn_main" in " ".join(p.cmdline())
+            }}
+
+        rows = pl.DataFrame({{
+            "abs_difference": [0.0, 2.0, 9.0, 5.0, 5e-7],
+            "kept": [True, True, False, True, True],
+        }})
+        path = Path({str(tmp_path / "rows.parquet")!r})
+        rows.write_parquet(path)
+        kept = rows.filter(pl.col("kept")).with_row_index("row_key")
+        frame = kept.with_columns(pl.col("row_key").cast(pl.Int64))
+        given = suite_process.outcome(frame, marts.rpt_rollup_reconciliation)
+        first = children()
+        suite_process.RETIRE_AT_MIB = 1
+        read = suite_process.outcome_of_file(
+            path, marts.rpt_rollup_reconciliation, rows=pl.col("kept")
+        )
+        after = children()
+        again = suite_process.outcome_of_file(
+            path, marts.rpt_rollup_reconciliation, rows=pl.col("kept")
+        )
+        print(json.dumps({{
+            "same_results": read.results.equals(given.results),
+            "failing_keys": sorted(read.failures["row_key"].to_list()),
+            "first": len(first), "ended": not (first & after) and not after,
+            "again_same": again.results.equals(given.results),
+        }}))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    # the kept rows (0.0, 2.0, 5.0, 5e-7) are numbered 0-3: 2.0 and 5.0 fail, keys 1 and 2
+    # (numbered before the filter, 5.0 would be 3; 9.0, not kept, would fail as 2)
+    assert seen == {
+        "same_results": True,
+        "failing_keys": [1, 2],
+        "first": 1,
+        "ended": True,
+        "again_same": True,
+    }
