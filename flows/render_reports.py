@@ -231,7 +231,9 @@ def summary_jobs(
     jobs: list[Job] = []
 
     def roll_up(report: str, common: dict[str, Any], context: dict[str, Any], name: str) -> None:
-        jobs.extend(_in_editions(report, context, name, folder, editions))
+        jobs.extend(
+            _in_editions(report, contexts.without_listed_rows(context), name, folder, editions)
+        )
         where, _, file = name.rpartition("/")
         for part in [*context["member_parts"], *context.get("obligated_parts", [])]:
             part_context = contexts.member_list_context(common, context, part, file)

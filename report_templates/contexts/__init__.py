@@ -21,7 +21,11 @@ from report_templates.contexts.labels import (
     RECEIPT_OUTCOME_MSGIDS,
     RECEIPT_TODO_MSGIDS,
 )
-from report_templates.contexts.member_list import ROWS_PER_PART, member_list_context
+from report_templates.contexts.member_list import (
+    ROWS_PER_PART,
+    member_list_context,
+    without_listed_rows,
+)
 from report_templates.contexts.method_annex import method_context
 from report_templates.contexts.park import park_context
 from report_templates.contexts.period_index import index_context
@@ -44,4 +48,5 @@ __all__ = [
     "province_context",
     "report_file",
     "wastewater_outlets",
+    "without_listed_rows",
 ]
